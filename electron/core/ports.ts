@@ -1,0 +1,90 @@
+// Everything the operating system gives the core comes through these small interfaces, so tests
+// can drive time, inject faults and observe effects without Electron. The Node implementations
+// live in ./node-ports.ts; Electron-specific ones (clipboard, notifications) live in main/adapters.
+
+export type Cancel = () => void;
+
+export interface Clock {
+  /** Wall-clock epoch milliseconds (what token `exp` is compared with). */
+  now(): number;
+  /** Monotonic milliseconds; never jumps. Comparing it with `now()` reveals sleep and clock changes. */
+  monotonic(): number;
+  setTimeout(callback: () => void, ms: number): Cancel;
+}
+
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+  mode: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The file operations pgentra needs, at the granularity where faults happen (a full disk fails
+ * `write`, a read-only directory fails `open`, a crash lands between `write` and `rename`).
+ */
+export interface FileSystem {
+  readFile(path: string): Promise<Buffer>;
+  /** `lstat`: never follows a symlink. Resolves `null` when the path does not exist. */
+  lstat(path: string): Promise<FileStat | null>;
+  /** Creates the file exclusively (`wx`) with `mode`, writes all of `data`, fsyncs and closes it. */
+  writeNewFile(path: string, data: Buffer, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string, mode: number): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  /** fsync a directory so a rename inside it survives power loss (no-op where unsupported). */
+  syncDirectory(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+}
+
+export interface SecretStore {
+  readonly backend: string;
+  get(service: string, account: string): Promise<string | null>;
+  set(service: string, account: string, secret: string): Promise<void>;
+  delete(service: string, account: string): Promise<boolean>;
+}
+
+export interface SpawnRequest {
+  command: string;
+  args: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  /** Detached processes outlive pgentra (a terminal window running psql). */
+  detached?: boolean;
+  stdio?: 'inherit' | 'ignore' | 'pipe';
+  input?: string;
+}
+
+export interface SpawnResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Processes {
+  /** Runs to completion (or detaches) and reports how it ended. */
+  run(request: SpawnRequest): Promise<SpawnResult>;
+  /** Absolute path of an executable on PATH, or null. */
+  which(command: string): Promise<string | null>;
+  readonly platform: NodeJS.Platform;
+}
+
+export interface Clipboard {
+  readText(): string;
+  /** `secret` asks the OS to keep the text out of clipboard history and cloud sync where it can. */
+  writeText(text: string, options?: { secret?: boolean }): void;
+  clear(): void;
+}
+
+export interface Notifier {
+  notify(notice: { title: string; body: string; action?: { label: string; id: string } }): void;
+}
+
+export interface Browser {
+  /** Opens a URL in the user's default browser. */
+  open(url: string): Promise<void>;
+}

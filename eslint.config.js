@@ -1,0 +1,75 @@
+// Layer rules from ../shared/design.md: core never sees Electron or the DOM, shared sees nothing
+// platform-specific, the renderer only sees shared, main and cli compose core (never the reverse).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto', 'http', 'https'];
+
+const restrict = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules', 'dist', 'out', 'release', 'coverage', 'test-results', 'playwright-report', '.testbed'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    languageOptions: { parserOptions: { ecmaVersion: 2023, sourceType: 'module' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'off',
+      'import-x/no-duplicates': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['electron/core/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*'], message: 'core never imports Electron (design.md).' },
+      { group: ['react', 'react-dom', 'react/*'], message: 'core has no UI.' },
+      { group: ['**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'main and cli compose core, never the reverse.' },
+    ]),
+  },
+  {
+    files: ['electron/shared/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'shared is platform-free: types and zod schemas only.' },
+      { group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'shared imports nothing of ours.' },
+    ]),
+  },
+  {
+    files: ['renderer/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'the renderer is sandboxed: no Node or Electron.' },
+      { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/cli/**', '**/electron/preload/**'], message: 'the renderer only imports electron/shared.' },
+    ]),
+  },
+  {
+    files: ['electron/cli/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*'], message: 'the CLI runs in plain Node.' },
+      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'the CLI composes core only.' },
+    ]),
+  },
+  {
+    files: ['electron/preload/**'],
+    rules: restrict([
+      { group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**'], message: 'preload only bridges the shared contract.' },
+    ]),
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['scripts/**/*.mjs', '*.js', '*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);
