@@ -1,0 +1,117 @@
+// The agent side: serves tokens to `pgentra token` over a Unix socket in a private 0700
+// directory (a named pipe on Windows). The directory's permissions are what keep other OS users
+// out (Node cannot read SO_PEERCRED), so they are checked, not assumed.
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import { askAgent } from './client.js';
+import type { AgentEndpoint } from './paths.js';
+import { agentRequestSchema, MAX_REQUEST_BYTES, type AgentRequest, type AgentResponse } from './protocol.js';
+
+export type AgentHandler = (request: AgentRequest) => Promise<AgentResponse>;
+
+export interface AgentServer {
+  address: string;
+  close(): Promise<void>;
+}
+
+export class AgentAlreadyRunningError extends Error {
+  constructor(readonly pid: number) {
+    super(`another pgentra agent (pid ${pid}) is already serving this configuration`);
+  }
+}
+
+async function securePrivateDirectory(directory: string): Promise<void> {
+  await fs.mkdir(directory, { recursive: true, mode: 0o700 });
+  const stat = await fs.lstat(directory);
+  if (!stat.isDirectory() || stat.isSymbolicLink()) {
+    throw new Error(`refusing to use ${directory} for the agent socket: it is not a plain directory`);
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new Error(
+      `refusing to use ${directory} for the agent socket: it belongs to another user (uid ${stat.uid})`,
+    );
+  }
+  if ((stat.mode & 0o077) !== 0) await fs.chmod(directory, 0o700);
+}
+
+export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHandler): Promise<AgentServer> {
+  if (endpoint.directory) {
+    await securePrivateDirectory(endpoint.directory);
+    const existing = await askAgent(endpoint.address, { op: 'ping' }, 2_000).catch(() => null);
+    if (existing?.ok && 'pid' in existing) throw new AgentAlreadyRunningError(existing.pid);
+    // Nobody answered: the socket file is a leftover from a crashed agent.
+    await fs.rm(endpoint.address, { force: true });
+  }
+
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    serve(socket, handler);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(endpoint.address, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  if (endpoint.directory) await fs.chmod(endpoint.address, 0o600);
+
+  return {
+    address: endpoint.address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function serve(socket: net.Socket, handler: AgentHandler): void {
+  let received = '';
+  let answered = false;
+  const answer = (response: AgentResponse) => {
+    if (answered) return;
+    answered = true;
+    socket.end(JSON.stringify(response) + '\n');
+  };
+  socket.setEncoding('utf8');
+  socket.setTimeout(30_000, () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+    if (Buffer.byteLength(received) > MAX_REQUEST_BYTES) {
+      answer({ ok: false, code: 'usage', message: 'request too large' });
+      return;
+    }
+    const newline = received.indexOf('\n');
+    if (newline < 0 || answered) return;
+    const line = received.slice(0, newline);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      answer({ ok: false, code: 'usage', message: 'request is not JSON' });
+      return;
+    }
+    const request = agentRequestSchema.safeParse(parsed);
+    if (!request.success) {
+      const issue = request.error.issues[0];
+      answer({
+        ok: false,
+        code: 'usage',
+        message: `invalid request field "${issue?.path.join('.') || 'op'}": ${issue?.message ?? 'invalid'}`,
+      });
+      return;
+    }
+    handler(request.data).then(answer, (error: unknown) =>
+      answer({
+        ok: false,
+        code: 'internal',
+        message: error instanceof Error ? error.message : 'agent failed',
+      }),
+    );
+  });
+}

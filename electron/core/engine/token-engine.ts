@@ -1,0 +1,376 @@
+// The token engine: one token per (account, resource) however many clusters use it, refreshed
+// ahead of expiry by the refresh policy, one request in flight per key, backoff with jitter on
+// failure, and state changes published as events for the sinks (pgpass, tray, notifications).
+// Tokens stay inside this object and the sinks that ask for them; events carry state only.
+import { AuthError, classifyAuthError, type AuthErrorKind } from '../auth/errors.js';
+import type { Cancel, Clock } from '../ports.js';
+import { backoffDelayMs, refreshAt } from '../refresh-policy.js';
+
+export interface TokenKey {
+  accountId: string;
+  resource: string;
+}
+
+export interface AcquiredToken {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** Epoch ms; the engine uses it to place the 25 %-of-lifetime refresh point. */
+  issuedAt: number;
+}
+
+/** Where tokens come from (MSAL in the product, a fake in unit tests). */
+export interface TokenSource {
+  acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken>;
+}
+
+export type TokenStatus =
+  'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error';
+
+export interface TokenProblem {
+  kind: AuthErrorKind;
+  message: string;
+  entraCode?: string;
+}
+
+/** What the UI and `status` see: never the token itself. */
+export interface TokenState extends TokenKey {
+  status: TokenStatus;
+  expiresAt?: number;
+  issuedAt?: number;
+  lastRefreshAt?: number;
+  nextRefreshAt?: number;
+  lastError?: TokenProblem;
+  consecutiveFailures: number;
+}
+
+export interface EngineEvents {
+  'token-updated': (state: TokenState) => void;
+  'needs-sign-in': (state: TokenState) => void;
+  'refresh-failed': (state: TokenState) => void;
+  'state-changed': (state: TokenState) => void;
+}
+
+export interface EngineOptions {
+  source: TokenSource;
+  clock: Clock;
+  /** Refresh this long before expiry (or at 25 % of lifetime left, whichever is earlier). */
+  refreshMarginSec?: number;
+  /** At most one request per key per this many seconds, except when a user asks. */
+  minSpacingSec?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** How often the scheduler compares wall and monotonic clocks to catch sleep and clock changes. */
+  clockCheckMs?: number;
+  random?: () => number;
+}
+
+interface Entry {
+  key: TokenKey;
+  token?: AcquiredToken;
+  status: TokenStatus;
+  /** Monotonic ms: spacing and backoff are durations and must survive wall-clock changes. */
+  lastAttemptMono?: number;
+  retryNotBeforeMono?: number;
+  lastRefreshAt?: number;
+  lastError?: AuthError;
+  consecutiveFailures: number;
+  inFlight?: Promise<AcquiredToken>;
+}
+
+export interface GetTokenOptions {
+  /** The token must stay valid at least this long; below it the engine refreshes first. */
+  minValidSec?: number;
+  /** A person asked (menu click, CLI run): skip the request-spacing rule. */
+  userAction?: boolean;
+}
+
+const keyId = (key: TokenKey): string => `${key.accountId}\u0000${key.resource}`;
+
+export class TokenEngine {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners: { [E in keyof EngineEvents]: Set<EngineEvents[E]> } = {
+    'token-updated': new Set(),
+    'needs-sign-in': new Set(),
+    'refresh-failed': new Set(),
+    'state-changed': new Set(),
+  };
+  private readonly source: TokenSource;
+  private readonly clock: Clock;
+  private readonly marginSec: number;
+  private readonly minSpacingMs: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly clockCheckMs: number;
+  private readonly random: () => number;
+  private cancelTimer: Cancel | undefined;
+  private running = false;
+  private clockOffset = 0;
+
+  constructor(options: EngineOptions) {
+    this.source = options.source;
+    this.clock = options.clock;
+    this.marginSec = options.refreshMarginSec ?? 900;
+    this.minSpacingMs = (options.minSpacingSec ?? 30) * 1000;
+    this.backoffBaseMs = options.backoffBaseMs ?? 5_000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 5 * 60_000;
+    this.clockCheckMs = options.clockCheckMs ?? 5_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  /** The keys the scheduler keeps fresh; others are forgotten (their tokens dropped). */
+  setTrackedKeys(keys: readonly TokenKey[]): void {
+    const wanted = new Map(keys.map((key) => [keyId(key), key]));
+    for (const id of this.entries.keys()) if (!wanted.has(id)) this.entries.delete(id);
+    for (const [id, key] of wanted)
+      if (!this.entries.has(id)) this.entries.set(id, { key, status: 'pending', consecutiveFailures: 0 });
+    this.reschedule();
+  }
+
+  states(): TokenState[] {
+    return [...this.entries.values()].map((entry) => this.stateOf(entry));
+  }
+
+  state(key: TokenKey): TokenState | undefined {
+    const entry = this.entries.get(keyId(key));
+    return entry && this.stateOf(entry);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.clockOffset = this.clock.now() - this.clock.monotonic();
+    this.reschedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** A fresh sign-in for this account: clear needs-sign-in and fetch again right away. */
+  accountSignedIn(accountId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.key.accountId !== accountId) continue;
+      entry.retryNotBeforeMono = undefined;
+      entry.lastError = undefined;
+      entry.consecutiveFailures = 0;
+      if (entry.status === 'needs-sign-in' || entry.status === 'error')
+        this.setStatus(entry, entry.token ? this.timeStatus(entry) : 'pending');
+    }
+    this.reschedule(0);
+  }
+
+  async getToken(key: TokenKey, options: GetTokenOptions = {}): Promise<string> {
+    const entry = this.entryFor(key);
+    const minValidMs = (options.minValidSec ?? 0) * 1000;
+    if (entry.token && entry.token.expiresAt - this.clock.now() >= minValidMs) return entry.token.accessToken;
+
+    if (!options.userAction && !entry.inFlight && this.clock.monotonic() < this.notBeforeMono(entry)) {
+      // Spacing protects Entra from loops; an unexpired token is still better than none.
+      if (entry.token && entry.token.expiresAt > this.clock.now()) return entry.token.accessToken;
+      throw (
+        entry.lastError ??
+        new AuthError(
+          'throttled',
+          'A token was requested too soon after the last attempt; try again shortly.',
+        )
+      );
+    }
+    // With no token in memory the cache may still hold one (another process refreshed it); only
+    // when that is too short does a forced refresh go to Entra.
+    let forced = entry.token !== undefined;
+    let token = await this.refresh(entry, { force: forced });
+    if (!forced && token.expiresAt - this.clock.now() < minValidMs) {
+      forced = true;
+      token = await this.refresh(entry, { force: true });
+    }
+    // Entra decides lifetimes: a brand-new token shorter than asked is still the best there is,
+    // but one that is already expired means the clocks disagree.
+    if (token.expiresAt <= this.clock.now()) {
+      throw new AuthError(
+        'unknown',
+        "Entra ID issued a token that is already expired by this computer's clock; check the system time.",
+      );
+    }
+    return token.accessToken;
+  }
+
+  /** User asked for a refresh of one key, or of everything. */
+  async refreshNow(key?: TokenKey): Promise<void> {
+    const targets = key ? [this.entryFor(key)] : [...this.entries.values()];
+    await Promise.allSettled(targets.map((entry) => this.refresh(entry, { force: true })));
+  }
+
+  private entryFor(key: TokenKey): Entry {
+    const id = keyId(key);
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = { key: { ...key }, status: 'pending', consecutiveFailures: 0 };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  private refresh(entry: Entry, { force }: { force: boolean }): Promise<AcquiredToken> {
+    if (entry.inFlight) return entry.inFlight;
+    entry.lastAttemptMono = this.clock.monotonic();
+    this.setStatus(entry, 'refreshing');
+    const attempt = this.source
+      .acquire({ ...entry.key, forceRefresh: force })
+      .then(
+        (token) => {
+          entry.token = token;
+          entry.lastRefreshAt = this.clock.now();
+          entry.lastError = undefined;
+          entry.retryNotBeforeMono = undefined;
+          entry.consecutiveFailures = 0;
+          this.setStatus(entry, this.timeStatus(entry));
+          this.emit('token-updated', entry);
+          return token;
+        },
+        (error: unknown) => {
+          const problem = classifyAuthError(error);
+          entry.lastError = problem;
+          entry.consecutiveFailures += 1;
+          const retryAfterMs = (problem.details.retryAfterSec ?? 0) * 1000;
+          entry.retryNotBeforeMono =
+            this.clock.monotonic() +
+            backoffDelayMs(entry.consecutiveFailures, {
+              baseMs: this.backoffBaseMs,
+              maxMs: this.backoffMaxMs,
+              retryAfterMs,
+              random: this.random,
+            });
+          const needsPerson = problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required';
+          const wasNeedsSignIn = entry.status === 'needs-sign-in';
+          // Keep serving a still-valid token: a refresh failure is not an outage until expiry.
+          this.setStatus(
+            entry,
+            needsPerson ? 'needs-sign-in' : entry.token ? this.timeStatus(entry) : 'error',
+          );
+          if (needsPerson) {
+            if (!wasNeedsSignIn) this.emit('needs-sign-in', entry);
+          } else {
+            this.emit('refresh-failed', entry);
+          }
+          throw problem;
+        },
+      )
+      .finally(() => {
+        entry.inFlight = undefined;
+        this.reschedule();
+      });
+    entry.inFlight = attempt;
+    // Scheduler-initiated refreshes have no caller; their failures are recorded above.
+    attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private timeStatus(entry: Entry): TokenStatus {
+    const token = entry.token;
+    if (!token) return 'pending';
+    const now = this.clock.now();
+    if (now >= token.expiresAt) return 'expired';
+    return now >= this.refreshPoint(token) ? 'expiring' : 'fresh';
+  }
+
+  private refreshPoint(token: AcquiredToken): number {
+    return refreshAt({ issuedAt: token.issuedAt, expiresAt: token.expiresAt, marginSec: this.marginSec });
+  }
+
+  /** When the scheduler should next act for this entry, or undefined if it waits for a person. */
+  private dueAt(entry: Entry): number | undefined {
+    if (entry.status === 'needs-sign-in') return undefined;
+    if (entry.inFlight) return undefined;
+    // Convert the monotonic not-before into wall time at today's offset, to compare with expiry.
+    const notBefore = this.notBeforeMono(entry) - this.clock.monotonic() + this.clock.now();
+    if (entry.retryNotBeforeMono !== undefined || !entry.token) return Math.max(this.clock.now(), notBefore);
+    return Math.max(this.refreshPoint(entry.token), notBefore);
+  }
+
+  private notBeforeMono(entry: Entry): number {
+    return Math.max(
+      entry.retryNotBeforeMono ?? -Infinity,
+      (entry.lastAttemptMono ?? -Infinity) + this.minSpacingMs,
+    );
+  }
+
+  private reschedule(delayMs?: number): void {
+    if (!this.running) return;
+    this.cancelTimer?.();
+    const now = this.clock.now();
+    let next = now + this.clockCheckMs;
+    for (const entry of this.entries.values()) {
+      const due = this.dueAt(entry);
+      if (due !== undefined) next = Math.min(next, due);
+      // Expiry changes the visible status even when no refresh is due.
+      if (entry.token && entry.token.expiresAt > now) next = Math.min(next, entry.token.expiresAt);
+    }
+    const wait = delayMs ?? Math.max(0, next - now);
+    this.cancelTimer = this.clock.setTimeout(() => this.tick(), wait);
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const offset = this.clock.now() - this.clock.monotonic();
+    // Wall time moved against monotonic time: the machine slept or the clock was set. Expiry is
+    // wall time, so every countdown the UI shows is stale: publish all states again.
+    const clockJumped = Math.abs(offset - this.clockOffset) > 2_000;
+    this.clockOffset = offset;
+    const now = this.clock.now();
+    for (const entry of this.entries.values()) {
+      const status =
+        entry.token && entry.status !== 'refreshing' && entry.status !== 'needs-sign-in'
+          ? this.timeStatus(entry)
+          : entry.status;
+      if (status !== entry.status) this.setStatus(entry, status);
+      else if (clockJumped) this.emit('state-changed', entry);
+      const due = this.dueAt(entry);
+      if (due !== undefined && due <= now)
+        void this.refresh(entry, { force: entry.token !== undefined }).catch(() => undefined);
+    }
+    this.reschedule();
+  }
+
+  private setStatus(entry: Entry, status: TokenStatus): void {
+    if (entry.status === status) return;
+    entry.status = status;
+    this.emit('state-changed', entry);
+  }
+
+  private stateOf(entry: Entry): TokenState {
+    const problem = entry.lastError;
+    return {
+      ...entry.key,
+      status: entry.status,
+      expiresAt: entry.token?.expiresAt,
+      issuedAt: entry.token?.issuedAt,
+      lastRefreshAt: entry.lastRefreshAt,
+      nextRefreshAt: this.dueAt(entry),
+      lastError: problem && {
+        kind: problem.kind,
+        message: problem.message,
+        entraCode: problem.details.entraCode,
+      },
+      consecutiveFailures: entry.consecutiveFailures,
+    };
+  }
+
+  private emit<E extends keyof EngineEvents>(event: E, entry: Entry): void {
+    const state = this.stateOf(entry);
+    for (const listener of this.listeners[event]) {
+      try {
+        (listener as (state: TokenState) => void)(state);
+      } catch {
+        // A failing sink must not stop the engine or the other sinks.
+      }
+    }
+  }
+}

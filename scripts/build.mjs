@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// One build for every bundle. esbuild for the Node-side bundles (main, preload, CLI): it is fast,
+// has no config layer of its own, and lets the CLI be split so `pgentra token` loads only the
+// agent client, not MSAL. Vite for the renderer (React + dev server + the preview host).
+import { build } from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const release = process.env.NODE_ENV === 'production';
+const only = process.argv.slice(2);
+const wants = (target) => only.length === 0 || only.includes(target);
+
+// Native and binary-carrying packages stay outside the bundles and are loaded from node_modules
+// (electron-builder unpacks their .node files from asar).
+const external = [
+  'electron',
+  'keytar',
+  '@azure/msal-node-extensions',
+  '@azure/msal-node-runtime',
+  'playwright-core',
+];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  minify: release,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external,
+};
+
+if (only.length === 0) rmSync(dist, { recursive: true, force: true });
+
+const targets = [];
+
+if (wants('cli')) {
+  targets.push(
+    build({
+      ...common,
+      entryPoints: { pgentra: 'electron/cli/main.ts' },
+      outdir: path.join(dist, 'cli'),
+      format: 'esm',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
+      // ESM bundles of CJS dependencies still call require() for Node built-ins.
+      banner: {
+        js: "import { createRequire as __pgentraRequire } from 'node:module'; const require = __pgentraRequire(import.meta.url);",
+      },
+    }),
+  );
+}
+
+if (wants('main') && existsSync(path.join(root, 'electron/main/main.ts'))) {
+  targets.push(
+    build({
+      ...common,
+      entryPoints: { main: 'electron/main/main.ts' },
+      outdir: path.join(dist, 'main'),
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+    }),
+  );
+}
+
+if (wants('preload') && existsSync(path.join(root, 'electron/preload/preload.ts'))) {
+  // A sandboxed preload can only require a few Electron modules: it must be one self-contained CJS file.
+  targets.push(
+    build({
+      ...common,
+      entryPoints: { preload: 'electron/preload/preload.ts' },
+      outdir: path.join(dist, 'preload'),
+      format: 'cjs',
+      external: ['electron'],
+      outExtension: { '.js': '.cjs' },
+    }),
+  );
+}
+
+await Promise.all(targets);
+
+if (wants('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
+console.log(`built ${only.length ? only.join(', ') : 'all'} into ${path.relative(root, dist)}/`);
