@@ -1,0 +1,270 @@
+// One MSAL public client per (cloud, client ID, tenant) with the shared encrypted cache. This is
+// the only module that talks to MSAL; everything above it sees SignedInAccount, AcquiredToken and
+// AuthError. Every MSAL call has a deadline: MSAL itself has none for token requests.
+import type {
+  AccountInfo,
+  AuthenticationResult,
+  Configuration,
+  ICachePlugin,
+  INetworkModule,
+  PublicClientApplication,
+} from '@azure/msal-node';
+import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
+import { AuthError, classifyAuthError, redactTokens } from './errors.js';
+
+export interface AuthSettings {
+  /** e.g. https://login.microsoftonline.com (no tenant). */
+  authorityHost: string;
+  /** Needed for hosts MSAL does not know (a private or test authority): `host[:port]`. */
+  knownAuthorities?: string[];
+  clientId: string;
+  /** `organizations`, `common`, a tenant GUID or a verified domain. */
+  tenant: string;
+}
+
+export interface SignedInAccount {
+  /** MSAL's homeAccountId: the stable key clusters refer to. */
+  id: string;
+  username: string;
+  tenantId: string;
+  name?: string;
+}
+
+export interface DeviceCodePrompt {
+  message: string;
+  userCode: string;
+  verificationUri: string;
+  expiresInSec: number;
+}
+
+export interface MsalSessionOptions {
+  settings: AuthSettings;
+  cachePlugin: ICachePlugin;
+  networkClient: INetworkModule;
+  /** Deadline for silent calls (network round trips included). */
+  silentDeadlineMs?: number;
+  /** Deadline for a person to finish a browser or device-code sign-in. */
+  interactiveDeadlineMs?: number;
+  onLog?: (level: 'error' | 'warning', message: string) => void;
+}
+
+export const scopeFor = (resource: string): string => `${resource.replace(/\/+$/, '')}/.default`;
+
+function toAccount(info: AccountInfo): SignedInAccount {
+  return { id: info.homeAccountId, username: info.username, tenantId: info.tenantId, name: info.name };
+}
+
+function issuedAtOf(result: AuthenticationResult, fallback: number): number {
+  // `iat` places the 25 %-of-lifetime refresh point; the token is only decoded, never trusted.
+  const payload = result.accessToken.split('.')[1];
+  if (payload) {
+    try {
+      const iat: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).iat;
+      if (typeof iat === 'number' && Number.isFinite(iat)) return iat * 1000;
+    } catch {
+      // Not a JWT we can read: fall back to the time we received it.
+    }
+  }
+  return fallback;
+}
+
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout?: () => void,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(
+        new AuthError('network', `${what} did not finish within ${Math.round(ms / 1000)} s`, {
+          msalCode: 'deadline_exceeded',
+        }),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class MsalSession implements TokenSource {
+  private constructor(
+    private readonly app: PublicClientApplication,
+    private readonly settings: AuthSettings,
+    private readonly silentDeadlineMs: number,
+    private readonly interactiveDeadlineMs: number,
+  ) {}
+
+  static async create(options: MsalSessionOptions): Promise<MsalSession> {
+    // Lazy: MSAL is the heaviest import we have and `pgentra token` via the agent never needs it.
+    const msal = await import('@azure/msal-node');
+    const { settings } = options;
+    const authorityHost = settings.authorityHost.replace(/\/+$/, '');
+    const config: Configuration = {
+      auth: {
+        clientId: settings.clientId,
+        authority: `${authorityHost}/${settings.tenant}`,
+        ...(settings.knownAuthorities?.length ? { knownAuthorities: settings.knownAuthorities } : {}),
+      },
+      cache: { cachePlugin: options.cachePlugin },
+      system: {
+        networkClient: options.networkClient,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: msal.LogLevel.Warning,
+          loggerCallback: (level, message, containsPii) => {
+            if (containsPii || !options.onLog) return;
+            if (level === msal.LogLevel.Error) options.onLog('error', redactTokens(message));
+            else if (level === msal.LogLevel.Warning) options.onLog('warning', redactTokens(message));
+          },
+        },
+      },
+    };
+    return new MsalSession(
+      new msal.PublicClientApplication(config),
+      { ...settings, authorityHost },
+      options.silentDeadlineMs ?? 30_000,
+      options.interactiveDeadlineMs ?? 10 * 60_000,
+    );
+  }
+
+  private authorityFor(tenant: string): string {
+    return `${this.settings.authorityHost}/${tenant}`;
+  }
+
+  async signInInteractive(options: {
+    resource: string;
+    openBrowser: (url: string) => Promise<void>;
+    loginHint?: string;
+    tenant?: string;
+    claims?: string;
+    successPage?: string;
+  }): Promise<SignedInAccount> {
+    const result = await this.call(
+      this.app.acquireTokenInteractive({
+        scopes: [scopeFor(options.resource)],
+        openBrowser: options.openBrowser,
+        loginHint: options.loginHint,
+        claims: options.claims,
+        prompt: options.loginHint ? undefined : 'select_account',
+        authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
+        successTemplate: options.successPage,
+        errorTemplate:
+          '<h1>pgentra: sign-in failed</h1><p>{{error}}</p><p>You can close this tab and try again.</p>',
+      }),
+      this.interactiveDeadlineMs,
+      'Browser sign-in',
+    );
+    return this.accountOf(result);
+  }
+
+  async signInDeviceCode(options: {
+    resource: string;
+    tenant?: string;
+    onCode: (prompt: DeviceCodePrompt) => void;
+  }): Promise<SignedInAccount> {
+    const request = {
+      scopes: [scopeFor(options.resource)],
+      authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
+      deviceCodeCallback: (response: {
+        message: string;
+        userCode: string;
+        verificationUri: string;
+        expiresIn: number;
+      }) =>
+        options.onCode({
+          message: response.message,
+          userCode: response.userCode,
+          verificationUri: response.verificationUri,
+          expiresInSec: response.expiresIn,
+        }),
+      cancel: false,
+    };
+    const result = await this.call(
+      this.app.acquireTokenByDeviceCode(request),
+      this.interactiveDeadlineMs,
+      'Device-code sign-in',
+      () => {
+        // MSAL polls until `cancel` is set; stop it when we give up waiting.
+        request.cancel = true;
+      },
+    );
+    return this.accountOf(result);
+  }
+
+  async accounts(): Promise<SignedInAccount[]> {
+    const accounts = await this.call(
+      this.app.getTokenCache().getAllAccounts(),
+      this.silentDeadlineMs,
+      'Reading the token cache',
+    );
+    return accounts.map(toAccount);
+  }
+
+  async signOut(accountId: string): Promise<boolean> {
+    const account = await this.findAccount(accountId);
+    if (!account) return false;
+    await this.call(this.app.getTokenCache().removeAccount(account), this.silentDeadlineMs, 'Signing out');
+    return true;
+  }
+
+  /** TokenSource: a token for (account, resource), from the cache unless forceRefresh. */
+  async acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken> {
+    const account = await this.findAccount(request.accountId);
+    if (!account)
+      throw new AuthError('needs-sign-in', 'This account is not signed in on this computer.', {
+        msalCode: 'no_account_in_silent_request',
+      });
+    const requestedAt = Date.now();
+    const result = await this.call(
+      this.app.acquireTokenSilent({
+        account,
+        scopes: [scopeFor(request.resource)],
+        authority: this.authorityFor(account.tenantId),
+        forceRefresh: request.forceRefresh,
+      }),
+      this.silentDeadlineMs,
+      'Refreshing the token',
+    );
+    if (!result.expiresOn) throw new AuthError('unknown', 'Entra ID returned a token without an expiry.');
+    return {
+      accessToken: result.accessToken,
+      expiresAt: result.expiresOn.getTime(),
+      issuedAt: issuedAtOf(result, requestedAt),
+    };
+  }
+
+  private async findAccount(accountId: string): Promise<AccountInfo | null> {
+    const accounts = await this.call(
+      this.app.getTokenCache().getAllAccounts(),
+      this.silentDeadlineMs,
+      'Reading the token cache',
+    );
+    const wanted = accountId.toLowerCase();
+    return accounts.find((a) => a.homeAccountId === accountId || a.username.toLowerCase() === wanted) ?? null;
+  }
+
+  private accountOf(result: AuthenticationResult | null): SignedInAccount {
+    if (!result?.account)
+      throw new AuthError('unknown', 'Entra ID signed you in but returned no account information.');
+    return toAccount(result.account);
+  }
+
+  private async call<T>(
+    work: Promise<T>,
+    deadlineMs: number,
+    what: string,
+    onTimeout?: () => void,
+  ): Promise<T> {
+    try {
+      return await withDeadline(work, deadlineMs, what, onTimeout);
+    } catch (error) {
+      throw classifyAuthError(error);
+    }
+  }
+}
