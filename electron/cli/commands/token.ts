@@ -1,0 +1,76 @@
+// `pgentra token`: the one command whose stdout is a secret. pgAdmin's PasswordExecCommand runs it
+// for every new connection, so it asks the running agent first (milliseconds, no MSAL loaded) and
+// only falls back to the shared MSAL cache when no agent answers.
+import { askAgent } from '../../core/agent/client.js';
+import { agentEndpoint } from '../../core/agent/paths.js';
+import type { AgentFailureCode } from '../../core/agent/protocol.js';
+import { resolveConfigDir } from '../../core/config-dir.js';
+import { parseCommand, parseDuration, parsePort, type CommandHelp } from '../args.js';
+import { CliError, ExitCode, usageError } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const help: CommandHelp = {
+  usage: 'pgentra token NAME [--min-valid DURATION]   |   pgentra token --host HOST --port PORT --user USER',
+  summary:
+    'Prints only the access token for a cluster on stdout, refreshing it first if it has less than --min-valid left ' +
+    '(default 5m). Everything else goes to stderr. Use it in scripts (PGPASSWORD is discouraged: prefer `pgentra env`) ' +
+    'and as pgAdmin\'s password exec command.',
+  options: [
+    ['--min-valid DURATION', 'minimum time the token must stay valid: 300, 90s, 10m, 1h (default 5m)'],
+    ['--host HOST', 'find the cluster by host, port and user instead of by name'],
+    ['--port PORT', 'with --host (default 5432)'],
+    ['--user USER', 'with --host: the database user name'],
+    ['--no-agent', 'do not ask a running tray app or `pgentra agent`; use the token cache directly'],
+  ],
+  examples: ['pgentra token prod', 'pgentra token prod --min-valid 10m', 'pgentra token --host myserver.postgres.database.azure.com --user alice@contoso.com'],
+};
+
+const EXIT_FOR: Record<AgentFailureCode, ExitCode> = {
+  usage: ExitCode.usage,
+  'needs-sign-in': ExitCode.needsSignIn,
+  unreachable: ExitCode.unreachable,
+  config: ExitCode.config,
+  internal: ExitCode.internal,
+};
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      'min-valid': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      user: { type: 'string' },
+      'no-agent': { type: 'boolean' },
+    },
+    help,
+    io,
+    { max: 1 },
+  );
+  if (!parsed) return ExitCode.ok;
+  const { values, positionals } = parsed;
+  const name = positionals[0];
+  const minValidSec = values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 300;
+  if (name && values.host) throw usageError('give either a cluster NAME or --host, not both');
+  if (!name && !values.host) throw usageError('which cluster? Give its NAME or --host/--port/--user', `Usage: ${help.usage}`);
+  if (values.host && !values.user) throw usageError('--user is required with --host');
+  const port = values.port !== undefined ? parsePort('port', values.port) : 5432;
+
+  const request = name
+    ? ({ op: 'token', cluster: name, minValidSec } as const)
+    : ({ op: 'token-for', host: values.host ?? '', port, user: values.user ?? '', minValidSec } as const);
+
+  if (!values['no-agent']) {
+    const endpoint = agentEndpoint(resolveConfigDir(io.env));
+    const answer = await askAgent(endpoint.address, request);
+    if (answer?.ok && 'token' in answer) {
+      io.stdout(`${answer.token}\n`);
+      return ExitCode.ok;
+    }
+    if (answer && !answer.ok) throw new CliError(EXIT_FOR[answer.code], answer.message);
+  }
+
+  const { tokenFromCache } = await import('../direct-token.js');
+  io.stdout(`${await tokenFromCache(request, io)}\n`);
+  return ExitCode.ok;
+}

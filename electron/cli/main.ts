@@ -1,0 +1,76 @@
+// `pgentra` entry point: dispatches to a command module loaded on demand, so `pgentra token`
+// (pgAdmin runs it for every connection) loads nothing but the agent client when the tray or
+// `pgentra agent` is running.
+import { CliError, ExitCode } from './exit-codes.js';
+import { processIo, type Io } from './io.js';
+
+export interface CommandModule {
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  login: { summary: 'sign in to Entra ID (browser, or --device-code)', load: () => import('./commands/login.js') },
+  logout: { summary: 'sign out an account (or --all)', load: () => import('./commands/logout.js') },
+  accounts: { summary: 'list signed-in accounts', load: () => import('./commands/accounts.js') },
+  cluster: { summary: 'add, list or remove clusters', load: () => import('./commands/cluster.js') },
+  status: { summary: 'time left on each cluster\'s token', load: () => import('./commands/status.js') },
+  token: { summary: 'print a fresh token (for scripts and pgAdmin)', load: () => import('./commands/token.js') },
+  env: { summary: 'print libpq environment variables for a cluster', load: () => import('./commands/env.js') },
+  pgpass: { summary: 'write tokens into your pgpass file (sync, clean)', load: () => import('./commands/pgpass.js') },
+  agent: { summary: 'keep tokens fresh in the background and serve `pgentra token`', load: () => import('./commands/agent.js') },
+  doctor: { summary: 'check configuration, keychain, sign-in and connectivity', load: () => import('./commands/doctor.js') },
+};
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
+  return [
+    'pgentra: Entra ID sign-in for PostgreSQL on Azure. Tokens stay fresh; you never paste one again.',
+    '',
+    'Usage: pgentra <command> [options]      (pgentra <command> --help for details)',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Example:',
+    '  pgentra login && pgentra cluster add prod --host myserver.postgres.database.azure.com && pgentra pgpass sync',
+    '',
+    'Exit codes: 0 ok, 2 usage, 3 sign-in needed, 4 Entra ID or network unreachable, 5 configuration, 6 database check failed.',
+    '',
+  ].join('\n');
+}
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.stdout : io.stderr)(mainHelp());
+    return name ? ExitCode.ok : ExitCode.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${typeof PGENTRA_VERSION === 'string' ? PGENTRA_VERSION : '0.0.0-dev'}\n`);
+    return ExitCode.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`pgentra: unknown command "${name}". Run \`pgentra --help\` for the list.\n`);
+    return ExitCode.usage;
+  }
+  try {
+    const module = await command.load();
+    return await module.run(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+export function reportError(error: unknown, io: Io): number {
+  if (error instanceof CliError) {
+    io.stderr(`pgentra: ${error.message}\n`);
+    if (error.hint) io.stderr(`${error.hint}\n`);
+    return error.exitCode;
+  }
+  io.stderr(`pgentra: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+declare const PGENTRA_VERSION: string;
