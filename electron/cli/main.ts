@@ -59,7 +59,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const module = await command.load();
     return await module.run(rest, io);
   } catch (error) {
-    return reportError(error, io);
+    const { toCliError } = await import('./core-loader.js');
+    return reportError(toCliError(error), io);
   }
 }
 

@@ -1,0 +1,125 @@
+import { formatHelp, parseCommand, parsePort, type CommandHelp } from '../args.js';
+import { openCore } from '../core-loader.js';
+import { ExitCode, usageError } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const addHelp: CommandHelp = {
+  usage: 'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT]',
+  summary:
+    'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
+    'and cloud are inferred from the host name; the user defaults to the signed-in account\'s UPN. For legacy Single Server ' +
+    'pgentra appends "@<server>" to the user name itself.',
+  options: [
+    ['--host HOST', 'server host name, e.g. myserver.postgres.database.azure.com'],
+    ['--port PORT', 'default 5432'],
+    ['--database DB', 'default postgres'],
+    ['--user USER', 'database user: your UPN, or an Entra group name with --group'],
+    ['--group', 'USER is an Entra group: sign in as a member of it'],
+    ['--kind KIND', 'flexible | single | cosmos (only needed when the host does not tell)'],
+    ['--cloud CLOUD', 'public | china | usgov | a custom cloud (only needed when the host does not tell)'],
+    ['--account ACCOUNT', 'which signed-in account to use, when several are'],
+  ],
+  examples: [
+    'pgentra cluster add prod --host myserver.postgres.database.azure.com --database appdb',
+    'pgentra cluster add analytics --host c-mycluster.abc123.postgres.cosmos.azure.com --database citus',
+    'pgentra cluster add admins --host myserver.postgres.database.azure.com --user "DB Admins" --group',
+  ],
+};
+
+const help: CommandHelp = {
+  usage: 'pgentra cluster add|list|remove …',
+  summary: 'Manages saved clusters. `pgentra cluster add --help` for adding one.',
+  options: [
+    ['add NAME --host HOST …', 'save a cluster'],
+    ['list [--json]', 'list saved clusters'],
+    ['remove NAME', 'forget a cluster (and its pgpass line)'],
+  ],
+  examples: ['pgentra cluster add prod --host myserver.postgres.database.azure.com', 'pgentra cluster list', 'pgentra cluster remove prod'],
+};
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [verb, ...rest] = argv;
+  switch (verb) {
+    case 'add':
+      return add(rest, io);
+    case 'list':
+    case 'ls':
+      return list(rest, io);
+    case 'remove':
+    case 'rm':
+      return remove(rest, io);
+    case '--help':
+    case '-h':
+      io.stdout(formatHelp(help));
+      return ExitCode.ok;
+    case undefined:
+      io.stderr(formatHelp(help));
+      return ExitCode.usage;
+    default:
+      throw usageError(`unknown cluster command "${verb}" (use add, list or remove)`);
+  }
+}
+
+async function add(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      database: { type: 'string' },
+      user: { type: 'string' },
+      group: { type: 'boolean' },
+      kind: { type: 'string' },
+      cloud: { type: 'string' },
+      account: { type: 'string' },
+    },
+    addHelp,
+    io,
+    { min: 1, max: 1 },
+  );
+  if (!parsed) return ExitCode.ok;
+  const { values, positionals } = parsed;
+  if (!values.host) throw usageError('--host is required', `Usage: ${addHelp.usage}`);
+  if (values.group && !values.user) throw usageError('--group needs --user GROUP_NAME');
+  const core = await openCore(io);
+  const cluster = await core.addCluster({
+    name: positionals[0] ?? '',
+    host: values.host,
+    port: values.port !== undefined ? parsePort('port', values.port) : undefined,
+    database: values.database,
+    user: values.user,
+    group: values.group ?? false,
+    kind: values.kind,
+    cloud: values.cloud,
+    account: values.account,
+  });
+  io.stderr(
+    `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +
+      `user ${cluster.loginUser}${cluster.group ? ' (group)' : ''}, cloud ${cluster.cloud}.\n`,
+  );
+  return ExitCode.ok;
+}
+
+async function list(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, { ...help, usage: 'pgentra cluster list [--json]' }, io);
+  if (!parsed) return ExitCode.ok;
+  const core = await openCore(io);
+  const clusters = core.clusters();
+  if (parsed.values.json) {
+    io.stdout(JSON.stringify(clusters, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  if (clusters.length === 0) io.stderr('No clusters yet. Add one with `pgentra cluster add NAME --host HOST`.\n');
+  for (const c of clusters) io.stdout(`${c.name}\t${c.kind}\t${c.host}:${c.port}\t${c.database}\t${c.loginUser}\n`);
+  return ExitCode.ok;
+}
+
+async function remove(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(argv, {}, { ...help, usage: 'pgentra cluster remove NAME' }, io, { min: 1, max: 1 });
+  if (!parsed) return ExitCode.ok;
+  const core = await openCore(io);
+  const name = parsed.positionals[0] ?? '';
+  await core.removeCluster(name);
+  io.stderr(`Removed ${name}.\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,26 @@
+import { parseCommand, type CommandHelp } from '../args.js';
+import { openCore } from '../core-loader.js';
+import { ExitCode, usageError } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const help: CommandHelp = {
+  usage: 'pgentra env NAME [--shell sh|powershell|cmd]',
+  summary:
+    'Prints libpq environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, PGPASSFILE) for a cluster, after ' +
+    'making sure its fresh token is in the pgpass file. The token itself is never printed: PGPASSFILE points libpq at it, ' +
+    'which is safer than PGPASSWORD (other users can read a process environment on some systems).',
+  options: [['--shell SHELL', 'sh (default on macOS/Linux), powershell (default on Windows) or cmd']],
+  examples: ['eval "$(pgentra env prod)" && psql', 'pgentra env prod --shell powershell | Invoke-Expression'],
+};
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(argv, { shell: { type: 'string' } }, help, io, { min: 1, max: 1 });
+  if (!parsed) return ExitCode.ok;
+  const shell = parsed.values.shell ?? (process.platform === 'win32' ? 'powershell' : 'sh');
+  if (shell !== 'sh' && shell !== 'powershell' && shell !== 'cmd') throw usageError(`--shell must be sh, powershell or cmd (got "${shell}")`);
+  const core = await openCore(io);
+  const { formatEnvironment } = await import('../../core/launch/connection.js');
+  const target = await core.connectionTarget(parsed.positionals[0] ?? '', { ensureToken: true });
+  io.stdout(formatEnvironment(target, shell) + '\n');
+  return ExitCode.ok;
+}

@@ -1,0 +1,51 @@
+import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
+import { openCore } from '../core-loader.js';
+import { ExitCode, usageError } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const help: CommandHelp = {
+  usage: 'pgentra pgpass sync [--watch] | pgentra pgpass clean | pgentra pgpass path',
+  summary:
+    'pgentra keeps one block of lines in your pgpass file (first in the file, so libpq finds them first) and never touches ' +
+    'any other line. `sync` writes a fresh token for every cluster; with --watch it keeps doing so until you stop it ' +
+    '(`pgentra agent` does the same and also serves `pgentra token`). `clean` removes pgentra\'s block. The file is ' +
+    'written atomically with mode 0600; its location is the "pgpass.path" setting, else PGPASSFILE, else ~/.pgpass ' +
+    '(%APPDATA%\\postgresql\\pgpass.conf on Windows).',
+  options: [['--watch', 'keep the file fresh until interrupted']],
+  examples: ['pgentra pgpass sync', 'pgentra pgpass sync --watch', 'pgentra pgpass clean'],
+};
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === '--help' || verb === '-h') {
+    io.stdout(formatHelp(help));
+    return ExitCode.ok;
+  }
+  if (verb !== 'sync' && verb !== 'clean' && verb !== 'path') {
+    if (verb === undefined) {
+      io.stderr(formatHelp(help));
+      return ExitCode.usage;
+    }
+    throw usageError(`unknown pgpass command "${verb}" (use sync, clean or path)`);
+  }
+  const parsed = parseCommand(rest, verb === 'sync' ? { watch: { type: 'boolean' } } : {}, help, io);
+  if (!parsed) return ExitCode.ok;
+  const core = await openCore(io);
+  if (verb === 'path') {
+    io.stdout(`${core.pgpassPath()}\n`);
+    return ExitCode.ok;
+  }
+  if (verb === 'clean') {
+    const report = await core.cleanPgpass();
+    io.stderr(report.changed ? `Removed pgentra's lines from ${report.path}.\n` : `${report.path} had no pgentra lines.\n`);
+    return ExitCode.ok;
+  }
+  if (parsed.values.watch) {
+    const { runBackground } = await import('../background.js');
+    return runBackground(core, io, { serveAgent: false });
+  }
+  const report = await core.syncPgpass({ userAction: true });
+  io.stderr(`${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${report.written} cluster${report.written === 1 ? '' : 's'}).\n`);
+  for (const problem of report.problems) io.stderr(`  ${problem.cluster}: ${problem.message}\n`);
+  return report.problems.length > 0 ? report.exitCode : ExitCode.ok;
+}

@@ -1,0 +1,42 @@
+import { parseCommand, type CommandHelp } from '../args.js';
+import { openCore } from '../core-loader.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Io } from '../io.js';
+
+const help: CommandHelp = {
+  usage: 'pgentra status [--json]',
+  summary:
+    'Shows each cluster\'s token state and time left: fresh, expiring (a refresh is due), expired, needs-sign-in, error. ' +
+    'Asks the running agent when there is one; otherwise reads the shared token cache (without a network call).',
+  options: [['--json', 'machine-readable output on stdout: name, state, expiresAt, secondsLeft, error']],
+  examples: ['pgentra status', 'pgentra status --json | jq ".[] | select(.secondsLeft < 600)"'],
+};
+
+function formatLeft(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds <= 0) return 'expired';
+  const minutes = Math.floor(seconds / 60);
+  return minutes >= 1 ? `${minutes} min` : `${seconds} s`;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, help, io);
+  if (!parsed) return ExitCode.ok;
+  const core = await openCore(io);
+  const rows = await core.status();
+  if (parsed.values.json) {
+    io.stdout(JSON.stringify(rows, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  if (rows.length === 0) {
+    io.stderr('No clusters yet. Add one with `pgentra cluster add NAME --host HOST`.\n');
+    return ExitCode.ok;
+  }
+  const width = Math.max(...rows.map((row) => row.name.length), 4);
+  io.stdout(`${'NAME'.padEnd(width)}  STATE           LEFT      EXPIRES\n`);
+  for (const row of rows) {
+    const expires = row.expiresAt ? new Date(row.expiresAt).toLocaleTimeString() : '-';
+    io.stdout(`${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${formatLeft(row.secondsLeft).padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`);
+  }
+  return ExitCode.ok;
+}

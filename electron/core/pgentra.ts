@@ -1,0 +1,397 @@
+// The core as the CLI and the tray see it: config, sign-in, clusters, the token engine and the
+// sinks, composed once. Faces (cli/, main/) call these methods and never reach past them.
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuthError, adviceFor } from './auth/errors.js';
+import type { SignedInAccount, DeviceCodePrompt, MsalSession } from './auth/msal-session.js';
+import { resolveCloud, type Cloud } from './clouds.js';
+import { buildCluster, loginUserFor, resourceFor, type Cluster, type ClusterInput } from './clusters.js';
+import { ConfigStore, type Config } from './config-store.js';
+import { TokenEngine, type TokenKey, type TokenSource, type TokenState } from './engine/token-engine.js';
+import type { ConnectionTarget } from './launch/connection.js';
+import { cleanPgpass, resolvePgpassPath, syncPgpass, type PgpassEntry } from './pgpass/index.js';
+import type { Browser, Clock, FileSystem } from './ports.js';
+
+export interface PgentraDeps {
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  fs: FileSystem;
+  clock: Clock;
+  platform?: NodeJS.Platform;
+  homedir?: string;
+  /** Opens sign-in URLs; the CLI's --no-browser replaces it with printing the URL. */
+  browser: Browser;
+  /** Warnings a person should see (plaintext cache, fixed pgpass permissions). Never a token. */
+  warn: (message: string) => void;
+}
+
+export interface ClusterView extends Cluster {
+  loginUser: string;
+  resource: string;
+}
+
+export interface ClusterStatus {
+  name: string;
+  state: TokenState['status'] | 'no-account';
+  expiresAt: string | null;
+  secondsLeft: number | null;
+  account: string | null;
+  error: string | null;
+  entraCode: string | null;
+}
+
+export interface PgpassReport {
+  path: string;
+  changed: boolean;
+  written: number;
+  problems: { cluster: string; message: string }[];
+  exitCode: number;
+}
+
+export class ClusterNotFoundError extends Error {
+  override readonly name = 'ClusterNotFoundError';
+}
+
+export class Pgentra {
+  private sessions = new Map<string, Promise<MsalSession>>();
+  private cacheOpened: Promise<import('./auth/cache-persistence.js').OpenedCache> | undefined;
+  private accountsCache: SignedInAccount[] | undefined;
+  readonly engine: TokenEngine;
+
+  private constructor(
+    private readonly deps: PgentraDeps,
+    private readonly store: ConfigStore,
+    private config: Config,
+  ) {
+    const source: TokenSource = {
+      acquire: async (request) => (await this.sessionForAccount(request.accountId)).acquire(request),
+    };
+    this.engine = new TokenEngine({ source, clock: deps.clock, refreshMarginSec: config.settings.refreshMarginSec });
+  }
+
+  static async open(deps: PgentraDeps): Promise<Pgentra> {
+    const store = new ConfigStore({ fs: deps.fs, dir: deps.configDir, clock: deps.clock });
+    const config = await store.load();
+    return new Pgentra(deps, store, config);
+  }
+
+  get settings(): Config['settings'] {
+    return this.config.settings;
+  }
+
+  async reload(): Promise<void> {
+    this.config = await this.store.load();
+    this.accountsCache = undefined;
+  }
+
+  // ---- clouds and sign-in ----------------------------------------------------------------
+
+  cloud(name?: string): Cloud {
+    return resolveCloud(name ?? this.config.settings.cloud, this.config.settings.customClouds);
+  }
+
+  private async openCache() {
+    this.cacheOpened ??= (async () => {
+      const { openCachePersistence } = await import('./auth/cache-persistence.js');
+      const opened = await openCachePersistence({ configDir: this.deps.configDir, allowPlaintext: this.config.settings.allowPlaintextCache });
+      if (opened.warning) this.deps.warn(opened.warning);
+      return opened;
+    })();
+    return this.cacheOpened;
+  }
+
+  async cacheBackend(): Promise<string> {
+    return (await this.openCache()).backend;
+  }
+
+  private session(cloudName?: string): Promise<MsalSession> {
+    const cloud = this.cloud(cloudName);
+    let session = this.sessions.get(cloud.name);
+    if (!session) {
+      session = (async () => {
+        const [{ MsalSession }, { SharedCachePlugin }, { createHttpsNetworkClient }, { withFileLock }] = await Promise.all([
+          import('./auth/msal-session.js'),
+          import('./auth/cache-persistence.js'),
+          import('./auth/network-client.js'),
+          import('./files/lock.js'),
+        ]);
+        const opened = await this.openCache();
+        const lockPath = `${opened.cachePath}.lock`;
+        const acquireLock = () =>
+          new Promise<() => Promise<void>>((resolveAcquired, reject) => {
+            withFileLock(this.deps.fs, lockPath, () => new Promise<void>((release) => resolveAcquired(async () => release())), {
+              clock: this.deps.clock,
+              timeoutMs: 30_000,
+              staleMs: 60_000,
+            }).catch(reject);
+          });
+        const extraCa = cloud.caFile ? [await fsp.readFile(cloud.caFile)] : [];
+        return MsalSession.create({
+          settings: {
+            authorityHost: cloud.authorityHost,
+            knownAuthorities: cloud.knownAuthorities,
+            clientId: this.config.settings.clientId,
+            tenant: this.config.settings.tenant,
+          },
+          cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock),
+          networkClient: createHttpsNetworkClient({ extraCa }),
+        });
+      })();
+      session.catch(() => this.sessions.delete(cloud.name));
+      this.sessions.set(cloud.name, session);
+    }
+    return session;
+  }
+
+  private async sessionForAccount(accountId: string): Promise<MsalSession> {
+    const clouds = new Set(this.config.clusters.map((cluster) => cluster.cloud ?? this.config.settings.cloud));
+    clouds.add(this.config.settings.cloud);
+    for (const cloudName of clouds) {
+      const session = await this.session(cloudName);
+      if ((await session.accounts()).some((account) => account.id === accountId)) return session;
+    }
+    throw new AuthError('needs-sign-in', 'This account is not signed in on this computer.');
+  }
+
+  async signIn(options: {
+    method: 'browser' | 'device-code';
+    cloud?: string;
+    tenant?: string;
+    openBrowser?: (url: string) => Promise<void>;
+    onDeviceCode: (prompt: DeviceCodePrompt) => void;
+  }): Promise<SignedInAccount> {
+    const cloud = this.cloud(options.cloud);
+    const session = await this.session(cloud.name);
+    const resource = cloud.resources.flexible;
+    const account =
+      options.method === 'device-code'
+        ? await session.signInDeviceCode({ resource, tenant: options.tenant, onCode: options.onDeviceCode })
+        : await session.signInInteractive({
+            resource,
+            tenant: options.tenant,
+            openBrowser: options.openBrowser ?? ((url) => this.deps.browser.open(url)),
+            successPage: '<h1>pgentra: you are signed in</h1><p>You can close this tab.</p>',
+          });
+    this.accountsCache = undefined;
+    this.engine.accountSignedIn(account.id);
+    return account;
+  }
+
+  async accounts(): Promise<SignedInAccount[]> {
+    if (this.accountsCache) return this.accountsCache;
+    const clouds = new Set([this.config.settings.cloud, ...this.config.clusters.map((c) => c.cloud ?? this.config.settings.cloud)]);
+    const all: SignedInAccount[] = [];
+    for (const cloudName of clouds) {
+      for (const account of await (await this.session(cloudName)).accounts()) {
+        if (!all.some((known) => known.id === account.id)) all.push(account);
+      }
+    }
+    this.accountsCache = all;
+    return all;
+  }
+
+  async signOut(accountId: string): Promise<void> {
+    for (const sessionPromise of this.sessions.values()) await (await sessionPromise).signOut(accountId);
+    this.accountsCache = undefined;
+    this.engine.setTrackedKeys(this.engine.states().filter((state) => state.accountId !== accountId));
+    await this.syncPgpass({ userAction: false, onlyCached: true });
+  }
+
+  // ---- clusters --------------------------------------------------------------------------
+
+  clusters(): ClusterView[] {
+    return this.config.clusters.map((cluster) => this.view(cluster));
+  }
+
+  private view(cluster: Cluster): ClusterView {
+    const cloud = this.cloud(cluster.cloud);
+    return { ...cluster, loginUser: loginUserFor(cluster), resource: resourceFor(cluster, cloud) };
+  }
+
+  cluster(name: string): ClusterView {
+    const cluster = this.config.clusters.find((c) => c.name === name);
+    if (!cluster) {
+      const known = this.config.clusters.map((c) => c.name);
+      throw new ClusterNotFoundError(`no cluster named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `pgentra cluster add`)'}`);
+    }
+    return this.view(cluster);
+  }
+
+  /** Finds the cluster pgAdmin or a script means by host, port and user (the exact login user). */
+  clusterFor(target: { host: string; port: number; user: string }): ClusterView {
+    const match = this.clusters().find(
+      (c) => c.host.toLowerCase() === target.host.toLowerCase() && c.port === target.port && (c.loginUser === target.user || c.user === target.user),
+    );
+    if (!match) throw new ClusterNotFoundError(`no cluster for ${target.user} at ${target.host}:${target.port}; add it with \`pgentra cluster add\``);
+    return match;
+  }
+
+  async addCluster(input: Omit<ClusterInput, 'user'> & { user?: string }): Promise<ClusterView> {
+    let user = input.user;
+    let account = input.account;
+    if (!user || !account) {
+      const accounts = await this.accounts().catch(() => []);
+      const chosen = account ? accounts.find((a) => a.username.toLowerCase() === account?.toLowerCase() || a.id === account) : accounts[0];
+      if (!user) {
+        if (!chosen) throw new AuthError('needs-sign-in', 'Sign in first (`pgentra login`) or give --user: the database user defaults to your account\'s UPN.');
+        user = chosen.username;
+      }
+      if (!account && accounts.length > 1 && chosen) account = chosen.username;
+    }
+    const cluster = buildCluster({ ...input, user, account }, { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds });
+    this.config = await this.store.update((config) => {
+      if (config.clusters.some((c) => c.name === cluster.name)) throw new Error(`a cluster named "${cluster.name}" already exists`);
+      return { ...config, clusters: [...config.clusters, cluster] };
+    });
+    return this.view(cluster);
+  }
+
+  async removeCluster(name: string): Promise<void> {
+    this.cluster(name);
+    this.config = await this.store.update((config) => ({ ...config, clusters: config.clusters.filter((c) => c.name !== name) }));
+    if (this.config.settings.pgpass.enabled) await this.syncPgpass({ userAction: false, onlyCached: true });
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------
+
+  /** Which signed-in account a cluster uses: its own setting, else the only (or first) account. */
+  async keyFor(cluster: ClusterView): Promise<TokenKey> {
+    const accounts = await this.accounts();
+    if (accounts.length === 0) throw new AuthError('needs-sign-in', 'No account is signed in.');
+    let account = accounts[0];
+    if (cluster.account) {
+      const wanted = cluster.account.toLowerCase();
+      account = accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
+      if (!account) throw new AuthError('needs-sign-in', `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`);
+    } else if (!cluster.group) {
+      account = accounts.find((a) => a.username.toLowerCase() === cluster.user.toLowerCase()) ?? account;
+    }
+    if (!account) throw new AuthError('needs-sign-in', 'No account is signed in.');
+    return { accountId: account.id, resource: cluster.resource };
+  }
+
+  async token(cluster: ClusterView, options: { minValidSec?: number; userAction?: boolean } = {}): Promise<{ token: string; expiresAt: number }> {
+    const key = await this.keyFor(cluster);
+    const token = await this.engine.getToken(key, options);
+    return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+  }
+
+  /** Every cluster's key, for the scheduler: clusters sharing (account, resource) share one token. */
+  async trackClusters(): Promise<void> {
+    const keys: TokenKey[] = [];
+    for (const cluster of this.clusters()) {
+      const key = await this.keyFor(cluster).catch(() => undefined);
+      if (key && !keys.some((k) => k.accountId === key.accountId && k.resource === key.resource)) keys.push(key);
+    }
+    this.engine.setTrackedKeys(keys);
+  }
+
+  async status(): Promise<ClusterStatus[]> {
+    const now = this.deps.clock.now();
+    const rows: ClusterStatus[] = [];
+    for (const cluster of this.clusters()) {
+      let key: TokenKey | undefined;
+      let problem: AuthError | undefined;
+      try {
+        key = await this.keyFor(cluster);
+      } catch (error) {
+        problem = error instanceof AuthError ? error : new AuthError('unknown', String(error));
+      }
+      const state = key && this.engine.state(key);
+      const expiresAt = state?.expiresAt;
+      rows.push({
+        name: cluster.name,
+        state: !key ? 'no-account' : (state?.status ?? 'pending'),
+        expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+        secondsLeft: expiresAt ? Math.max(0, Math.floor((expiresAt - now) / 1000)) : null,
+        account: key ? ((await this.accounts()).find((a) => a.id === key?.accountId)?.username ?? null) : null,
+        error: problem?.message ?? state?.lastError?.message ?? null,
+        entraCode: problem?.details.entraCode ?? state?.lastError?.entraCode ?? null,
+      });
+    }
+    return rows;
+  }
+
+  /** Fills the engine from the shared cache (no forced network call) so `status` has numbers. */
+  async primeFromCache(): Promise<void> {
+    await this.trackClusters();
+    await Promise.allSettled(this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })));
+  }
+
+  // ---- pgpass ----------------------------------------------------------------------------
+
+  pgpassPath(): string {
+    return resolvePgpassPath({
+      setting: this.config.settings.pgpass.path,
+      env: this.deps.env,
+      homedir: this.deps.homedir ?? os.homedir(),
+      platform: this.deps.platform ?? process.platform,
+    });
+  }
+
+  async syncPgpass(options: { userAction: boolean; onlyCached?: boolean }): Promise<PgpassReport> {
+    const file = this.pgpassPath();
+    const entries: PgpassEntry[] = [];
+    const problems: PgpassReport['problems'] = [];
+    let exitCode = 0;
+    for (const cluster of this.clusters()) {
+      try {
+        const key = await this.keyFor(cluster);
+        const known = this.engine.state(key);
+        if (options.onlyCached && !known?.expiresAt) continue;
+        const token = await this.engine.getToken(key, { userAction: options.userAction });
+        entries.push({ host: cluster.host, port: String(cluster.port), database: '*', user: cluster.loginUser, password: token });
+      } catch (error) {
+        const problem = error instanceof AuthError ? error : new AuthError('unknown', error instanceof Error ? error.message : String(error));
+        problems.push({ cluster: cluster.name, message: `${problem.message} ${adviceFor(problem.kind)}` });
+        exitCode = problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required' ? 3 : problem.kind === 'network' || problem.kind === 'throttled' ? 4 : 5;
+      }
+    }
+    const result = await syncPgpass({ fs: this.deps.fs, path: file, entries, clock: this.deps.clock });
+    if (result.fixedMode) this.deps.warn(`${file} was readable by other users; pgentra set it to 0600 (libpq ignores a pgpass file with wider permissions).`);
+    return { path: file, changed: result.changed, written: entries.length, problems, exitCode };
+  }
+
+  async cleanPgpass(): Promise<{ path: string; changed: boolean }> {
+    const file = this.pgpassPath();
+    const result = await cleanPgpass({ fs: this.deps.fs, path: file, clock: this.deps.clock });
+    return { path: file, changed: result.changed };
+  }
+
+  // ---- connections -----------------------------------------------------------------------
+
+  async connectionTarget(name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> {
+    const cluster = this.cluster(name);
+    if (options.ensureToken) {
+      if (!this.config.settings.pgpass.enabled) {
+        this.deps.warn('pgpass sync is off in the settings: libpq will not find a token in PGPASSFILE.');
+      } else {
+        const report = await this.syncPgpass({ userAction: true });
+        const problem = report.problems.find((p) => p.cluster === name);
+        if (problem) throw new AuthError('unknown', problem.message);
+      }
+    }
+    const rootCert = cluster.sslRootCert ?? this.cloud(cluster.cloud).caFile ?? (await defaultRootCert(this.deps.homedir ?? os.homedir()));
+    return {
+      host: cluster.host,
+      port: cluster.port,
+      database: cluster.database,
+      user: cluster.loginUser,
+      passfile: this.pgpassPath(),
+      sslmode: rootCert ? 'verify-full' : 'require',
+      sslrootcert: rootCert,
+    };
+  }
+}
+
+/** libpq's own default root certificate: if the user installed Azure's roots there, verify fully. */
+async function defaultRootCert(homedir: string): Promise<string | undefined> {
+  const candidate = path.join(homedir, '.postgresql', 'root.crt');
+  try {
+    await fsp.access(candidate);
+    return candidate;
+  } catch {
+    return undefined;
+  }
+}

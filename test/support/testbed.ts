@@ -1,0 +1,185 @@
+// The offline Azure: fake Entra ID (HTTPS, test CA), a real PostgreSQL 15, one Azure-like
+// token-checking gateway per server kind, and a real unlocked gnome-keyring. Tests start it
+// in-process; `npm run testbed -- up` runs the same code in a background daemon; `npm run demo`
+// points pgentra at it.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startFakeEntra, type FakeEntra } from './fake-entra/index.js';
+import { startGateway, type Gateway } from './gateway.js';
+import { startKeyringSession, type KeyringSession } from './keyring-session.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
+import { createTestCa, issueLeaf } from './tls.js';
+
+export const RESOURCES = {
+  flexible: 'https://ossrdbms-aad.database.windows.net',
+  cosmos: 'https://token.postgres.cosmos.azure.com',
+} as const;
+
+// Single Server user names end in @<first label of the host>; the testbed serves it on localhost.
+export const SINGLE_SERVER_NAME = 'localhost';
+export const DEFAULT_USERS = ['alice@contoso.com', 'bob@contoso.com'];
+export const DEFAULT_GROUPS = [{ name: 'pgentra devs', members: ['alice@contoso.com'] }];
+export const DATABASE = 'appdb';
+
+export type GatewayKind = 'flexible' | 'single' | 'cosmos';
+
+export interface TestbedOptions {
+  /** Defaults to a fresh temp dir, removed on stop. */
+  dir?: string;
+  users?: string[];
+  groups?: { name: string; members: string[] }[];
+  tokenLifetimeSec?: number | { min: number; max: number };
+  /** Start a private gnome-keyring session (needed by the real OS-keychain cache path). */
+  keyring?: boolean;
+  deviceCodeAutoApproveAfterPolls?: number;
+}
+
+export interface TestbedFacts {
+  authority: string;
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  caFile: string;
+  /** The Flexible-like gateway: what most tests and the demo use. */
+  gateway: { host: string; port: number };
+  gateways: Record<GatewayKind, { host: string; port: number; resource: string; serverName?: string }>;
+  database: string;
+  users: { upn: string; oid: string }[];
+  groups: { name: string; id: string; members: string[] }[];
+  /** A config dir with a custom cloud pointing at this stack, for PGENTRA_HOME. */
+  pgentraHome: string;
+  /** Extra environment a pgentra process needs here (the keyring's session bus). */
+  env: Record<string, string>;
+  controlUrl: string;
+}
+
+export interface Testbed {
+  facts: TestbedFacts;
+  entra: FakeEntra;
+  postgres: PostgresServer;
+  gateways: Record<GatewayKind, Gateway>;
+  keyring?: KeyringSession;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** The config.json the testbed hands to pgentra: a custom cloud named "testbed". */
+export function testbedConfig(facts: Omit<TestbedFacts, 'pgentraHome' | 'env'>) {
+  return {
+    version: 1,
+    settings: {
+      clientId: facts.clientId,
+      tenant: facts.tenantId,
+      cloud: 'testbed',
+      customClouds: [
+        {
+          name: 'testbed',
+          authorityHost: facts.authorityHost,
+          knownAuthorities: [new URL(facts.authorityHost).host],
+          resources: { flexible: RESOURCES.flexible, single: RESOURCES.flexible, cosmos: RESOURCES.cosmos },
+          caFile: facts.caFile,
+        },
+      ],
+    },
+    clusters: [],
+  };
+}
+
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const ownsDir = !options.dir;
+  const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-testbed-')));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (ownsDir) await fs.rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const users = [...new Set(options.users ?? DEFAULT_USERS)];
+    const groups =
+      options.groups ?? DEFAULT_GROUPS.filter((group) => group.members.every((m) => users.includes(m)));
+    const ca = await createTestCa(path.join(dir, 'ca'));
+
+    const entra = await startFakeEntra({
+      dir: path.join(dir, 'entra'),
+      ca,
+      users: users.map((upn) => ({ upn })),
+      groups,
+      tokenLifetimeSec: options.tokenLifetimeSec,
+      deviceCodeAutoApproveAfterPolls: options.deviceCodeAutoApproveAfterPolls,
+    });
+    cleanups.push(() => entra.close());
+
+    const postgres = await startPostgres({ dir: path.join(dir, 'pg') });
+    cleanups.push(() => postgres.stop());
+    const roles = [...users, ...groups.map((group) => group.name)];
+    for (const role of roles) await postgres.createRole(role);
+    await postgres.createDatabase(DATABASE);
+
+    const gatewayCert = await issueLeaf(ca, 'gateway');
+    const groupIds = Object.fromEntries(entra.groups.map((group) => [group.name, group.id]));
+    const gateways = {} as Record<GatewayKind, Gateway>;
+    for (const kind of ['flexible', 'single', 'cosmos'] as const) {
+      gateways[kind] = await startGateway({
+        upstream: postgres,
+        kind,
+        serverName: kind === 'single' ? SINGLE_SERVER_NAME : undefined,
+        audience: kind === 'cosmos' ? RESOURCES.cosmos : RESOURCES.flexible,
+        issuer: entra.issuer,
+        tenantId: entra.tenantId,
+        jwksUri: entra.jwksUri,
+        caFile: ca.caFile,
+        groups: groupIds,
+        tls: { cert: gatewayCert.cert, key: gatewayCert.key },
+      });
+      const gateway = gateways[kind];
+      cleanups.push(() => gateway.close());
+    }
+
+    let keyring: KeyringSession | undefined;
+    if (options.keyring) {
+      keyring = await startKeyringSession(dir);
+      const session = keyring;
+      cleanups.push(() => session.close());
+    }
+
+    const base = {
+      authority: entra.authority,
+      authorityHost: new URL(entra.authority).origin,
+      tenantId: entra.tenantId,
+      clientId: entra.clientId,
+      caFile: ca.caFile,
+      gateway: { host: gateways.flexible.host, port: gateways.flexible.port },
+      gateways: {
+        flexible: {
+          host: gateways.flexible.host,
+          port: gateways.flexible.port,
+          resource: RESOURCES.flexible,
+        },
+        single: {
+          host: gateways.single.host,
+          port: gateways.single.port,
+          resource: RESOURCES.flexible,
+          serverName: SINGLE_SERVER_NAME,
+        },
+        cosmos: { host: gateways.cosmos.host, port: gateways.cosmos.port, resource: RESOURCES.cosmos },
+      },
+      database: DATABASE,
+      users: entra.users.map((user) => ({ upn: user.upn, oid: user.oid })),
+      groups: entra.groups.map((group) => ({ name: group.name, id: group.id, members: group.members })),
+      controlUrl: `${new URL(entra.authority).origin}/_testbed/control`,
+    };
+    const pgentraHome = path.join(dir, 'pgentra-home');
+    await fs.mkdir(pgentraHome, { recursive: true, mode: 0o700 });
+    await fs.writeFile(
+      path.join(pgentraHome, 'config.json'),
+      JSON.stringify(testbedConfig(base), null, 2) + '\n',
+      { mode: 0o600 },
+    );
+    const facts: TestbedFacts = { ...base, pgentraHome, env: { ...keyring?.env } };
+    return { facts, entra, postgres, gateways, keyring, dir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
