@@ -1,0 +1,178 @@
+// The one contract between the renderer and the main process (and the preview host, which serves
+// the same channels over a loopback WebSocket). Each channel '<domain>:<verb>' has a zod schema
+// for its arguments and a result type; handlers answer `{ ok: true, value } | { ok: false, code,
+// message }`. Nothing here is platform-specific, and no result ever carries a token.
+import { z } from 'zod';
+
+export const clusterNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-" (it is used in commands, so no spaces)');
+
+export const clusterKindSchema = z.enum(['flexible', 'single', 'cosmos']);
+export type ClusterKind = z.infer<typeof clusterKindSchema>;
+
+export const clusterFormSchema = z.object({
+  name: clusterNameSchema,
+  host: z.string().trim().min(1, 'the host is required').max(255),
+  port: z.number().int().min(1).max(65535).optional(),
+  database: z.string().min(1).max(63).optional(),
+  user: z.string().min(1).max(1024).optional(),
+  group: z.boolean().optional(),
+  kind: clusterKindSchema.optional(),
+  cloud: z.string().min(1).max(64).optional(),
+  account: z.string().min(1).max(256).optional(),
+});
+export type ClusterForm = z.infer<typeof clusterFormSchema>;
+
+export const settingsPatchSchema = z
+  .object({
+    refreshMarginSec: z.number().int().min(60).max(3600),
+    pgpassEnabled: z.boolean(),
+    pgpassPath: z.string().max(4096).nullable(),
+    clipboardClearSec: z.number().int().min(5).max(600),
+    terminal: z.array(z.string().min(1).max(256)).max(10),
+    pgadminPath: z.string().max(4096).nullable(),
+    clientId: z.string().uuid('the client ID is a GUID, e.g. 04b07795-8ddb-461a-bbee-02f9e1bf7b46'),
+    tenant: z.string().min(1).max(256),
+    startAtLogin: z.boolean(),
+  })
+  .partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export type TokenStatus = 'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error' | 'no-account';
+
+export interface ClusterSnapshot {
+  name: string;
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  loginUser: string;
+  group: boolean;
+  kind: ClusterKind;
+  cloud: string;
+  account: string | null;
+  status: TokenStatus;
+  /** Epoch ms; the renderer counts down from it locally. */
+  expiresAt: number | null;
+  lastRefreshAt: number | null;
+  error: { kind: string; message: string; advice: string; entraCode: string | null } | null;
+}
+
+export interface AccountSnapshot {
+  id: string;
+  username: string;
+  tenantId: string;
+  name: string | null;
+}
+
+export interface SettingsSnapshot {
+  refreshMarginSec: number;
+  pgpassEnabled: boolean;
+  pgpassPath: string | null;
+  effectivePgpassPath: string;
+  clipboardClearSec: number;
+  terminal: string[];
+  pgadminPath: string | null;
+  clientId: string;
+  tenant: string;
+  startAtLogin: boolean;
+  cloud: string;
+  clouds: string[];
+}
+
+export interface AppSnapshot {
+  clusters: ClusterSnapshot[];
+  accounts: AccountSnapshot[];
+  settings: SettingsSnapshot;
+  /** Wall-clock ms in the main process when the snapshot was taken (to correct renderer clock skew). */
+  now: number;
+  warnings: string[];
+}
+
+export interface ClusterPreview {
+  kind: ClusterKind | null;
+  cloud: string | null;
+  loginUser: string | null;
+  problems: { field: string; message: string }[];
+}
+
+export interface DeviceCodeInfo {
+  message: string;
+  userCode: string;
+  verificationUri: string;
+}
+
+const noArgs = z.tuple([]);
+/** A type-level marker: the value is never read, only its type. */
+const result = <T>() => undefined as unknown as T;
+
+export const channels = {
+  'app:snapshot': { args: noArgs, result: result<AppSnapshot>() },
+  'clusters:preview': { args: z.tuple([clusterFormSchema.partial()]), result: result<ClusterPreview>() },
+  'clusters:add': { args: z.tuple([clusterFormSchema]), result: result<ClusterSnapshot>() },
+  'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]), result: result<ClusterSnapshot>() },
+  'clusters:remove': { args: z.tuple([clusterNameSchema]), result: result<null>() },
+  'clusters:refresh': { args: z.tuple([clusterNameSchema.nullable()]), result: result<null>() },
+  'clusters:copyToken': { args: z.tuple([clusterNameSchema]), result: result<{ clearsInSec: number }>() },
+  'clusters:copyConnectionString': { args: z.tuple([clusterNameSchema]), result: result<null>() },
+  'clusters:openPsql': { args: z.tuple([clusterNameSchema]), result: result<null>() },
+  'clusters:openPgadmin': { args: z.tuple([clusterNameSchema]), result: result<{ message: string }>() },
+  'accounts:signInBrowser': { args: noArgs, result: result<AccountSnapshot>() },
+  'accounts:signInDeviceCode': { args: noArgs, result: result<DeviceCodeInfo>() },
+  'accounts:signOut': { args: z.tuple([z.string().min(1).max(512)]), result: result<null>() },
+  'settings:update': { args: z.tuple([settingsPatchSchema]), result: result<SettingsSnapshot>() },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ChannelArgs<C extends Channel> = z.infer<(typeof channels)[C]['args']>;
+export type ChannelResult<C extends Channel> = (typeof channels)[C]['result'];
+
+export type ErrorCode = 'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Main → renderer push: the state changed (countdowns restart from the new expiresAt). */
+export const EVENT_SNAPSHOT = 'app:snapshot-changed';
+/** Main → renderer push: a device-code sign-in finished or failed. */
+export const EVENT_SIGN_IN = 'accounts:sign-in-finished';
+
+/** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
+export function parseArgs<C extends Channel>(channel: C, raw: unknown): { ok: true; value: ChannelArgs<C> } | { ok: false; code: 'invalid-argument'; message: string } {
+  const parsed = channels[channel].args.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data as ChannelArgs<C> };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.slice(1).join('.') || `argument ${String(issue.path[0])}` : 'arguments';
+  return { ok: false, code: 'invalid-argument', message: `${where}: ${issue?.message ?? 'invalid'}` };
+}
+
+/** The named methods the preload exposes as `window.pgentra` (and the preview host mirrors). */
+export const apiMethods = {
+  snapshot: 'app:snapshot',
+  previewCluster: 'clusters:preview',
+  addCluster: 'clusters:add',
+  updateCluster: 'clusters:update',
+  removeCluster: 'clusters:remove',
+  refresh: 'clusters:refresh',
+  copyToken: 'clusters:copyToken',
+  copyConnectionString: 'clusters:copyConnectionString',
+  openPsql: 'clusters:openPsql',
+  openPgadmin: 'clusters:openPgadmin',
+  signInBrowser: 'accounts:signInBrowser',
+  signInDeviceCode: 'accounts:signInDeviceCode',
+  signOut: 'accounts:signOut',
+  updateSettings: 'settings:update',
+} as const satisfies Record<string, Channel>;
+
+export type ApiMethod = keyof typeof apiMethods;
+
+export interface SignInFinished {
+  ok: boolean;
+  message: string;
+}
+
+export type PgentraApi = {
+  [M in ApiMethod]: (...args: ChannelArgs<(typeof apiMethods)[M]>) => Promise<Result<ChannelResult<(typeof apiMethods)[M]>>>;
+} & {
+  onSnapshot(listener: (snapshot: AppSnapshot) => void): () => void;
+  onSignInFinished(listener: (event: SignInFinished) => void): () => void;
+};
