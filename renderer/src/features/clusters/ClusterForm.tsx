@@ -1,0 +1,230 @@
+import { useEffect, useId, useState } from 'react';
+import { clusterFormSchema, type AppSnapshot, type ClusterForm as FormValues, type ClusterPreview, type ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
+import { call, getApi } from '../../api/client';
+
+interface Props {
+  snapshot: AppSnapshot;
+  editing: ClusterSnapshot | null;
+  onDone: (message: string) => void;
+  onCancel: () => void;
+}
+
+interface Draft {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  group: boolean;
+  kind: '' | 'flexible' | 'single' | 'cosmos';
+  cloud: string;
+  account: string;
+}
+
+const empty: Draft = { name: '', host: '', port: '', database: '', user: '', group: false, kind: '', cloud: '', account: '' };
+
+function toDraft(cluster: ClusterSnapshot | null): Draft {
+  if (!cluster) return empty;
+  return {
+    name: cluster.name,
+    host: cluster.host,
+    port: String(cluster.port),
+    database: cluster.database,
+    user: cluster.user,
+    group: cluster.group,
+    kind: cluster.kind,
+    cloud: cluster.cloud,
+    account: cluster.account ?? '',
+  };
+}
+
+function toForm(draft: Draft): Partial<FormValues> {
+  return {
+    name: draft.name,
+    host: draft.host.trim(),
+    ...(draft.port ? { port: Number(draft.port) } : {}),
+    ...(draft.database ? { database: draft.database } : {}),
+    ...(draft.user ? { user: draft.user } : {}),
+    group: draft.group,
+    ...(draft.kind ? { kind: draft.kind } : {}),
+    ...(draft.cloud ? { cloud: draft.cloud } : {}),
+    ...(draft.account ? { account: draft.account } : {}),
+  };
+}
+
+/** Field → message, from the shared schema (shape) and the main process's preview (inference). */
+function problemsOf(draft: Draft, preview: ClusterPreview | null, touched: Set<string>): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const parsed = clusterFormSchema.safeParse(toForm(draft));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'form');
+      problems[field] ??= issue.message;
+    }
+  }
+  if (draft.port && !/^\d+$/.test(draft.port)) problems.port = 'the port is a number, e.g. 5432';
+  for (const problem of preview?.problems ?? []) problems[problem.field] ??= problem.message;
+  return Object.fromEntries(Object.entries(problems).filter(([field]) => touched.has(field)));
+}
+
+export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
+  const id = useId();
+  const [draft, setDraft] = useState<Draft>(() => toDraft(editing));
+  const [touched, setTouched] = useState<Set<string>>(() => new Set(editing ? Object.keys(empty) : []));
+  const [preview, setPreview] = useState<ClusterPreview | null>(null);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    setDraft(toDraft(editing));
+    setTouched(new Set(editing ? Object.keys(empty) : []));
+  }, [editing]);
+
+  useEffect(() => {
+    let current = true;
+    const timer = window.setTimeout(() => {
+      void getApi()
+        .previewCluster(toForm(draft))
+        .then((result) => current && result.ok && setPreview(result.value));
+    }, 120);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [draft]);
+
+  const problems = problemsOf(draft, preview, touched);
+  const set = <K extends keyof Draft>(field: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [field]: value }));
+    setTouched((t) => new Set(t).add(field));
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    const all = new Set(Object.keys(empty));
+    setTouched(all);
+    const parsed = clusterFormSchema.safeParse(toForm(draft));
+    if (!parsed.success || Object.keys(problemsOf(draft, preview, all)).length > 0) return;
+    setSaving(true);
+    setSubmitError(null);
+    try {
+      const api = getApi();
+      const saved = editing ? await call(api.updateCluster(editing.name, parsed.data)) : await call(api.addCluster(parsed.data));
+      onDone(`${editing ? 'Saved' : 'Added'} ${saved.name}.`);
+      if (!editing) {
+        setDraft(empty);
+        setTouched(new Set());
+      }
+    } catch (error) {
+      setSubmitError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const field = (name: keyof Draft, label: string, input: React.ReactNode, hint?: React.ReactNode) => (
+    <div className={`field${problems[name] ? ' invalid' : ''}`}>
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      {input}
+      {problems[name] ? (
+        <div className="problem" id={`${id}-${name}-problem`} role="alert">
+          {problems[name]}
+        </div>
+      ) : hint ? (
+        <div className="hint">{hint}</div>
+      ) : null}
+    </div>
+  );
+  const text = (name: 'name' | 'host' | 'port' | 'database' | 'user', placeholder: string) => (
+    <input
+      id={`${id}-${name}`}
+      name={name}
+      value={draft[name]}
+      placeholder={placeholder}
+      aria-invalid={problems[name] ? true : undefined}
+      aria-describedby={problems[name] ? `${id}-${name}-problem` : undefined}
+      onChange={(e) => set(name, e.target.value)}
+      disabled={name === 'name' && editing !== null}
+    />
+  );
+
+  const defaultUser = snapshot.accounts[0]?.username;
+  return (
+    <form className="cluster-form" onSubmit={submit} noValidate aria-label={editing ? `Edit ${editing.name}` : 'Add a cluster'}>
+      <h2>{editing ? `Edit ${editing.name}` : 'Add a cluster'}</h2>
+      {field('name', 'Name', text('name', 'prod'), 'Your short name for it; used in commands like `pgentra token prod`.')}
+      {field(
+        'host',
+        'Host',
+        text('host', 'myserver.postgres.database.azure.com'),
+        preview?.kind ? `${preview.kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : preview.kind === 'single' ? 'Single Server' : 'Flexible Server'} in the ${preview.cloud ?? '?'} cloud` : undefined,
+      )}
+      <div className="row">
+        {field('port', 'Port', text('port', '5432'))}
+        {field('database', 'Database', text('database', 'postgres'))}
+      </div>
+      {field(
+        'user',
+        draft.group ? 'Entra group name' : 'Database user',
+        text('user', draft.group ? 'DB Admins' : (defaultUser ?? 'alice@contoso.com')),
+        preview?.loginUser ? `Logs in as ${preview.loginUser}` : undefined,
+      )}
+      <div className="field checkbox">
+        <input id={`${id}-group`} type="checkbox" checked={draft.group} onChange={(e) => set('group', e.target.checked)} />
+        <label htmlFor={`${id}-group`}>This is an Entra group login (sign in as one of its members)</label>
+      </div>
+      <div className="row">
+        {field(
+          'kind',
+          'Kind',
+          <select id={`${id}-kind`} value={draft.kind} onChange={(e) => set('kind', e.target.value as Draft['kind'])}>
+            <option value="">{preview?.kind ? `Automatic (${preview.kind})` : 'Automatic'}</option>
+            <option value="flexible">Flexible Server</option>
+            <option value="single">Single Server (legacy)</option>
+            <option value="cosmos">Cosmos DB for PostgreSQL</option>
+          </select>,
+        )}
+        {field(
+          'cloud',
+          'Cloud',
+          <select id={`${id}-cloud`} value={draft.cloud} onChange={(e) => set('cloud', e.target.value)}>
+            <option value="">{preview?.cloud ? `Automatic (${preview.cloud})` : 'Automatic'}</option>
+            {snapshot.settings.clouds.map((cloud) => (
+              <option key={cloud} value={cloud}>
+                {cloud}
+              </option>
+            ))}
+          </select>,
+        )}
+        {snapshot.accounts.length > 1 &&
+          field(
+            'account',
+            'Account',
+            <select id={`${id}-account`} value={draft.account} onChange={(e) => set('account', e.target.value)}>
+              <option value="">Automatic</option>
+              {snapshot.accounts.map((account) => (
+                <option key={account.id} value={account.username}>
+                  {account.username}
+                </option>
+              ))}
+            </select>,
+          )}
+      </div>
+      {submitError && (
+        <div className="problem" role="alert">
+          {submitError}
+        </div>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={saving}>
+          {editing ? 'Save' : 'Add cluster'}
+        </button>
+        {editing && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import type { AppSnapshot, ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
+import { call, getApi } from '../../api/client';
+import { formatAgo, formatTimeLeft } from '../../components/countdown';
+import { useNow } from '../../components/useNow';
+
+const STATUS_LABEL: Record<ClusterSnapshot['status'], string> = {
+  pending: 'waiting',
+  fresh: 'fresh',
+  refreshing: 'refreshing…',
+  expiring: 'refresh due',
+  expired: 'expired',
+  'needs-sign-in': 'sign-in needed',
+  error: 'error',
+  'no-account': 'no account',
+};
+
+interface Props {
+  snapshot: AppSnapshot;
+  onEdit: (cluster: ClusterSnapshot) => void;
+  onNotice: (message: string, isError?: boolean) => void;
+}
+
+export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
+  const now = useNow(snapshot.now - Date.now());
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const act = async (name: string, label: string, work: () => Promise<string | void>) => {
+    setBusy(`${name}:${label}`);
+    try {
+      const message = await work();
+      if (message) onNotice(message);
+    } catch (error) {
+      onNotice(error instanceof Error ? error.message : String(error), true);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (snapshot.clusters.length === 0) {
+    return <p className="empty">No clusters yet. Add one below: paste its host name and pgentra works out the rest.</p>;
+  }
+
+  return (
+    <ul className="clusters" aria-label="Clusters">
+      {snapshot.clusters.map((cluster) => {
+        const secondsLeft = cluster.expiresAt ? Math.max(0, Math.floor((cluster.expiresAt - now) / 1000)) : null;
+        const api = getApi();
+        return (
+          <li key={cluster.name} className={`cluster status-${cluster.status}`} data-testid={`cluster-${cluster.name}`}>
+            <div className="cluster-head">
+              <h3>{cluster.name}</h3>
+              <span className="badge" data-testid="status">
+                {STATUS_LABEL[cluster.status]}
+              </span>
+              <span className="countdown" data-testid="countdown" aria-label="time left" title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}>
+                {secondsLeft === null ? '—' : formatTimeLeft(secondsLeft)}
+              </span>
+            </div>
+            <div className="cluster-meta">
+              {cluster.kind} · {cluster.host}:{cluster.port} · {cluster.database} · {cluster.loginUser}
+              {cluster.group ? ' (group)' : ''}
+              {cluster.lastRefreshAt ? ` · refreshed ${formatAgo(now - cluster.lastRefreshAt)}` : ''}
+            </div>
+            {cluster.error && (
+              <div className="cluster-error" role="alert" data-testid="error">
+                <strong>{cluster.error.message}</strong>
+                {cluster.error.entraCode ? <code> {cluster.error.entraCode}</code> : null}
+                <div>{cluster.error.advice}</div>
+              </div>
+            )}
+            <div className="actions">
+              <button disabled={busy !== null} onClick={() => act(cluster.name, 'copy', async () => `Token copied; it leaves the clipboard in ${(await call(api.copyToken(cluster.name))).clearsInSec} s.`)}>
+                Copy token
+              </button>
+              <button disabled={busy !== null} onClick={() => act(cluster.name, 'psql', async () => void (await call(api.openPsql(cluster.name))))}>
+                Open psql
+              </button>
+              <button disabled={busy !== null} onClick={() => act(cluster.name, 'pgadmin', async () => (await call(api.openPgadmin(cluster.name))).message)}>
+                Open in pgAdmin
+              </button>
+              <button disabled={busy !== null} onClick={() => act(cluster.name, 'conn', async () => (await call(api.copyConnectionString(cluster.name)), 'Connection string copied (it contains no token).'))}>
+                Copy connection string
+              </button>
+              <button disabled={busy !== null} onClick={() => act(cluster.name, 'refresh', async () => void (await call(api.refresh(cluster.name))))}>
+                Refresh now
+              </button>
+              <button disabled={busy !== null} onClick={() => onEdit(cluster)}>
+                Edit
+              </button>
+              <button
+                className="danger"
+                disabled={busy !== null}
+                onClick={() => act(cluster.name, 'remove', async () => (window.confirm(`Remove ${cluster.name}?`) ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`) : undefined))}
+              >
+                Remove
+              </button>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// `base: './'` so the built files load from file:// (asar) in Electron as well as over HTTP in the preview host.
+export default defineConfig({
+  root: path.resolve(import.meta.dirname),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(import.meta.dirname, '..', 'dist', 'renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+});
