@@ -41,7 +41,7 @@ const only = process.argv.slice(2);
 const wants = (part) => only.length === 0 || only.includes(part);
 
 if (wants('check')) {
-  check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  check('typecheck', 'npm', ['run', '-s', 'typecheck']);
   check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   check('format', 'npx', ['prettier', '--check', '.']);
   check('build', 'node', ['scripts/build.mjs']);

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AppSnapshot, ClusterSnapshot } from '../../electron/shared/ipc-contract';
+import { call, getApi } from './api/client';
+import { AccountsPanel } from './features/accounts/AccountsPanel';
+import { ClusterForm } from './features/clusters/ClusterForm';
+import { ClusterList } from './features/clusters/ClusterList';
+import { SettingsPanel } from './features/settings/SettingsPanel';
+
+type Tab = 'clusters' | 'accounts' | 'settings';
+
+export function App() {
+  const [snapshot, setSnapshot] = useState<AppSnapshot | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>('clusters');
+  const [editing, setEditing] = useState<ClusterSnapshot | null>(null);
+  const [notice, setNotice] = useState<{ message: string; isError: boolean } | null>(null);
+
+  useEffect(() => {
+    const api = getApi();
+    const off = api.onSnapshot(setSnapshot);
+    call(api.snapshot()).then(setSnapshot, (error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)));
+    return off;
+  }, []);
+
+  const onNotice = useCallback((message: string, isError = false) => setNotice({ message, isError }), []);
+
+  if (loadError) return <main className="app"><p role="alert" className="problem">{loadError}</p></main>;
+  if (!snapshot) return <main className="app"><p>Loading…</p></main>;
+
+  const tabs: [Tab, string][] = [
+    ['clusters', `Clusters (${snapshot.clusters.length})`],
+    ['accounts', 'Accounts'],
+    ['settings', 'Settings'],
+  ];
+  return (
+    <main className="app">
+      <header>
+        <h1>pgentra</h1>
+        <nav role="tablist" aria-label="Sections">
+          {tabs.map(([id, label]) => (
+            <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'selected' : ''} onClick={() => setTab(id)}>
+              {label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      {snapshot.warnings.map((warning) => (
+        <p key={warning} className="warning" role="alert">
+          {warning}
+        </p>
+      ))}
+      <div className="notice" role="status" aria-live="polite">
+        {notice && <span className={notice.isError ? 'problem' : ''}>{notice.message}</span>}
+      </div>
+      {tab === 'clusters' && (
+        <>
+          {snapshot.accounts.length === 0 && (
+            <p className="warning">
+              Not signed in. <button onClick={() => setTab('accounts')}>Sign in</button>
+            </p>
+          )}
+          <ClusterList snapshot={snapshot} onEdit={setEditing} onNotice={onNotice} />
+          <ClusterForm
+            snapshot={snapshot}
+            editing={editing}
+            onDone={(message) => {
+              setEditing(null);
+              onNotice(message);
+            }}
+            onCancel={() => setEditing(null)}
+          />
+        </>
+      )}
+      {tab === 'accounts' && <AccountsPanel snapshot={snapshot} onNotice={onNotice} />}
+      {tab === 'settings' && <SettingsPanel key={JSON.stringify(snapshot.settings)} snapshot={snapshot} onNotice={onNotice} />}
+    </main>
+  );
+}
