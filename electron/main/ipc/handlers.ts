@@ -1,0 +1,212 @@
+// The implementation of every IPC channel, free of Electron: the main process registers it with
+// ipcMain (after its sender check), and the preview host serves the very same object over a
+// loopback WebSocket, so Playwright exercises exactly what the app runs.
+import { AuthError, adviceFor } from '../../core/auth/errors.js';
+import type { ClusterStatus, ClusterView, Pgentra } from '../../core/pgentra.js';
+import type { ClipboardGuard } from '../../core/sinks/clipboard.js';
+import { conninfo } from '../../core/launch/connection.js';
+import {
+  parseArgs,
+  type AccountSnapshot,
+  type AppSnapshot,
+  type Channel,
+  type ChannelArgs,
+  type ChannelResult,
+  type ClusterSnapshot,
+  type DeviceCodeInfo,
+  type ErrorCode,
+  type Result,
+  type SignInFinished,
+} from '../../shared/ipc-contract.js';
+
+export interface HandlerDeps {
+  core: Pgentra;
+  clipboard: ClipboardGuard;
+  now: () => number;
+  /** Opens psql in a new terminal window; resolves once it started. */
+  openPsql: (cluster: ClusterView) => Promise<void>;
+  /** Imports the cluster into pgAdmin and launches it; resolves with what happened, for the user. */
+  openPgadmin: (cluster: ClusterView) => Promise<string>;
+  /** Tells every window the state changed. */
+  broadcastSnapshot: () => void;
+  signInFinished: (event: SignInFinished) => void;
+  setStartAtLogin?: (enabled: boolean) => void;
+  warnings: () => string[];
+}
+
+type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>> };
+
+function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof AuthError) {
+    if (error.kind === 'needs-sign-in' || error.kind === 'interaction-required') return 'needs-sign-in';
+    if (error.kind === 'network' || error.kind === 'throttled') return 'unreachable';
+    if (error.kind === 'config' || error.kind === 'keychain') return 'config';
+    return 'internal';
+  }
+  if (error instanceof Error && error.name === 'ClusterNotFoundError') return 'not-found';
+  if (error instanceof Error && (error.name === 'ClusterValidationError' || error.name === 'ConfigError')) return 'invalid-argument';
+  return 'internal';
+}
+
+export async function buildSnapshot(deps: Pick<HandlerDeps, 'core' | 'now' | 'warnings'>): Promise<AppSnapshot> {
+  const { core } = deps;
+  const accounts = await core.accounts().catch(() => []);
+  const statuses = new Map((await core.status()).map((row) => [row.name, row]));
+  const clusters = core.clusters().map((cluster) => clusterSnapshot(cluster, statuses.get(cluster.name), core));
+  const settings = core.settings;
+  return {
+    clusters,
+    accounts: accounts.map((a): AccountSnapshot => ({ id: a.id, username: a.username, tenantId: a.tenantId, name: a.name ?? null })),
+    settings: {
+      refreshMarginSec: settings.refreshMarginSec,
+      pgpassEnabled: settings.pgpass.enabled,
+      pgpassPath: settings.pgpass.path ?? null,
+      effectivePgpassPath: core.pgpassPath(),
+      clipboardClearSec: settings.clipboardClearSec,
+      terminal: settings.terminal,
+      pgadminPath: settings.pgadminPath ?? null,
+      clientId: settings.clientId,
+      tenant: settings.tenant,
+      startAtLogin: settings.startAtLogin,
+      cloud: settings.cloud,
+      clouds: core.cloudNames(),
+    },
+    now: deps.now(),
+    warnings: deps.warnings(),
+  };
+}
+
+function clusterSnapshot(cluster: ClusterView, status: ClusterStatus | undefined, core: Pgentra): ClusterSnapshot {
+  const state = core.engineStateFor(cluster);
+  return {
+    name: cluster.name,
+    host: cluster.host,
+    port: cluster.port,
+    database: cluster.database,
+    user: cluster.user,
+    loginUser: cluster.loginUser,
+    group: cluster.group,
+    kind: cluster.kind,
+    cloud: cluster.cloud,
+    account: status?.account ?? null,
+    status: status?.state ?? 'pending',
+    expiresAt: state?.expiresAt ?? null,
+    lastRefreshAt: state?.lastRefreshAt ?? null,
+    error:
+      status?.error && status.state !== 'fresh'
+        ? { kind: state?.lastError?.kind ?? 'unknown', message: status.error, advice: adviceFor(state?.lastError?.kind ?? 'unknown'), entraCode: status.entraCode }
+        : null,
+  };
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { core } = deps;
+  const snapshotOf = async (name: string) => {
+    const snapshot = await buildSnapshot(deps);
+    const cluster = snapshot.clusters.find((c) => c.name === name);
+    if (!cluster) throw new Error(`cluster ${name} vanished`);
+    return cluster;
+  };
+  const changed = <T>(value: T): T => {
+    deps.broadcastSnapshot();
+    return value;
+  };
+
+  return {
+    'app:snapshot': () => buildSnapshot(deps),
+    'clusters:preview': async (form) => core.previewCluster(form),
+    'clusters:add': async (form) => {
+      const cluster = await core.addCluster(form);
+      await core.trackClusters();
+      return changed(await snapshotOf(cluster.name));
+    },
+    'clusters:update': async (name, form) => {
+      const cluster = await core.updateCluster(name, form);
+      await core.trackClusters();
+      return changed(await snapshotOf(cluster.name));
+    },
+    'clusters:remove': async (name) => {
+      await core.removeCluster(name);
+      await core.trackClusters();
+      return changed(null);
+    },
+    'clusters:refresh': async (name) => {
+      if (name) await core.engine.refreshNow(await core.keyFor(core.cluster(name)));
+      else await core.engine.refreshNow();
+      return changed(null);
+    },
+    'clusters:copyToken': async (name) => {
+      const { token } = await core.token(core.cluster(name), { minValidSec: 300, userAction: true });
+      const clearsInSec = core.settings.clipboardClearSec;
+      deps.clipboard.copySecret(token, clearsInSec);
+      return { clearsInSec };
+    },
+    'clusters:copyConnectionString': async (name) => {
+      const target = await core.connectionTarget(name, { ensureToken: false });
+      deps.clipboard.copyPlain(conninfo(target, { includePassfile: false }));
+      return null;
+    },
+    'clusters:openPsql': async (name) => {
+      const cluster = core.cluster(name);
+      await core.connectionTarget(name, { ensureToken: true });
+      await deps.openPsql(cluster);
+      return null;
+    },
+    'clusters:openPgadmin': async (name) => ({ message: await deps.openPgadmin(core.cluster(name)) }),
+    'accounts:signInBrowser': async () => {
+      const account = await core.signIn({ method: 'browser', onDeviceCode: () => undefined });
+      await core.trackClusters();
+      return changed({ id: account.id, username: account.username, tenantId: account.tenantId, name: account.name ?? null });
+    },
+    'accounts:signInDeviceCode': () =>
+      new Promise<DeviceCodeInfo>((resolve, reject) => {
+        let shown = false;
+        core
+          .signIn({
+            method: 'device-code',
+            onDeviceCode: (prompt) => {
+              shown = true;
+              resolve({ message: prompt.message, userCode: prompt.userCode, verificationUri: prompt.verificationUri });
+            },
+          })
+          .then(
+            async (account) => {
+              await core.trackClusters();
+              deps.broadcastSnapshot();
+              deps.signInFinished({ ok: true, message: `Signed in as ${account.username}.` });
+            },
+            (error: unknown) => {
+              const message = error instanceof Error ? error.message : String(error);
+              if (shown) deps.signInFinished({ ok: false, message });
+              else reject(error);
+            },
+          );
+      }),
+    'accounts:signOut': async (accountId) => {
+      await core.signOut(accountId);
+      await core.trackClusters();
+      return changed(null);
+    },
+    'settings:update': async (patch) => {
+      await core.updateSettings(patch);
+      if (patch.startAtLogin !== undefined) deps.setStartAtLogin?.(patch.startAtLogin);
+      deps.broadcastSnapshot();
+      return (await buildSnapshot(deps)).settings;
+    },
+  };
+}
+
+/** Validates raw arguments with the contract, runs the handler, and never throws. */
+export async function dispatch(handlers: Handlers, channel: string, rawArgs: unknown): Promise<Result<unknown>> {
+  if (!Object.hasOwn(handlers, channel)) return { ok: false, code: 'invalid-argument', message: `unknown channel ${channel}` };
+  const known = channel as Channel;
+  const parsed = parseArgs(known, rawArgs);
+  if (!parsed.ok) return parsed;
+  try {
+    const handler = handlers[known] as (...args: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await handler(...(parsed.value as unknown[])) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, code: errorCodeOf(error), message: error instanceof AuthError ? `${message} ${adviceFor(error.kind)}` : message };
+  }
+}
