@@ -1,0 +1,110 @@
+// What runs while the tray app or `pgentra agent` is up: the engine's scheduler, the pgpass sink
+// (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
+// a periodic config reload so clusters added from the CLI are picked up.
+import { AuthError, adviceFor } from './auth/errors.js';
+import { agentEndpoint } from './agent/paths.js';
+import type { AgentResponse } from './agent/protocol.js';
+import { startAgentServer, type AgentServer } from './agent/server.js';
+import type { Pgentra } from './pgentra.js';
+
+export interface BackgroundOptions {
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  serveAgent: boolean;
+  log: (message: string) => void;
+  configReloadMs?: number;
+}
+
+export interface Background {
+  agentAddress?: string;
+  stop(): Promise<void>;
+}
+
+export function agentFailure(error: unknown): AgentResponse {
+  if (error instanceof AuthError) {
+    const code =
+      error.kind === 'needs-sign-in' || error.kind === 'interaction-required'
+        ? 'needs-sign-in'
+        : error.kind === 'network' || error.kind === 'throttled'
+          ? 'unreachable'
+          : error.kind === 'unknown'
+            ? 'internal'
+            : 'config';
+    return { ok: false, code, message: `${error.message} ${adviceFor(error.kind)}` };
+  }
+  if (error instanceof Error && (error.name === 'ClusterNotFoundError' || error.name === 'ClusterValidationError')) {
+    return { ok: false, code: 'usage', message: error.message };
+  }
+  return { ok: false, code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+export async function startBackground(core: Pgentra, options: BackgroundOptions): Promise<Background> {
+  const { log } = options;
+  let pending: NodeJS.Timeout | undefined;
+  const syncSoon = () => {
+    if (!core.settings.pgpass.enabled) return;
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      core.syncPgpass({ userAction: false, onlyCached: true }).then(
+        (report) => report.changed && log(`pgpass: updated ${report.path} (${report.written} clusters)`),
+        (error: unknown) => log(`pgpass: not updated: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, 200);
+  };
+  const offs = [
+    core.engine.on('token-updated', (state) => {
+      log(`token refreshed for ${state.resource} (valid until ${new Date(state.expiresAt ?? 0).toISOString()})`);
+      syncSoon();
+    }),
+    core.engine.on('needs-sign-in', (state) => log(`sign-in needed for ${state.resource}: ${state.lastError?.message ?? ''} Run \`pgentra login\`.`)),
+    core.engine.on('refresh-failed', (state) =>
+      log(`refresh failed for ${state.resource} (attempt ${state.consecutiveFailures}): ${state.lastError?.message ?? 'unknown error'}; keeping the current token while it is valid`),
+    ),
+  ];
+
+  await core.trackClusters().catch((error: unknown) => log(`accounts: ${error instanceof Error ? error.message : String(error)}`));
+  core.engine.start();
+
+  let server: AgentServer | undefined;
+  if (options.serveAgent) {
+    server = await startAgentServer(agentEndpoint(options.configDir, options.env), async (request) => {
+      if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid };
+      try {
+        const find = () => (request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request));
+        let cluster;
+        try {
+          cluster = find();
+        } catch {
+          // Perhaps added by `pgentra cluster add` since we last read the config.
+          await core.reload();
+          await core.trackClusters();
+          cluster = find();
+        }
+        const { token, expiresAt } = await core.token(cluster, { minValidSec: request.minValidSec ?? 300, userAction: true });
+        return { ok: true, token, expiresAt };
+      } catch (error) {
+        return agentFailure(error);
+      }
+    });
+    log(`agent: serving tokens on ${server.address}`);
+  }
+
+  const reload = setInterval(() => {
+    core
+      .reload()
+      .then(() => core.trackClusters())
+      .catch((error: unknown) => log(`config: ${error instanceof Error ? error.message : String(error)}`));
+  }, options.configReloadMs ?? 15_000);
+  reload.unref();
+
+  return {
+    agentAddress: server?.address,
+    async stop() {
+      clearInterval(reload);
+      clearTimeout(pending);
+      for (const off of offs) off();
+      core.engine.stop();
+      await server?.close();
+    },
+  };
+}
