@@ -83,16 +83,16 @@ describe('TokenEngine', () => {
     engine.stop();
   });
 
-  it('refreshes short-lived tokens at 25 % of their lifetime left', async () => {
+  it('refreshes short-lived tokens at half-life', async () => {
     const { engine, source, clock } = setup({ minSpacingSec: 1 });
     source.lifetimeMs = 20_000;
     engine.setTrackedKeys([alicePg]);
     engine.start();
     await clock.advance(100);
     expect(source.calls).toHaveLength(1);
-    await clock.advance(14_000);
+    await clock.advance(9_800);
     expect(source.calls).toHaveLength(1);
-    await clock.advance(1_100);
+    await clock.advance(300);
     expect(source.calls).toHaveLength(2);
     engine.stop();
   });
@@ -108,13 +108,13 @@ describe('TokenEngine', () => {
     expect(engine.state(alicePg)).toMatchObject({ status: 'expiring', consecutiveFailures: 1 });
     expect(await engine.getToken(alicePg)).toBe('token-1');
 
-    await clock.advance(29_000); // never twice within 30 s
+    await clock.advance(28_000); // never twice within 30 s
     expect(source.calls).toHaveLength(2);
-    await clock.advance(1_500);
-    expect(source.calls).toHaveLength(3); // 429 with Retry-After: 120
-    await clock.advance(119_000);
-    expect(source.calls).toHaveLength(3);
     await clock.advance(2_000);
+    expect(source.calls).toHaveLength(3); // 429 with Retry-After: 120
+    await clock.advance(118_000);
+    expect(source.calls).toHaveLength(3);
+    await clock.advance(3_000);
     expect(source.calls).toHaveLength(4); // 503 again
     await clock.advance(10 * MIN);
     expect(source.calls.length).toBeGreaterThanOrEqual(5);

@@ -158,7 +158,9 @@ export class TokenEngine {
   accountSignedIn(accountId: string): void {
     for (const entry of this.entries.values()) {
       if (entry.key.accountId !== accountId) continue;
+      // Signing in is a person acting: no spacing or backoff applies to the fetch that follows.
       entry.retryNotBeforeMono = undefined;
+      entry.lastAttemptMono = undefined;
       entry.lastError = undefined;
       entry.consecutiveFailures = 0;
       if (entry.status === 'needs-sign-in' || entry.status === 'error')
