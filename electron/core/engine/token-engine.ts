@@ -76,6 +76,8 @@ interface Entry {
   lastError?: AuthError;
   consecutiveFailures: number;
   inFlight?: Promise<AcquiredToken>;
+  /** needs-sign-in was announced and nothing has changed since: do not announce it again. */
+  signInAnnounced?: boolean;
 }
 
 export interface GetTokenOptions {
@@ -161,6 +163,7 @@ export class TokenEngine {
       // Signing in is a person acting: no spacing or backoff applies to the fetch that follows.
       entry.retryNotBeforeMono = undefined;
       entry.lastAttemptMono = undefined;
+      entry.signInAnnounced = false;
       entry.lastError = undefined;
       entry.consecutiveFailures = 0;
       if (entry.status === 'needs-sign-in' || entry.status === 'error')
@@ -233,6 +236,7 @@ export class TokenEngine {
           entry.lastError = undefined;
           entry.retryNotBeforeMono = undefined;
           entry.consecutiveFailures = 0;
+          entry.signInAnnounced = false;
           this.setStatus(entry, this.timeStatus(entry));
           this.emit('token-updated', entry);
           return token;
@@ -251,14 +255,14 @@ export class TokenEngine {
               random: this.random,
             });
           const needsPerson = problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required';
-          const wasNeedsSignIn = entry.status === 'needs-sign-in';
           // Keep serving a still-valid token: a refresh failure is not an outage until expiry.
           this.setStatus(
             entry,
             needsPerson ? 'needs-sign-in' : entry.token ? this.timeStatus(entry) : 'error',
           );
           if (needsPerson) {
-            if (!wasNeedsSignIn) this.emit('needs-sign-in', entry);
+            if (!entry.signInAnnounced) this.emit('needs-sign-in', entry);
+            entry.signInAnnounced = true;
           } else {
             this.emit('refresh-failed', entry);
           }
