@@ -17,7 +17,9 @@ export function formatHelp(help: CommandHelp): string {
     `Usage: ${help.usage}`,
     '',
     help.summary,
-    ...(help.options?.length ? ['', 'Options:', ...help.options.map(([flag, meaning]) => `  ${flag.padEnd(width)}  ${meaning}`)] : []),
+    ...(help.options?.length
+      ? ['', 'Options:', ...help.options.map(([flag, meaning]) => `  ${flag.padEnd(width)}  ${meaning}`)]
+      : []),
     '',
     'Examples:',
     ...help.examples.map((example) => `  ${example}`),
@@ -31,7 +33,13 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses argv for one command. Returns `null` after printing help when `--help` was given, so
  * the caller returns exit code 0.
  */
-export function parseCommand<O extends Options>(argv: string[], options: O, help: CommandHelp, io: Io, positionals: { min?: number; max?: number } = {}) {
+export function parseCommand<O extends Options>(
+  argv: string[],
+  options: O,
+  help: CommandHelp,
+  io: Io,
+  positionals: { min?: number; max?: number } = {},
+) {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(formatHelp(help));
     return null;
@@ -40,11 +48,18 @@ export function parseCommand<O extends Options>(argv: string[], options: O, help
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(`${error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error)}`, `Usage: ${help.usage}`);
+    throw usageError(
+      `${error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error)}`,
+      `Usage: ${help.usage}`,
+    );
   }
   const count = parsed.positionals.length;
   if (count < (positionals.min ?? 0)) throw usageError(`missing argument`, `Usage: ${help.usage}`);
-  if (count > (positionals.max ?? 0)) throw usageError(`unexpected argument "${parsed.positionals[positionals.max ?? 0]}"`, `Usage: ${help.usage}`);
+  if (count > (positionals.max ?? 0))
+    throw usageError(
+      `unexpected argument "${parsed.positionals[positionals.max ?? 0]}"`,
+      `Usage: ${help.usage}`,
+    );
   return parsed;
 }
 
@@ -61,7 +76,8 @@ export function parseDuration(flag: string, value: string): number {
 
 export function parsePort(flag: string, value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw usageError(`--${flag} must be a TCP port between 1 and 65535 (got "${value}")`);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw usageError(`--${flag} must be a TCP port between 1 and 65535 (got "${value}")`);
   return port;
 }
 

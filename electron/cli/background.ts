@@ -6,10 +6,21 @@ import type { Pgentra } from '../core/pgentra.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 
-export async function runBackground(core: Pgentra, io: Io, options: { serveAgent: boolean }): Promise<number> {
+export async function runBackground(
+  core: Pgentra,
+  io: Io,
+  options: { serveAgent: boolean },
+): Promise<number> {
   const log = (message: string) => io.stderr(`${new Date().toISOString()} ${message}\n`);
-  const background = await startBackground(core, { configDir: resolveConfigDir(io.env), env: io.env, serveAgent: options.serveAgent, log });
-  log(`keeping ${core.clusters().length} cluster(s) fresh${core.settings.pgpass.enabled ? ` in ${core.pgpassPath()}` : ''}; stop with Ctrl-C`);
+  const background = await startBackground(core, {
+    configDir: resolveConfigDir(io.env),
+    env: io.env,
+    serveAgent: options.serveAgent,
+    log,
+  });
+  log(
+    `keeping ${core.clusters().length} cluster(s) fresh${core.settings.pgpass.enabled ? ` in ${core.pgpassPath()}` : ''}; stop with Ctrl-C`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

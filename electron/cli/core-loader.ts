@@ -42,9 +42,13 @@ export function exitCodeFor(kind: AuthError['kind']): ExitCode {
 
 export function toCliError(error: unknown): unknown {
   if (error instanceof CliError) return error;
-  if (error instanceof AuthError) return new CliError(exitCodeFor(error.kind), error.message, adviceFor(error.kind));
-  if (error instanceof Error && error.name === 'ConfigError') return new CliError(ExitCode.config, error.message);
-  if (error instanceof Error && error.name === 'ClusterNotFoundError') return new CliError(ExitCode.usage, error.message);
-  if (error instanceof Error && error.name === 'ClusterValidationError') return new CliError(ExitCode.usage, error.message);
+  if (error instanceof AuthError)
+    return new CliError(exitCodeFor(error.kind), error.message, adviceFor(error.kind));
+  if (error instanceof Error && error.name === 'ConfigError')
+    return new CliError(ExitCode.config, error.message);
+  if (error instanceof Error && error.name === 'ClusterNotFoundError')
+    return new CliError(ExitCode.usage, error.message);
+  if (error instanceof Error && error.name === 'ClusterValidationError')
+    return new CliError(ExitCode.usage, error.message);
   return error;
 }

@@ -6,7 +6,7 @@ import { AuthError, adviceFor } from '../core/auth/errors.js';
 import { resolveConfigDir } from '../core/config-dir.js';
 import { conninfo } from '../core/launch/connection.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
-import { decodeClaims } from '../core/tokens.js';
+import { decodeClaims, tokenUser } from '../core/tokens.js';
 import { exitCodeFor, openCore } from './core-loader.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -34,14 +34,21 @@ export async function runDoctor(io: Io, options: { cluster?: string; connect: bo
   ok(`config dir ${resolveConfigDir(io.env)}`);
   ok(`cloud ${settings.cloud}, tenant ${settings.tenant}, client ID ${settings.clientId}`);
   if (settings.clientId === AZURE_CLI_CLIENT_ID) {
-    note('using the Azure CLI public client ID; an app registration of your own is recommended (see the README)');
+    note(
+      'using the Azure CLI public client ID; an app registration of your own is recommended (see the README)',
+    );
   }
   ok(`pgpass ${settings.pgpass.enabled ? core.pgpassPath() : 'sync is off'}`);
 
   io.stdout('Sign-in\n');
   try {
     const backend = await core.cacheBackend();
-    if (backend === 'plaintext-file') fail(ExitCode.config, 'your sign-in is stored in a plaintext file ("allowPlaintextCache" is on)', 'set up an OS keychain and turn the setting off');
+    if (backend === 'plaintext-file')
+      fail(
+        ExitCode.config,
+        'your sign-in is stored in a plaintext file ("allowPlaintextCache" is on)',
+        'set up an OS keychain and turn the setting off',
+      );
     else ok(`token cache encrypted by ${backend}`);
   } catch (error) {
     fail(ExitCode.config, error instanceof Error ? error.message : String(error));
@@ -54,7 +61,9 @@ export async function runDoctor(io: Io, options: { cluster?: string; connect: bo
   const clusters = options.cluster ? [core.cluster(options.cluster)] : core.clusters();
   if (clusters.length === 0) note('no clusters yet: add one with `pgentra cluster add NAME --host HOST`');
   for (const cluster of clusters) {
-    io.stdout(`Cluster ${cluster.name} (${cluster.kind}, ${cluster.host}:${cluster.port}, user ${cluster.loginUser})\n`);
+    io.stdout(
+      `Cluster ${cluster.name} (${cluster.kind}, ${cluster.host}:${cluster.port}, user ${cluster.loginUser})\n`,
+    );
     const tokenOk = await checkToken(core, cluster, { ok, fail, note });
     if (options.connect) await checkServer(core, cluster, tokenOk, { ok, fail, note });
   }
@@ -74,26 +83,48 @@ async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): 
     token = (await core.token(cluster, { userAction: true })).token;
   } catch (error) {
     const problem = error instanceof AuthError ? error : new AuthError('unknown', String(error));
-    report.fail(exitCodeFor(problem.kind), `no token: ${problem.message}${problem.details.entraCode ? ` [${problem.details.entraCode}]` : ''}`, adviceFor(problem.kind));
+    report.fail(
+      exitCodeFor(problem.kind),
+      `no token: ${problem.message}${problem.details.entraCode ? ` [${problem.details.entraCode}]` : ''}`,
+      adviceFor(problem.kind),
+    );
     return false;
   }
   const claims = decodeClaims(token);
   const minutes = Math.floor((claims.exp * 1000 - Date.now()) / 60_000);
   report.ok(`token valid for ${minutes} more minutes`);
   if (claims.aud.replace(/\/$/, '') !== cluster.resource.replace(/\/$/, '')) {
-    report.fail(ExitCode.config, `token audience is ${claims.aud} but a ${cluster.kind} server expects ${cluster.resource}`, 'check the cluster kind and cloud (`pgentra cluster add --kind/--cloud`)');
+    report.fail(
+      ExitCode.config,
+      `token audience is ${claims.aud} but a ${cluster.kind} server expects ${cluster.resource}`,
+      'check the cluster kind and cloud (`pgentra cluster add --kind/--cloud`)',
+    );
   } else report.ok(`audience ${claims.aud} matches a ${cluster.kind} server`);
-  const upn = claims.upn ?? claims.unique_name ?? claims.preferred_username;
-  const expectedUser = cluster.kind === 'single' ? cluster.loginUser.slice(0, cluster.loginUser.lastIndexOf('@')) : cluster.loginUser;
+  const upn = tokenUser(claims);
+  const expectedUser =
+    cluster.kind === 'single'
+      ? cluster.loginUser.slice(0, cluster.loginUser.lastIndexOf('@'))
+      : cluster.loginUser;
   if (cluster.group) {
-    report.note(`group login as "${cluster.user}": the server checks that ${upn ?? 'you'} is a member (${claims.groups?.length ?? 0} group ids in the token)`);
+    report.note(
+      `group login as "${cluster.user}": the server checks that ${upn ?? 'you'} is a member (${claims.groups?.length ?? 0} group ids in the token)`,
+    );
   } else if (upn !== expectedUser) {
-    report.fail(ExitCode.config, `the token is for ${upn ?? 'an unknown user'} but the cluster logs in as ${expectedUser}`, 'set --user to your UPN, or --group for a group login');
+    report.fail(
+      ExitCode.config,
+      `the token is for ${upn ?? 'an unknown user'} but the cluster logs in as ${expectedUser}`,
+      'set --user to your UPN, or --group for a group login',
+    );
   } else report.ok(`token user ${upn} matches the database user`);
   return true;
 }
 
-async function checkServer(core: Pgentra, cluster: ClusterView, tokenOk: boolean, report: Report): Promise<void> {
+async function checkServer(
+  core: Pgentra,
+  cluster: ClusterView,
+  tokenOk: boolean,
+  report: Report,
+): Promise<void> {
   const reachable = await new Promise<string | null>((resolve) => {
     const socket = net.createConnection({ host: cluster.host, port: cluster.port, timeout: 5_000 });
     socket.once('connect', () => {
@@ -107,15 +138,26 @@ async function checkServer(core: Pgentra, cluster: ClusterView, tokenOk: boolean
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
   if (reachable) {
-    report.fail(ExitCode.databaseCheck, `cannot reach ${cluster.host}:${cluster.port}: ${reachable}`, 'check the host name, your network/VPN and the server\'s firewall rules');
+    report.fail(
+      ExitCode.databaseCheck,
+      `cannot reach ${cluster.host}:${cluster.port}: ${reachable}`,
+      "check the host name, your network/VPN and the server's firewall rules",
+    );
     return;
   }
   report.ok(`${cluster.host}:${cluster.port} is reachable`);
   if (!tokenOk) return;
   const target = await core.connectionTarget(cluster.name, { ensureToken: true });
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string; missing?: boolean }>((resolve) => {
+  const result = await new Promise<{
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    missing?: boolean;
+  }>((resolve) => {
     // conninfo carries passfile=: the token goes from the 0600 file to libpq, never through argv.
-    const child = spawn('psql', ['-w', '-X', '-A', '-t', '-c', 'select current_user', conninfo(target)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('psql', ['-w', '-X', '-A', '-t', '-c', 'select current_user', conninfo(target)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -123,7 +165,16 @@ async function checkServer(core: Pgentra, cluster: ClusterView, tokenOk: boolean
     child.once('error', () => resolve({ code: null, stdout, stderr, missing: true }));
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
-  if (result.missing) report.note('psql is not installed, so the login itself was not tried (install the PostgreSQL client)');
-  else if (result.code === 0) report.ok(`the server accepted the token: logged in as ${result.stdout.trim()} (sslmode ${target.sslmode})`);
-  else report.fail(ExitCode.databaseCheck, `the server refused the login: ${result.stderr.trim().split('\n').pop() ?? ''}`, 'see the message above; `pgentra doctor` checks the claims the server compares');
+  if (result.missing)
+    report.note('psql is not installed, so the login itself was not tried (install the PostgreSQL client)');
+  else if (result.code === 0)
+    report.ok(
+      `the server accepted the token: logged in as ${result.stdout.trim()} (sslmode ${target.sslmode})`,
+    );
+  else
+    report.fail(
+      ExitCode.databaseCheck,
+      `the server refused the login: ${result.stderr.trim().split('\n').pop() ?? ''}`,
+      'see the message above; `pgentra doctor` checks the claims the server compares',
+    );
 }

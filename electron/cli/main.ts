@@ -9,16 +9,34 @@ export interface CommandModule {
 }
 
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  login: { summary: 'sign in to Entra ID (browser, or --device-code)', load: () => import('./commands/login.js') },
+  login: {
+    summary: 'sign in to Entra ID (browser, or --device-code)',
+    load: () => import('./commands/login.js'),
+  },
   logout: { summary: 'sign out an account (or --all)', load: () => import('./commands/logout.js') },
   accounts: { summary: 'list signed-in accounts', load: () => import('./commands/accounts.js') },
   cluster: { summary: 'add, list or remove clusters', load: () => import('./commands/cluster.js') },
-  status: { summary: 'time left on each cluster\'s token', load: () => import('./commands/status.js') },
-  token: { summary: 'print a fresh token (for scripts and pgAdmin)', load: () => import('./commands/token.js') },
-  env: { summary: 'print libpq environment variables for a cluster', load: () => import('./commands/env.js') },
-  pgpass: { summary: 'write tokens into your pgpass file (sync, clean)', load: () => import('./commands/pgpass.js') },
-  agent: { summary: 'keep tokens fresh in the background and serve `pgentra token`', load: () => import('./commands/agent.js') },
-  doctor: { summary: 'check configuration, keychain, sign-in and connectivity', load: () => import('./commands/doctor.js') },
+  status: { summary: "time left on each cluster's token", load: () => import('./commands/status.js') },
+  token: {
+    summary: 'print a fresh token (for scripts and pgAdmin)',
+    load: () => import('./commands/token.js'),
+  },
+  env: {
+    summary: 'print libpq environment variables for a cluster',
+    load: () => import('./commands/env.js'),
+  },
+  pgpass: {
+    summary: 'write tokens into your pgpass file (sync, clean)',
+    load: () => import('./commands/pgpass.js'),
+  },
+  agent: {
+    summary: 'keep tokens fresh in the background and serve `pgentra token`',
+    load: () => import('./commands/agent.js'),
+  },
+  doctor: {
+    summary: 'check configuration, keychain, sign-in and connectivity',
+    load: () => import('./commands/doctor.js'),
+  },
 };
 
 export function mainHelp(): string {

@@ -11,7 +11,13 @@ export function openBrowser(url: string): Promise<void> {
         : ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.once('error', (error) => reject(new Error(`could not open a browser (${command}: ${error.message}); use --no-browser or --device-code`)));
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `could not open a browser (${command}: ${error.message}); use --no-browser or --device-code`,
+        ),
+      ),
+    );
     child.once('spawn', () => {
       child.unref();
       resolve();

@@ -32,7 +32,10 @@ export function agentFailure(error: unknown): AgentResponse {
             : 'config';
     return { ok: false, code, message: `${error.message} ${adviceFor(error.kind)}` };
   }
-  if (error instanceof Error && (error.name === 'ClusterNotFoundError' || error.name === 'ClusterValidationError')) {
+  if (
+    error instanceof Error &&
+    (error.name === 'ClusterNotFoundError' || error.name === 'ClusterValidationError')
+  ) {
     return { ok: false, code: 'usage', message: error.message };
   }
   return { ok: false, code: 'internal', message: error instanceof Error ? error.message : String(error) };
@@ -47,22 +50,31 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     pending = setTimeout(() => {
       core.syncPgpass({ userAction: false, onlyCached: true }).then(
         (report) => report.changed && log(`pgpass: updated ${report.path} (${report.written} clusters)`),
-        (error: unknown) => log(`pgpass: not updated: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) =>
+          log(`pgpass: not updated: ${error instanceof Error ? error.message : String(error)}`),
       );
     }, 200);
   };
   const offs = [
     core.engine.on('token-updated', (state) => {
-      log(`token refreshed for ${state.resource} (valid until ${new Date(state.expiresAt ?? 0).toISOString()})`);
+      log(
+        `token refreshed for ${state.resource} (valid until ${new Date(state.expiresAt ?? 0).toISOString()})`,
+      );
       syncSoon();
     }),
-    core.engine.on('needs-sign-in', (state) => log(`sign-in needed for ${state.resource}: ${state.lastError?.message ?? ''} Run \`pgentra login\`.`)),
+    core.engine.on('needs-sign-in', (state) =>
+      log(`sign-in needed for ${state.resource}: ${state.lastError?.message ?? ''} Run \`pgentra login\`.`),
+    ),
     core.engine.on('refresh-failed', (state) =>
-      log(`refresh failed for ${state.resource} (attempt ${state.consecutiveFailures}): ${state.lastError?.message ?? 'unknown error'}; keeping the current token while it is valid`),
+      log(
+        `refresh failed for ${state.resource} (attempt ${state.consecutiveFailures}): ${state.lastError?.message ?? 'unknown error'}; keeping the current token while it is valid`,
+      ),
     ),
   ];
 
-  await core.trackClusters().catch((error: unknown) => log(`accounts: ${error instanceof Error ? error.message : String(error)}`));
+  await core
+    .trackClusters()
+    .catch((error: unknown) => log(`accounts: ${error instanceof Error ? error.message : String(error)}`));
   core.engine.start();
 
   let server: AgentServer | undefined;
@@ -70,7 +82,8 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     server = await startAgentServer(agentEndpoint(options.configDir, options.env), async (request) => {
       if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid };
       try {
-        const find = () => (request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request));
+        const find = () =>
+          request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);
         let cluster;
         try {
           cluster = find();
@@ -80,7 +93,10 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
           await core.trackClusters();
           cluster = find();
         }
-        const { token, expiresAt } = await core.token(cluster, { minValidSec: request.minValidSec ?? 300, userAction: true });
+        const { token, expiresAt } = await core.token(cluster, {
+          minValidSec: request.minValidSec ?? 300,
+          userAction: true,
+        });
         return { ok: true, token, expiresAt };
       } catch (error) {
         return agentFailure(error);

@@ -10,7 +10,11 @@ export function resolveConfigDir(
 ): string {
   if (env.PGENTRA_HOME) return path.resolve(env.PGENTRA_HOME);
   if (platform === 'darwin') return path.join(homedir, 'Library', 'Application Support', 'pgentra');
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(homedir, 'AppData', 'Roaming'), 'pgentra');
-  const xdg = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(homedir, '.config');
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(homedir, 'AppData', 'Roaming'), 'pgentra');
+  const xdg =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(homedir, '.config');
   return path.join(xdg, 'pgentra');
 }

@@ -67,7 +67,11 @@ export class Pgentra {
     const source: TokenSource = {
       acquire: async (request) => (await this.sessionForAccount(request.accountId)).acquire(request),
     };
-    this.engine = new TokenEngine({ source, clock: deps.clock, refreshMarginSec: config.settings.refreshMarginSec });
+    this.engine = new TokenEngine({
+      source,
+      clock: deps.clock,
+      refreshMarginSec: config.settings.refreshMarginSec,
+    });
   }
 
   static async open(deps: PgentraDeps): Promise<Pgentra> {
@@ -94,7 +98,10 @@ export class Pgentra {
   private async openCache() {
     this.cacheOpened ??= (async () => {
       const { openCachePersistence } = await import('./auth/cache-persistence.js');
-      const opened = await openCachePersistence({ configDir: this.deps.configDir, allowPlaintext: this.config.settings.allowPlaintextCache });
+      const opened = await openCachePersistence({
+        configDir: this.deps.configDir,
+        allowPlaintext: this.config.settings.allowPlaintextCache,
+      });
       if (opened.warning) this.deps.warn(opened.warning);
       return opened;
     })();
@@ -110,21 +117,20 @@ export class Pgentra {
     let session = this.sessions.get(cloud.name);
     if (!session) {
       session = (async () => {
-        const [{ MsalSession }, { SharedCachePlugin }, { createHttpsNetworkClient }, { withFileLock }] = await Promise.all([
-          import('./auth/msal-session.js'),
-          import('./auth/cache-persistence.js'),
-          import('./auth/network-client.js'),
-          import('./files/lock.js'),
-        ]);
+        const [{ MsalSession }, { SharedCachePlugin }, { createHttpsNetworkClient }, { acquireFileLock }] =
+          await Promise.all([
+            import('./auth/msal-session.js'),
+            import('./auth/cache-persistence.js'),
+            import('./auth/network-client.js'),
+            import('./files/lock.js'),
+          ]);
         const opened = await this.openCache();
         const lockPath = `${opened.cachePath}.lock`;
         const acquireLock = () =>
-          new Promise<() => Promise<void>>((resolveAcquired, reject) => {
-            withFileLock(this.deps.fs, lockPath, () => new Promise<void>((release) => resolveAcquired(async () => release())), {
-              clock: this.deps.clock,
-              timeoutMs: 30_000,
-              staleMs: 60_000,
-            }).catch(reject);
+          acquireFileLock(this.deps.fs, lockPath, {
+            clock: this.deps.clock,
+            timeoutMs: 30_000,
+            staleMs: 60_000,
           });
         const extraCa = cloud.caFile ? [await fsp.readFile(cloud.caFile)] : [];
         return MsalSession.create({
@@ -145,7 +151,9 @@ export class Pgentra {
   }
 
   private async sessionForAccount(accountId: string): Promise<MsalSession> {
-    const clouds = new Set(this.config.clusters.map((cluster) => cluster.cloud ?? this.config.settings.cloud));
+    const clouds = new Set(
+      this.config.clusters.map((cluster) => cluster.cloud ?? this.config.settings.cloud),
+    );
     clouds.add(this.config.settings.cloud);
     for (const cloudName of clouds) {
       const session = await this.session(cloudName);
@@ -180,7 +188,10 @@ export class Pgentra {
 
   async accounts(): Promise<SignedInAccount[]> {
     if (this.accountsCache) return this.accountsCache;
-    const clouds = new Set([this.config.settings.cloud, ...this.config.clusters.map((c) => c.cloud ?? this.config.settings.cloud)]);
+    const clouds = new Set([
+      this.config.settings.cloud,
+      ...this.config.clusters.map((c) => c.cloud ?? this.config.settings.cloud),
+    ]);
     const all: SignedInAccount[] = [];
     for (const cloudName of clouds) {
       for (const account of await (await this.session(cloudName)).accounts()) {
@@ -213,7 +224,9 @@ export class Pgentra {
     const cluster = this.config.clusters.find((c) => c.name === name);
     if (!cluster) {
       const known = this.config.clusters.map((c) => c.name);
-      throw new ClusterNotFoundError(`no cluster named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `pgentra cluster add`)'}`);
+      throw new ClusterNotFoundError(
+        `no cluster named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `pgentra cluster add`)'}`,
+      );
     }
     return this.view(cluster);
   }
@@ -221,9 +234,15 @@ export class Pgentra {
   /** Finds the cluster pgAdmin or a script means by host, port and user (the exact login user). */
   clusterFor(target: { host: string; port: number; user: string }): ClusterView {
     const match = this.clusters().find(
-      (c) => c.host.toLowerCase() === target.host.toLowerCase() && c.port === target.port && (c.loginUser === target.user || c.user === target.user),
+      (c) =>
+        c.host.toLowerCase() === target.host.toLowerCase() &&
+        c.port === target.port &&
+        (c.loginUser === target.user || c.user === target.user),
     );
-    if (!match) throw new ClusterNotFoundError(`no cluster for ${target.user} at ${target.host}:${target.port}; add it with \`pgentra cluster add\``);
+    if (!match)
+      throw new ClusterNotFoundError(
+        `no cluster for ${target.user} at ${target.host}:${target.port}; add it with \`pgentra cluster add\``,
+      );
     return match;
   }
 
@@ -232,16 +251,26 @@ export class Pgentra {
     let account = input.account;
     if (!user || !account) {
       const accounts = await this.accounts().catch(() => []);
-      const chosen = account ? accounts.find((a) => a.username.toLowerCase() === account?.toLowerCase() || a.id === account) : accounts[0];
+      const chosen = account
+        ? accounts.find((a) => a.username.toLowerCase() === account?.toLowerCase() || a.id === account)
+        : accounts[0];
       if (!user) {
-        if (!chosen) throw new AuthError('needs-sign-in', 'Sign in first (`pgentra login`) or give --user: the database user defaults to your account\'s UPN.');
+        if (!chosen)
+          throw new AuthError(
+            'needs-sign-in',
+            "Sign in first (`pgentra login`) or give --user: the database user defaults to your account's UPN.",
+          );
         user = chosen.username;
       }
       if (!account && accounts.length > 1 && chosen) account = chosen.username;
     }
-    const cluster = buildCluster({ ...input, user, account }, { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds });
+    const cluster = buildCluster(
+      { ...input, user, account },
+      { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
+    );
     this.config = await this.store.update((config) => {
-      if (config.clusters.some((c) => c.name === cluster.name)) throw new Error(`a cluster named "${cluster.name}" already exists`);
+      if (config.clusters.some((c) => c.name === cluster.name))
+        throw new Error(`a cluster named "${cluster.name}" already exists`);
       return { ...config, clusters: [...config.clusters, cluster] };
     });
     return this.view(cluster);
@@ -249,7 +278,10 @@ export class Pgentra {
 
   async removeCluster(name: string): Promise<void> {
     this.cluster(name);
-    this.config = await this.store.update((config) => ({ ...config, clusters: config.clusters.filter((c) => c.name !== name) }));
+    this.config = await this.store.update((config) => ({
+      ...config,
+      clusters: config.clusters.filter((c) => c.name !== name),
+    }));
     if (this.config.settings.pgpass.enabled) await this.syncPgpass({ userAction: false, onlyCached: true });
   }
 
@@ -263,7 +295,11 @@ export class Pgentra {
     if (cluster.account) {
       const wanted = cluster.account.toLowerCase();
       account = accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
-      if (!account) throw new AuthError('needs-sign-in', `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`);
+      if (!account)
+        throw new AuthError(
+          'needs-sign-in',
+          `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`,
+        );
     } else if (!cluster.group) {
       account = accounts.find((a) => a.username.toLowerCase() === cluster.user.toLowerCase()) ?? account;
     }
@@ -271,7 +307,10 @@ export class Pgentra {
     return { accountId: account.id, resource: cluster.resource };
   }
 
-  async token(cluster: ClusterView, options: { minValidSec?: number; userAction?: boolean } = {}): Promise<{ token: string; expiresAt: number }> {
+  async token(
+    cluster: ClusterView,
+    options: { minValidSec?: number; userAction?: boolean } = {},
+  ): Promise<{ token: string; expiresAt: number }> {
     const key = await this.keyFor(cluster);
     const token = await this.engine.getToken(key, options);
     return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
@@ -282,7 +321,8 @@ export class Pgentra {
     const keys: TokenKey[] = [];
     for (const cluster of this.clusters()) {
       const key = await this.keyFor(cluster).catch(() => undefined);
-      if (key && !keys.some((k) => k.accountId === key.accountId && k.resource === key.resource)) keys.push(key);
+      if (key && !keys.some((k) => k.accountId === key.accountId && k.resource === key.resource))
+        keys.push(key);
     }
     this.engine.setTrackedKeys(keys);
   }
@@ -305,7 +345,9 @@ export class Pgentra {
         state: !key ? 'no-account' : (state?.status ?? 'pending'),
         expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
         secondsLeft: expiresAt ? Math.max(0, Math.floor((expiresAt - now) / 1000)) : null,
-        account: key ? ((await this.accounts()).find((a) => a.id === key?.accountId)?.username ?? null) : null,
+        account: key
+          ? ((await this.accounts()).find((a) => a.id === key?.accountId)?.username ?? null)
+          : null,
         error: problem?.message ?? state?.lastError?.message ?? null,
         entraCode: problem?.details.entraCode ?? state?.lastError?.entraCode ?? null,
       });
@@ -316,7 +358,9 @@ export class Pgentra {
   /** Fills the engine from the shared cache (no forced network call) so `status` has numbers. */
   async primeFromCache(): Promise<void> {
     await this.trackClusters();
-    await Promise.allSettled(this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })));
+    await Promise.allSettled(
+      this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })),
+    );
   }
 
   // ---- pgpass ----------------------------------------------------------------------------
@@ -341,15 +385,32 @@ export class Pgentra {
         const known = this.engine.state(key);
         if (options.onlyCached && !known?.expiresAt) continue;
         const token = await this.engine.getToken(key, { userAction: options.userAction });
-        entries.push({ host: cluster.host, port: String(cluster.port), database: '*', user: cluster.loginUser, password: token });
+        entries.push({
+          host: cluster.host,
+          port: String(cluster.port),
+          database: '*',
+          user: cluster.loginUser,
+          password: token,
+        });
       } catch (error) {
-        const problem = error instanceof AuthError ? error : new AuthError('unknown', error instanceof Error ? error.message : String(error));
+        const problem =
+          error instanceof AuthError
+            ? error
+            : new AuthError('unknown', error instanceof Error ? error.message : String(error));
         problems.push({ cluster: cluster.name, message: `${problem.message} ${adviceFor(problem.kind)}` });
-        exitCode = problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required' ? 3 : problem.kind === 'network' || problem.kind === 'throttled' ? 4 : 5;
+        exitCode =
+          problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required'
+            ? 3
+            : problem.kind === 'network' || problem.kind === 'throttled'
+              ? 4
+              : 5;
       }
     }
     const result = await syncPgpass({ fs: this.deps.fs, path: file, entries, clock: this.deps.clock });
-    if (result.fixedMode) this.deps.warn(`${file} was readable by other users; pgentra set it to 0600 (libpq ignores a pgpass file with wider permissions).`);
+    if (result.fixedMode)
+      this.deps.warn(
+        `${file} was readable by other users; pgentra set it to 0600 (libpq ignores a pgpass file with wider permissions).`,
+      );
     return { path: file, changed: result.changed, written: entries.length, problems, exitCode };
   }
 
@@ -372,7 +433,10 @@ export class Pgentra {
         if (problem) throw new AuthError('unknown', problem.message);
       }
     }
-    const rootCert = cluster.sslRootCert ?? this.cloud(cluster.cloud).caFile ?? (await defaultRootCert(this.deps.homedir ?? os.homedir()));
+    const rootCert =
+      cluster.sslRootCert ??
+      this.cloud(cluster.cloud).caFile ??
+      (await defaultRootCert(this.deps.homedir ?? os.homedir()));
     return {
       host: cluster.host,
       port: cluster.port,

@@ -7,7 +7,15 @@ export const DEFAULT_REFRESH_MARGIN_SEC = 15 * 60;
  * whichever is earlier — with the margin capped at half the lifetime, so short tokens (the
  * testbed's, or a Conditional Access policy's) refresh at half-life rather than at once.
  */
-export function refreshAt({ issuedAt, expiresAt, marginSec = DEFAULT_REFRESH_MARGIN_SEC }: { issuedAt: number; expiresAt: number; marginSec?: number }): number {
+export function refreshAt({
+  issuedAt,
+  expiresAt,
+  marginSec = DEFAULT_REFRESH_MARGIN_SEC,
+}: {
+  issuedAt: number;
+  expiresAt: number;
+  marginSec?: number;
+}): number {
   const lifetime = Math.max(0, expiresAt - issuedAt);
   // A margin longer than half the lifetime would refresh a short token the moment it arrives,
   // in a loop; cap it at half-life.
@@ -21,7 +29,12 @@ export function refreshAt({ issuedAt, expiresAt, marginSec = DEFAULT_REFRESH_MAR
  */
 export function backoffDelayMs(
   attempt: number,
-  { baseMs, maxMs, retryAfterMs = 0, random = Math.random }: { baseMs: number; maxMs: number; retryAfterMs?: number; random?: () => number },
+  {
+    baseMs,
+    maxMs,
+    retryAfterMs = 0,
+    random = Math.random,
+  }: { baseMs: number; maxMs: number; retryAfterMs?: number; random?: () => number },
 ): number {
   const exponent = Math.min(Math.max(0, attempt - 1), 30);
   const cap = Math.min(maxMs, baseMs * 2 ** exponent);

@@ -6,7 +6,10 @@ import { z } from 'zod';
 
 export const clusterNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-" (it is used in commands, so no spaces)');
+  .regex(
+    /^[A-Za-z0-9._-]{1,64}$/,
+    'use 1–64 letters, digits, ".", "_" or "-" (it is used in commands, so no spaces)',
+  );
 
 export const clusterKindSchema = z.enum(['flexible', 'single', 'cosmos']);
 export type ClusterKind = z.infer<typeof clusterKindSchema>;
@@ -39,7 +42,8 @@ export const settingsPatchSchema = z
   .partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export type TokenStatus = 'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error' | 'no-account';
+export type TokenStatus =
+  'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error' | 'no-account';
 
 export interface ClusterSnapshot {
   name: string;
@@ -111,7 +115,10 @@ export const channels = {
   'app:snapshot': { args: noArgs, result: result<AppSnapshot>() },
   'clusters:preview': { args: z.tuple([clusterFormSchema.partial()]), result: result<ClusterPreview>() },
   'clusters:add': { args: z.tuple([clusterFormSchema]), result: result<ClusterSnapshot>() },
-  'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]), result: result<ClusterSnapshot>() },
+  'clusters:update': {
+    args: z.tuple([clusterNameSchema, clusterFormSchema]),
+    result: result<ClusterSnapshot>(),
+  },
   'clusters:remove': { args: z.tuple([clusterNameSchema]), result: result<null>() },
   'clusters:refresh': { args: z.tuple([clusterNameSchema.nullable()]), result: result<null>() },
   'clusters:copyToken': { args: z.tuple([clusterNameSchema]), result: result<{ clearsInSec: number }>() },
@@ -128,7 +135,8 @@ export type Channel = keyof typeof channels;
 export type ChannelArgs<C extends Channel> = z.infer<(typeof channels)[C]['args']>;
 export type ChannelResult<C extends Channel> = (typeof channels)[C]['result'];
 
-export type ErrorCode = 'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
+export type ErrorCode =
+  'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
 /** Main → renderer push: the state changed (countdowns restart from the new expiresAt). */
@@ -137,11 +145,16 @@ export const EVENT_SNAPSHOT = 'app:snapshot-changed';
 export const EVENT_SIGN_IN = 'accounts:sign-in-finished';
 
 /** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
-export function parseArgs<C extends Channel>(channel: C, raw: unknown): { ok: true; value: ChannelArgs<C> } | { ok: false; code: 'invalid-argument'; message: string } {
+export function parseArgs<C extends Channel>(
+  channel: C,
+  raw: unknown,
+): { ok: true; value: ChannelArgs<C> } | { ok: false; code: 'invalid-argument'; message: string } {
   const parsed = channels[channel].args.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data as ChannelArgs<C> };
   const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? issue.path.slice(1).join('.') || `argument ${String(issue.path[0])}` : 'arguments';
+  const where = issue?.path.length
+    ? issue.path.slice(1).join('.') || `argument ${String(issue.path[0])}`
+    : 'arguments';
   return { ok: false, code: 'invalid-argument', message: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
@@ -171,7 +184,9 @@ export interface SignInFinished {
 }
 
 export type PgentraApi = {
-  [M in ApiMethod]: (...args: ChannelArgs<(typeof apiMethods)[M]>) => Promise<Result<ChannelResult<(typeof apiMethods)[M]>>>;
+  [M in ApiMethod]: (
+    ...args: ChannelArgs<(typeof apiMethods)[M]>
+  ) => Promise<Result<ChannelResult<(typeof apiMethods)[M]>>>;
 } & {
   onSnapshot(listener: (snapshot: AppSnapshot) => void): () => void;
   onSignInFinished(listener: (event: SignInFinished) => void): () => void;

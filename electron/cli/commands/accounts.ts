@@ -16,11 +16,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const core = await openCore(io);
   const accounts = await core.accounts();
   if (parsed.values.json) {
-    io.stdout(JSON.stringify(accounts.map(({ id, username, tenantId, name }) => ({ id, username, tenantId, name: name ?? null })), null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        accounts.map(({ id, username, tenantId, name }) => ({ id, username, tenantId, name: name ?? null })),
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (accounts.length === 0) {
     io.stderr('No account is signed in. Run `pgentra login`.\n');
   } else {
-    for (const account of accounts) io.stdout(`${account.username}\t${account.tenantId}${account.name ? `\t${account.name}` : ''}\n`);
+    for (const account of accounts)
+      io.stdout(`${account.username}\t${account.tenantId}${account.name ? `\t${account.name}` : ''}\n`);
   }
   return ExitCode.ok;
 }

@@ -4,10 +4,11 @@ import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
 const addHelp: CommandHelp = {
-  usage: 'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT]',
+  usage:
+    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT]',
   summary:
     'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
-    'and cloud are inferred from the host name; the user defaults to the signed-in account\'s UPN. For legacy Single Server ' +
+    "and cloud are inferred from the host name; the user defaults to the signed-in account's UPN. For legacy Single Server " +
     'pgentra appends "@<server>" to the user name itself.',
   options: [
     ['--host HOST', 'server host name, e.g. myserver.postgres.database.azure.com'],
@@ -34,7 +35,11 @@ const help: CommandHelp = {
     ['list [--json]', 'list saved clusters'],
     ['remove NAME', 'forget a cluster (and its pgpass line)'],
   ],
-  examples: ['pgentra cluster add prod --host myserver.postgres.database.azure.com', 'pgentra cluster list', 'pgentra cluster remove prod'],
+  examples: [
+    'pgentra cluster add prod --host myserver.postgres.database.azure.com',
+    'pgentra cluster list',
+    'pgentra cluster remove prod',
+  ],
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -101,7 +106,12 @@ async function add(argv: string[], io: Io): Promise<number> {
 }
 
 async function list(argv: string[], io: Io): Promise<number> {
-  const parsed = parseCommand(argv, { json: { type: 'boolean' } }, { ...help, usage: 'pgentra cluster list [--json]' }, io);
+  const parsed = parseCommand(
+    argv,
+    { json: { type: 'boolean' } },
+    { ...help, usage: 'pgentra cluster list [--json]' },
+    io,
+  );
   if (!parsed) return ExitCode.ok;
   const core = await openCore(io);
   const clusters = core.clusters();
@@ -109,13 +119,18 @@ async function list(argv: string[], io: Io): Promise<number> {
     io.stdout(JSON.stringify(clusters, null, 2) + '\n');
     return ExitCode.ok;
   }
-  if (clusters.length === 0) io.stderr('No clusters yet. Add one with `pgentra cluster add NAME --host HOST`.\n');
-  for (const c of clusters) io.stdout(`${c.name}\t${c.kind}\t${c.host}:${c.port}\t${c.database}\t${c.loginUser}\n`);
+  if (clusters.length === 0)
+    io.stderr('No clusters yet. Add one with `pgentra cluster add NAME --host HOST`.\n');
+  for (const c of clusters)
+    io.stdout(`${c.name}\t${c.kind}\t${c.host}:${c.port}\t${c.database}\t${c.loginUser}\n`);
   return ExitCode.ok;
 }
 
 async function remove(argv: string[], io: Io): Promise<number> {
-  const parsed = parseCommand(argv, {}, { ...help, usage: 'pgentra cluster remove NAME' }, io, { min: 1, max: 1 });
+  const parsed = parseCommand(argv, {}, { ...help, usage: 'pgentra cluster remove NAME' }, io, {
+    min: 1,
+    max: 1,
+  });
   if (!parsed) return ExitCode.ok;
   const core = await openCore(io);
   const name = parsed.positionals[0] ?? '';

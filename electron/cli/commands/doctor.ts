@@ -6,7 +6,7 @@ const help: CommandHelp = {
   usage: 'pgentra doctor [NAME] [--no-connect]',
   summary:
     'Explains what works and what does not: the configuration, which OS keychain holds your sign-in, the signed-in ' +
-    'accounts, and for each cluster (or just NAME) whether the token\'s claims match what the server expects ' +
+    "accounts, and for each cluster (or just NAME) whether the token's claims match what the server expects " +
     '(audience, tenant, user) and whether the server accepts it (TCP, then `psql -c "select current_user"`).',
   options: [['--no-connect', 'skip the network checks against the database servers']],
   examples: ['pgentra doctor', 'pgentra doctor prod'],

@@ -17,7 +17,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(argv, { shell: { type: 'string' } }, help, io, { min: 1, max: 1 });
   if (!parsed) return ExitCode.ok;
   const shell = parsed.values.shell ?? (process.platform === 'win32' ? 'powershell' : 'sh');
-  if (shell !== 'sh' && shell !== 'powershell' && shell !== 'cmd') throw usageError(`--shell must be sh, powershell or cmd (got "${shell}")`);
+  if (shell !== 'sh' && shell !== 'powershell' && shell !== 'cmd')
+    throw usageError(`--shell must be sh, powershell or cmd (got "${shell}")`);
   const core = await openCore(io);
   const { formatEnvironment } = await import('../../core/launch/connection.js');
   const target = await core.connectionTarget(parsed.positionals[0] ?? '', { ensureToken: true });

@@ -14,13 +14,22 @@ const help: CommandHelp = {
     ['--tenant TENANT', 'tenant ID or domain (default: the configured tenant, usually "organizations")'],
     ['--cloud CLOUD', 'public, china, usgov or a custom cloud from config.json'],
   ],
-  examples: ['pgentra login', 'pgentra login --device-code', 'pgentra login --tenant contoso.onmicrosoft.com'],
+  examples: [
+    'pgentra login',
+    'pgentra login --device-code',
+    'pgentra login --tenant contoso.onmicrosoft.com',
+  ],
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(
     argv,
-    { 'device-code': { type: 'boolean' }, 'no-browser': { type: 'boolean' }, tenant: { type: 'string' }, cloud: { type: 'string' } },
+    {
+      'device-code': { type: 'boolean' },
+      'no-browser': { type: 'boolean' },
+      tenant: { type: 'string' },
+      cloud: { type: 'string' },
+    },
     help,
     io,
   );
@@ -32,7 +41,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     cloud: values.cloud,
     tenant: values.tenant,
     openBrowser: values['no-browser']
-      ? async (url) => io.stderr(`Open this URL in a browser to sign in:\n\n  ${url}\n\nWaiting for you to finish…\n`)
+      ? async (url) =>
+          io.stderr(`Open this URL in a browser to sign in:\n\n  ${url}\n\nWaiting for you to finish…\n`)
       : undefined,
     onDeviceCode: (prompt) => io.stderr(`${prompt.message}\n`),
   });

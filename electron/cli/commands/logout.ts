@@ -21,9 +21,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const accounts = await core.accounts();
   let chosen = accounts;
   if (!parsed.values.all) {
-    if (target) chosen = accounts.filter((a) => a.username.toLowerCase() === target.toLowerCase() || a.id === target);
-    else if (accounts.length > 1) throw usageError(`${accounts.length} accounts are signed in: name one, or use --all`, accounts.map((a) => `  ${a.username}`).join('\n'));
-    if (chosen.length === 0) throw new CliError(ExitCode.usage, target ? `no signed-in account "${target}"` : 'no account is signed in');
+    if (target)
+      chosen = accounts.filter((a) => a.username.toLowerCase() === target.toLowerCase() || a.id === target);
+    else if (accounts.length > 1)
+      throw usageError(
+        `${accounts.length} accounts are signed in: name one, or use --all`,
+        accounts.map((a) => `  ${a.username}`).join('\n'),
+      );
+    if (chosen.length === 0)
+      throw new CliError(
+        ExitCode.usage,
+        target ? `no signed-in account "${target}"` : 'no account is signed in',
+      );
   }
   for (const account of chosen) {
     await core.signOut(account.id);

@@ -8,7 +8,7 @@ const help: CommandHelp = {
   summary:
     'pgentra keeps one block of lines in your pgpass file (first in the file, so libpq finds them first) and never touches ' +
     'any other line. `sync` writes a fresh token for every cluster; with --watch it keeps doing so until you stop it ' +
-    '(`pgentra agent` does the same and also serves `pgentra token`). `clean` removes pgentra\'s block. The file is ' +
+    "(`pgentra agent` does the same and also serves `pgentra token`). `clean` removes pgentra's block. The file is " +
     'written atomically with mode 0600; its location is the "pgpass.path" setting, else PGPASSFILE, else ~/.pgpass ' +
     '(%APPDATA%\\postgresql\\pgpass.conf on Windows).',
   options: [['--watch', 'keep the file fresh until interrupted']],
@@ -37,7 +37,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   if (verb === 'clean') {
     const report = await core.cleanPgpass();
-    io.stderr(report.changed ? `Removed pgentra's lines from ${report.path}.\n` : `${report.path} had no pgentra lines.\n`);
+    io.stderr(
+      report.changed
+        ? `Removed pgentra's lines from ${report.path}.\n`
+        : `${report.path} had no pgentra lines.\n`,
+    );
     return ExitCode.ok;
   }
   if (parsed.values.watch) {
@@ -45,7 +49,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return runBackground(core, io, { serveAgent: false });
   }
   const report = await core.syncPgpass({ userAction: true });
-  io.stderr(`${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${report.written} cluster${report.written === 1 ? '' : 's'}).\n`);
+  io.stderr(
+    `${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${report.written} cluster${report.written === 1 ? '' : 's'}).\n`,
+  );
   for (const problem of report.problems) io.stderr(`  ${problem.cluster}: ${problem.message}\n`);
   return report.problems.length > 0 ? report.exitCode : ExitCode.ok;
 }

@@ -6,7 +6,7 @@ import type { Io } from '../io.js';
 const help: CommandHelp = {
   usage: 'pgentra status [--json]',
   summary:
-    'Shows each cluster\'s token state and time left: fresh, expiring (a refresh is due), expired, needs-sign-in, error. ' +
+    "Shows each cluster's token state and time left: fresh, expiring (a refresh is due), expired, needs-sign-in, error. " +
     'Asks the running agent when there is one; otherwise reads the shared token cache (without a network call).',
   options: [['--json', 'machine-readable output on stdout: name, state, expiresAt, secondsLeft, error']],
   examples: ['pgentra status', 'pgentra status --json | jq ".[] | select(.secondsLeft < 600)"'],
@@ -36,7 +36,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   io.stdout(`${'NAME'.padEnd(width)}  STATE           LEFT      EXPIRES\n`);
   for (const row of rows) {
     const expires = row.expiresAt ? new Date(row.expiresAt).toLocaleTimeString() : '-';
-    io.stdout(`${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${formatLeft(row.secondsLeft).padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`);
+    io.stdout(
+      `${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${formatLeft(row.secondsLeft).padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`,
+    );
   }
   return ExitCode.ok;
 }

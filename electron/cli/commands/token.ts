@@ -14,7 +14,7 @@ const help: CommandHelp = {
   summary:
     'Prints only the access token for a cluster on stdout, refreshing it first if it has less than --min-valid left ' +
     '(default 5m). Everything else goes to stderr. Use it in scripts (PGPASSWORD is discouraged: prefer `pgentra env`) ' +
-    'and as pgAdmin\'s password exec command.',
+    "and as pgAdmin's password exec command.",
   options: [
     ['--min-valid DURATION', 'minimum time the token must stay valid: 300, 90s, 10m, 1h (default 5m)'],
     ['--host HOST', 'find the cluster by host, port and user instead of by name'],
@@ -22,7 +22,11 @@ const help: CommandHelp = {
     ['--user USER', 'with --host: the database user name'],
     ['--no-agent', 'do not ask a running tray app or `pgentra agent`; use the token cache directly'],
   ],
-  examples: ['pgentra token prod', 'pgentra token prod --min-valid 10m', 'pgentra token --host myserver.postgres.database.azure.com --user alice@contoso.com'],
+  examples: [
+    'pgentra token prod',
+    'pgentra token prod --min-valid 10m',
+    'pgentra token --host myserver.postgres.database.azure.com --user alice@contoso.com',
+  ],
 };
 
 const EXIT_FOR: Record<AgentFailureCode, ExitCode> = {
@@ -50,9 +54,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!parsed) return ExitCode.ok;
   const { values, positionals } = parsed;
   const name = positionals[0];
-  const minValidSec = values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 300;
+  const minValidSec =
+    values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 300;
   if (name && values.host) throw usageError('give either a cluster NAME or --host, not both');
-  if (!name && !values.host) throw usageError('which cluster? Give its NAME or --host/--port/--user', `Usage: ${help.usage}`);
+  if (!name && !values.host)
+    throw usageError('which cluster? Give its NAME or --host/--port/--user', `Usage: ${help.usage}`);
   if (values.host && !values.user) throw usageError('--user is required with --host');
   const port = values.port !== undefined ? parsePort('port', values.port) : 5432;
 

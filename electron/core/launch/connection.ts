@@ -44,7 +44,10 @@ export function formatEnvironment(target: ConnectionTarget, shell: Shell): strin
       if (shell === 'powershell') return `$env:${name} = ${powershellQuote(value)}`;
       if (shell === 'cmd') {
         // cmd has no quoting that stops %VAR% expansion when pasted interactively; refuse rather than mangle.
-        if (/[%\r\n"]/.test(value)) throw new Error(`${name} contains a character cmd cannot represent safely (%, " or a newline): use --shell powershell`);
+        if (/[%\r\n"]/.test(value))
+          throw new Error(
+            `${name} contains a character cmd cannot represent safely (%, " or a newline): use --shell powershell`,
+          );
         return `set "${name}=${value}"`;
       }
       return `export ${name}=${shQuote(value)}`;
@@ -52,7 +55,8 @@ export function formatEnvironment(target: ConnectionTarget, shell: Shell): strin
     .join('\n');
 }
 
-const conninfoQuote = (value: string) => (value !== '' && /^[^\s'\\]+$/.test(value) ? value : `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`);
+const conninfoQuote = (value: string) =>
+  value !== '' && /^[^\s'\\]+$/.test(value) ? value : `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 /** A libpq keyword/value connection string (no password: it comes from passfile). */
 export function conninfo(target: ConnectionTarget, options: { includePassfile?: boolean } = {}): string {

@@ -3,7 +3,13 @@
 // Runs in the current terminal (`pgentra psql`) or in a new window (the tray's "Open psql").
 import path from 'node:path';
 import { conninfo, type ConnectionTarget } from './connection.js';
-import { LaunchError, applyEnv, openInTerminal, type TerminalDeps, type TerminalProgram } from './terminal.js';
+import {
+  LaunchError,
+  applyEnv,
+  openInTerminal,
+  type TerminalDeps,
+  type TerminalProgram,
+} from './terminal.js';
 import type { FileSystem, Processes } from '../ports.js';
 
 export type PsqlInvocation = TerminalProgram;
@@ -20,7 +26,11 @@ const CLEARED_ENV = { PGPASSWORD: undefined, PGSERVICE: undefined } as const;
  * positional, so options after it (`-c …`) would be ignored there.
  */
 export function psqlInvocation(target: ConnectionTarget, extraArgs: readonly string[] = []): PsqlInvocation {
-  const invocation = { command: 'psql', args: ['--dbname', conninfo(target), ...extraArgs], env: { ...CLEARED_ENV } };
+  const invocation = {
+    command: 'psql',
+    args: ['--dbname', conninfo(target), ...extraArgs],
+    env: { ...CLEARED_ENV },
+  };
   assertNoSecret(invocation);
   return invocation;
 }
@@ -30,12 +40,24 @@ const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
 
 /** Refuses a token (or any password) headed for argv or the environment, where other processes can read it. */
 export function assertNoSecret(invocation: TerminalProgram): void {
-  const values = [invocation.command, ...invocation.args, ...Object.values(invocation.env).filter((v): v is string => v !== undefined)];
+  const values = [
+    invocation.command,
+    ...invocation.args,
+    ...Object.values(invocation.env).filter((v): v is string => v !== undefined),
+  ];
   if (values.some((value) => JWT.test(value))) {
-    throw new LaunchError('secret-in-argv', 'refusing to put an access token on the psql command line or in its environment', 'psql reads the token from the pgpass file; do not pass it yourself.');
+    throw new LaunchError(
+      'secret-in-argv',
+      'refusing to put an access token on the psql command line or in its environment',
+      'psql reads the token from the pgpass file; do not pass it yourself.',
+    );
   }
   if (invocation.env.PGPASSWORD !== undefined) {
-    throw new LaunchError('secret-in-argv', 'refusing to pass a password to psql in PGPASSWORD', 'psql reads the token from the pgpass file.');
+    throw new LaunchError(
+      'secret-in-argv',
+      'refusing to pass a password to psql in PGPASSWORD',
+      'psql reads the token from the pgpass file.',
+    );
   }
 }
 
@@ -52,12 +74,20 @@ export function psqlInstallHint(platform: NodeJS.Platform): string {
 }
 
 /** Where psql usually lives when it is not on PATH (Windows installers and Homebrew's keg-only libpq never add it). */
-export function psqlSearchRoots(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): { fixed: string[]; versioned: { root: string; bin: (version: string) => string }[] } {
+export function psqlSearchRoots(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+): { fixed: string[]; versioned: { root: string; bin: (version: string) => string }[] } {
   if (platform === 'win32') {
-    const programFiles = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter((dir): dir is string => Boolean(dir));
+    const programFiles = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432].filter(
+      (dir): dir is string => Boolean(dir),
+    );
     return {
       fixed: [],
-      versioned: [...new Set(programFiles)].map((dir) => ({ root: path.win32.join(dir, 'PostgreSQL'), bin: (version) => path.win32.join(dir, 'PostgreSQL', version, 'bin', 'psql.exe') })),
+      versioned: [...new Set(programFiles)].map((dir) => ({
+        root: path.win32.join(dir, 'PostgreSQL'),
+        bin: (version) => path.win32.join(dir, 'PostgreSQL', version, 'bin', 'psql.exe'),
+      })),
     };
   }
   if (platform === 'darwin') {
@@ -72,7 +102,15 @@ export function psqlSearchRoots(platform: NodeJS.Platform, env: NodeJS.ProcessEn
       versioned: [],
     };
   }
-  return { fixed: ['/usr/bin/psql', '/usr/local/bin/psql'], versioned: [{ root: '/usr/lib/postgresql', bin: (version) => path.posix.join('/usr/lib/postgresql', version, 'bin', 'psql') }] };
+  return {
+    fixed: ['/usr/bin/psql', '/usr/local/bin/psql'],
+    versioned: [
+      {
+        root: '/usr/lib/postgresql',
+        bin: (version) => path.posix.join('/usr/lib/postgresql', version, 'bin', 'psql'),
+      },
+    ],
+  };
 }
 
 export interface PsqlDeps {
@@ -82,16 +120,23 @@ export interface PsqlDeps {
 }
 
 const newestFirst = (versions: string[]) =>
-  versions.filter((version) => /^\d+(\.\d+)?$/.test(version)).sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+  versions
+    .filter((version) => /^\d+(\.\d+)?$/.test(version))
+    .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
 
 /** The absolute path of psql: the configured one, else PATH, else the usual install locations. */
 export async function findPsql(deps: PsqlDeps, configured?: string | null): Promise<string> {
   const platform = deps.processes.platform;
-  const isFile = async (candidate: string) => Boolean((await deps.fs.lstat(candidate).catch(() => null))?.isFile);
+  const isFile = async (candidate: string) =>
+    Boolean((await deps.fs.lstat(candidate).catch(() => null))?.isFile);
   if (configured) {
     const resolved = await deps.processes.which(configured);
     if (resolved) return resolved;
-    throw new LaunchError('psql-missing', `psql was not found at ${configured}`, 'Fix the psql path in pgentra\'s settings, or clear it to search PATH.');
+    throw new LaunchError(
+      'psql-missing',
+      `psql was not found at ${configured}`,
+      "Fix the psql path in pgentra's settings, or clear it to search PATH.",
+    );
   }
   const onPath = await deps.processes.which(platform === 'win32' ? 'psql.exe' : 'psql');
   if (onPath) return onPath;
@@ -104,7 +149,11 @@ export async function findPsql(deps: PsqlDeps, configured?: string | null): Prom
       if (await isFile(bin(version))) return bin(version);
     }
   }
-  throw new LaunchError('psql-missing', 'psql (the PostgreSQL command-line client) was not found on PATH or in the usual places', psqlInstallHint(platform));
+  throw new LaunchError(
+    'psql-missing',
+    'psql (the PostgreSQL command-line client) was not found on PATH or in the usual places',
+    psqlInstallHint(platform),
+  );
 }
 
 /**
@@ -118,7 +167,12 @@ export async function runPsql(
 ): Promise<number> {
   const invocation = psqlInvocation(target, options.extraArgs);
   const command = await findPsql(deps, options.psqlPath);
-  const result = await deps.processes.run({ command, args: invocation.args, env: applyEnv(deps.env, invocation.env), stdio: 'inherit' });
+  const result = await deps.processes.run({
+    command,
+    args: invocation.args,
+    env: applyEnv(deps.env, invocation.env),
+    stdio: 'inherit',
+  });
   return result.exitCode ?? 1;
 }
 
@@ -126,10 +180,19 @@ export async function runPsql(
 export async function openPsqlWindow(
   deps: TerminalDeps,
   target: ConnectionTarget,
-  options: { title: string; extraArgs?: readonly string[]; psqlPath?: string | null; terminal?: readonly string[] },
+  options: {
+    title: string;
+    extraArgs?: readonly string[];
+    psqlPath?: string | null;
+    terminal?: readonly string[];
+  },
 ): Promise<{ terminal: string; psql: string }> {
   const invocation = psqlInvocation(target, options.extraArgs);
   const command = await findPsql(deps, options.psqlPath);
-  const opened = await openInTerminal(deps, { ...invocation, command }, { title: options.title, preference: options.terminal });
+  const opened = await openInTerminal(
+    deps,
+    { ...invocation, command },
+    { title: options.title, preference: options.terminal },
+  );
   return { ...opened, psql: command };
 }

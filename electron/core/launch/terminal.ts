@@ -52,7 +52,8 @@ const SH_BARE = /^[A-Za-z0-9_@%+:,./-]+$/;
 
 /** One POSIX sh word that expands to exactly `value` (single quotes: nothing inside is special). */
 export function shQuote(value: string): string {
-  if (value.includes('\0')) throw new LaunchError('unsafe-value', 'a command argument contains a NUL character');
+  if (value.includes('\0'))
+    throw new LaunchError('unsafe-value', 'a command argument contains a NUL character');
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -87,7 +88,8 @@ const CMD_SPECIAL = /[\^&|<>()%!"]/g;
 
 function assertCmdSafe(value: string, what: string): void {
   // cmd ends a command at a line break and cannot escape one; NUL cannot cross CreateProcess.
-  if (/[\r\n\0]/.test(value)) throw new LaunchError('unsafe-value', `${what} contains a line break, which cmd.exe cannot pass on`);
+  if (/[\r\n\0]/.test(value))
+    throw new LaunchError('unsafe-value', `${what} contains a line break, which cmd.exe cannot pass on`);
 }
 
 /**
@@ -117,7 +119,9 @@ export function cmdQuotedPath(value: string, what: string): string {
 // ---- builders ------------------------------------------------------------------------------
 
 /** How a known Linux terminal takes a window title and the program to run (rest of argv). */
-export const LINUX_TERMINALS: Readonly<Record<string, { titleArgs: (title: string) => string[]; execArgs: string[] }>> = {
+export const LINUX_TERMINALS: Readonly<
+  Record<string, { titleArgs: (title: string) => string[]; execArgs: string[] }>
+> = {
   // Debian policy §11.8.3: every x-terminal-emulator supports `-T title` and `-e command args…`.
   'x-terminal-emulator': { titleArgs: (title) => ['-T', title], execArgs: ['-e'] },
   'gnome-terminal': { titleArgs: (title) => ['--title', title], execArgs: ['--'] },
@@ -156,14 +160,18 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function envEntries(program: TerminalProgram): [string, string | undefined][] {
   const entries = Object.entries(program.env);
   for (const [name, value] of entries) {
-    if (!ENV_NAME.test(name)) throw new LaunchError('unsafe-value', `"${name}" is not a valid environment variable name`);
+    if (!ENV_NAME.test(name))
+      throw new LaunchError('unsafe-value', `"${name}" is not a valid environment variable name`);
     if (value?.includes('\0')) throw new LaunchError('unsafe-value', `${name} contains a NUL character`);
   }
   return entries;
 }
 
 /** The environment a spawned process gets: the base with the program's changes applied. */
-export function applyEnv(base: NodeJS.ProcessEnv, changes: TerminalProgram['env']): Record<string, string | undefined> {
+export function applyEnv(
+  base: NodeJS.ProcessEnv,
+  changes: TerminalProgram['env'],
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...base };
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined) delete env[name];
@@ -223,7 +231,10 @@ export function linuxTerminalCommand(
  * so the script carries it. It deletes itself (and its private directory) first thing: the shell
  * keeps reading the open file, and nothing is left behind even if psql is killed.
  */
-export function macCommandScript(program: TerminalProgram, location: { dir: string; script: string; title: string }): string {
+export function macCommandScript(
+  program: TerminalProgram,
+  location: { dir: string; script: string; title: string },
+): string {
   const lines = [
     '#!/bin/sh',
     `# ${safeTitle(location.title)}: written by pgentra, removes itself. Holds no password (psql reads it from passfile).`,
@@ -279,7 +290,16 @@ export function windowsTerminalCommand(
   for (const arg of [program.command, ...program.args]) assertCmdSafe(arg, 'a command argument');
   return {
     command: terminal.command,
-    args: ['-w', 'new', 'new-tab', '--title', safeTitle(options.title), '--', program.command, ...program.args.map((arg) => arg.replace(/;/g, '\\;'))],
+    args: [
+      '-w',
+      'new',
+      'new-tab',
+      '--title',
+      safeTitle(options.title),
+      '--',
+      program.command,
+      ...program.args.map((arg) => arg.replace(/;/g, '\\;')),
+    ],
     detached: true,
     stdio: 'ignore',
   };
@@ -309,9 +329,19 @@ export function planTerminalLaunch(input: {
       return { files: [], spawn: windowsTerminalCommand(terminal, program, { title }) };
     case 'mac': {
       if (!input.scriptDir) throw new Error('planTerminalLaunch: macOS needs a scriptDir');
-      const script = path.posix.join(input.scriptDir, `${safeTitle(title).replace(/[^A-Za-z0-9._-]/g, '-')}.command`);
+      const script = path.posix.join(
+        input.scriptDir,
+        `${safeTitle(title).replace(/[^A-Za-z0-9._-]/g, '-')}.command`,
+      );
       return {
-        files: [{ dir: input.scriptDir, path: script, content: macCommandScript(program, { dir: input.scriptDir, script, title }), mode: 0o700 }],
+        files: [
+          {
+            dir: input.scriptDir,
+            path: script,
+            content: macCommandScript(program, { dir: input.scriptDir, script, title }),
+            mode: 0o700,
+          },
+        ],
         spawn: macOpenCommand(terminal.app, script),
       };
     }
@@ -322,7 +352,8 @@ export function planTerminalLaunch(input: {
 
 function terminalHint(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'Set the terminal to "Terminal" or "iTerm" in pgentra\'s settings.';
-  if (platform === 'win32') return 'Set the terminal to "cmd" or "wt" (Windows Terminal) in pgentra\'s settings.';
+  if (platform === 'win32')
+    return 'Set the terminal to "cmd" or "wt" (Windows Terminal) in pgentra\'s settings.';
   return 'Install one (Debian/Ubuntu: `sudo apt install xterm`; Fedora: `sudo dnf install xterm`) or add yours, e.g. "alacritty", to the terminal list in pgentra\'s settings.';
 }
 
@@ -333,18 +364,23 @@ export async function resolveTerminals(
   preference: readonly string[] | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<ResolvedTerminal[]> {
-  const wanted = preference && preference.length > 0 ? terminalPreferenceSchema.parse(preference) : (DEFAULT_TERMINALS[platform] ?? DEFAULT_TERMINALS.linux ?? []);
+  const wanted =
+    preference && preference.length > 0
+      ? terminalPreferenceSchema.parse(preference)
+      : (DEFAULT_TERMINALS[platform] ?? DEFAULT_TERMINALS.linux ?? []);
   const found: ResolvedTerminal[] = [];
   for (const entry of wanted) {
     if (platform === 'darwin') {
       const lower = entry.toLowerCase();
       if (lower === 'terminal' || lower === 'terminal.app') found.push({ kind: 'mac', app: 'Terminal' });
-      else if (lower === 'iterm' || lower === 'iterm2' || lower === 'iterm.app') found.push({ kind: 'mac', app: 'iTerm' });
+      else if (lower === 'iterm' || lower === 'iterm2' || lower === 'iterm.app')
+        found.push({ kind: 'mac', app: 'iTerm' });
       continue;
     }
     if (platform === 'win32') {
       const lower = entry.toLowerCase();
-      if (lower === 'cmd' || lower === 'cmd.exe') found.push({ kind: 'cmd', comspec: env.ComSpec ?? env.COMSPEC ?? 'C:\\Windows\\System32\\cmd.exe' });
+      if (lower === 'cmd' || lower === 'cmd.exe')
+        found.push({ kind: 'cmd', comspec: env.ComSpec ?? env.COMSPEC ?? 'C:\\Windows\\System32\\cmd.exe' });
       else if (lower === 'wt' || lower === 'wt.exe') {
         const command = await processes.which('wt.exe');
         if (command) found.push({ kind: 'wt', command });
@@ -390,33 +426,55 @@ export async function openInTerminal(
   const platform = deps.processes.platform;
   const candidates = await resolveTerminals(deps.processes, platform, options.preference, deps.env);
   if (candidates.length === 0) {
-    const tried = (options.preference?.length ? options.preference : (DEFAULT_TERMINALS[platform] ?? [])).join(', ');
-    throw new LaunchError('terminal-missing', `no terminal program found (tried: ${tried})`, terminalHint(platform));
+    const tried = (
+      options.preference?.length ? options.preference : (DEFAULT_TERMINALS[platform] ?? [])
+    ).join(', ');
+    throw new LaunchError(
+      'terminal-missing',
+      `no terminal program found (tried: ${tried})`,
+      terminalHint(platform),
+    );
   }
   const env = applyEnv(deps.env, program.env);
   const failures: string[] = [];
   for (const terminal of candidates) {
-    const scriptDir = terminal.kind === 'mac' ? path.join(deps.tmpdir, `pgentra-${(deps.randomId ?? (() => randomBytes(16).toString('hex')))()}`) : undefined;
+    const scriptDir =
+      terminal.kind === 'mac'
+        ? path.join(deps.tmpdir, `pgentra-${(deps.randomId ?? (() => randomBytes(16).toString('hex')))()}`)
+        : undefined;
     const plan = planTerminalLaunch({ terminal, program, title: options.title, scriptDir });
     for (const file of plan.files) {
       await makePrivateDir(deps.fs, file.dir);
       await deps.fs.writeNewFile(file.path, Buffer.from(file.content, 'utf8'), file.mode);
     }
-    const name = terminal.kind === 'linux' ? terminal.name : terminal.kind === 'mac' ? terminal.app : terminal.kind;
+    const name =
+      terminal.kind === 'linux' ? terminal.name : terminal.kind === 'mac' ? terminal.app : terminal.kind;
     let result: SpawnResult;
     try {
       result = await deps.processes.run({ ...plan.spawn, env });
     } catch (error) {
-      result = { exitCode: null, signal: null, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
+      result = {
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: error instanceof Error ? error.message : String(error),
+      };
       failures.push(`${name}: ${result.stderr}`);
       await removeFiles(deps.fs, plan);
       continue;
     }
-    if (result.exitCode === 0 || (result.exitCode === null && result.signal === null)) return { terminal: name };
-    failures.push(`${name}: exited with ${result.exitCode ?? result.signal}${result.stderr ? ` (${result.stderr.trim()})` : ''}`);
+    if (result.exitCode === 0 || (result.exitCode === null && result.signal === null))
+      return { terminal: name };
+    failures.push(
+      `${name}: exited with ${result.exitCode ?? result.signal}${result.stderr ? ` (${result.stderr.trim()})` : ''}`,
+    );
     await removeFiles(deps.fs, plan);
   }
-  throw new LaunchError('terminal-failed', `no terminal could be opened: ${failures.join('; ')}`, terminalHint(platform));
+  throw new LaunchError(
+    'terminal-failed',
+    `no terminal could be opened: ${failures.join('; ')}`,
+    terminalHint(platform),
+  );
 }
 
 async function removeFiles(fs: FileSystem, plan: TerminalPlan): Promise<void> {
@@ -447,14 +505,17 @@ async function isExecutableFile(candidate: string): Promise<boolean> {
   }
 }
 
-export function createNodeProcesses(options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {}): Processes {
+export function createNodeProcesses(
+  options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {},
+): Processes {
   const baseEnv = options.env ?? process.env;
   return {
     platform: options.platform ?? process.platform,
     async which(command) {
       if (path.isAbsolute(command)) return (await isExecutableFile(command)) ? command : null;
       const dirs = (baseEnv.PATH ?? baseEnv.Path ?? '').split(path.delimiter).filter(Boolean);
-      const extensions = process.platform === 'win32' ? ['', ...(baseEnv.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
+      const extensions =
+        process.platform === 'win32' ? ['', ...(baseEnv.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
       for (const dir of dirs) {
         for (const extension of extensions) {
           const candidate = path.join(dir, command + extension);

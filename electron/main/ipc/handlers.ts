@@ -44,19 +44,29 @@ function errorCodeOf(error: unknown): ErrorCode {
     return 'internal';
   }
   if (error instanceof Error && error.name === 'ClusterNotFoundError') return 'not-found';
-  if (error instanceof Error && (error.name === 'ClusterValidationError' || error.name === 'ConfigError')) return 'invalid-argument';
+  if (error instanceof Error && (error.name === 'ClusterValidationError' || error.name === 'ConfigError'))
+    return 'invalid-argument';
   return 'internal';
 }
 
-export async function buildSnapshot(deps: Pick<HandlerDeps, 'core' | 'now' | 'warnings'>): Promise<AppSnapshot> {
+export async function buildSnapshot(
+  deps: Pick<HandlerDeps, 'core' | 'now' | 'warnings'>,
+): Promise<AppSnapshot> {
   const { core } = deps;
   const accounts = await core.accounts().catch(() => []);
   const statuses = new Map((await core.status()).map((row) => [row.name, row]));
-  const clusters = core.clusters().map((cluster) => clusterSnapshot(cluster, statuses.get(cluster.name), core));
+  const clusters = core
+    .clusters()
+    .map((cluster) => clusterSnapshot(cluster, statuses.get(cluster.name), core));
   const settings = core.settings;
   return {
     clusters,
-    accounts: accounts.map((a): AccountSnapshot => ({ id: a.id, username: a.username, tenantId: a.tenantId, name: a.name ?? null })),
+    accounts: accounts.map((a): AccountSnapshot => ({
+      id: a.id,
+      username: a.username,
+      tenantId: a.tenantId,
+      name: a.name ?? null,
+    })),
     settings: {
       refreshMarginSec: settings.refreshMarginSec,
       pgpassEnabled: settings.pgpass.enabled,
@@ -76,7 +86,11 @@ export async function buildSnapshot(deps: Pick<HandlerDeps, 'core' | 'now' | 'wa
   };
 }
 
-function clusterSnapshot(cluster: ClusterView, status: ClusterStatus | undefined, core: Pgentra): ClusterSnapshot {
+function clusterSnapshot(
+  cluster: ClusterView,
+  status: ClusterStatus | undefined,
+  core: Pgentra,
+): ClusterSnapshot {
   const state = core.engineStateFor(cluster);
   return {
     name: cluster.name,
@@ -94,7 +108,12 @@ function clusterSnapshot(cluster: ClusterView, status: ClusterStatus | undefined
     lastRefreshAt: state?.lastRefreshAt ?? null,
     error:
       status?.error && status.state !== 'fresh'
-        ? { kind: state?.lastError?.kind ?? 'unknown', message: status.error, advice: adviceFor(state?.lastError?.kind ?? 'unknown'), entraCode: status.entraCode }
+        ? {
+            kind: state?.lastError?.kind ?? 'unknown',
+            message: status.error,
+            advice: adviceFor(state?.lastError?.kind ?? 'unknown'),
+            entraCode: status.entraCode,
+          }
         : null,
   };
 }
@@ -156,7 +175,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts:signInBrowser': async () => {
       const account = await core.signIn({ method: 'browser', onDeviceCode: () => undefined });
       await core.trackClusters();
-      return changed({ id: account.id, username: account.username, tenantId: account.tenantId, name: account.name ?? null });
+      return changed({
+        id: account.id,
+        username: account.username,
+        tenantId: account.tenantId,
+        name: account.name ?? null,
+      });
     },
     'accounts:signInDeviceCode': () =>
       new Promise<DeviceCodeInfo>((resolve, reject) => {
@@ -166,7 +190,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             method: 'device-code',
             onDeviceCode: (prompt) => {
               shown = true;
-              resolve({ message: prompt.message, userCode: prompt.userCode, verificationUri: prompt.verificationUri });
+              resolve({
+                message: prompt.message,
+                userCode: prompt.userCode,
+                verificationUri: prompt.verificationUri,
+              });
             },
           })
           .then(
@@ -197,8 +225,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 }
 
 /** Validates raw arguments with the contract, runs the handler, and never throws. */
-export async function dispatch(handlers: Handlers, channel: string, rawArgs: unknown): Promise<Result<unknown>> {
-  if (!Object.hasOwn(handlers, channel)) return { ok: false, code: 'invalid-argument', message: `unknown channel ${channel}` };
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  rawArgs: unknown,
+): Promise<Result<unknown>> {
+  if (!Object.hasOwn(handlers, channel))
+    return { ok: false, code: 'invalid-argument', message: `unknown channel ${channel}` };
   const known = channel as Channel;
   const parsed = parseArgs(known, rawArgs);
   if (!parsed.ok) return parsed;
@@ -207,6 +240,10 @@ export async function dispatch(handlers: Handlers, channel: string, rawArgs: unk
     return { ok: true, value: await handler(...(parsed.value as unknown[])) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, code: errorCodeOf(error), message: error instanceof AuthError ? `${message} ${adviceFor(error.kind)}` : message };
+    return {
+      ok: false,
+      code: errorCodeOf(error),
+      message: error instanceof AuthError ? `${message} ${adviceFor(error.kind)}` : message,
+    };
   }
 }
