@@ -3,10 +3,18 @@
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { OpenedCache } from './auth/cache-persistence.js';
 import { AuthError, adviceFor } from './auth/errors.js';
 import type { SignedInAccount, DeviceCodePrompt, MsalSession } from './auth/msal-session.js';
-import { resolveCloud, type Cloud } from './clouds.js';
-import { buildCluster, loginUserFor, resourceFor, type Cluster, type ClusterInput } from './clusters.js';
+import { allClouds, inferFromHost, resolveCloud, type Cloud } from './clouds.js';
+import {
+  buildCluster,
+  ClusterValidationError,
+  loginUserFor,
+  resourceFor,
+  type Cluster,
+  type ClusterInput,
+} from './clusters.js';
 import { ConfigStore, type Config } from './config-store.js';
 import { TokenEngine, type TokenKey, type TokenSource, type TokenState } from './engine/token-engine.js';
 import type { ConnectionTarget } from './launch/connection.js';
@@ -55,7 +63,7 @@ export class ClusterNotFoundError extends Error {
 
 export class Pgentra {
   private sessions = new Map<string, Promise<MsalSession>>();
-  private cacheOpened: Promise<import('./auth/cache-persistence.js').OpenedCache> | undefined;
+  private cacheOpened: Promise<OpenedCache> | undefined;
   private accountsCache: SignedInAccount[] | undefined;
   readonly engine: TokenEngine;
 
@@ -276,6 +284,113 @@ export class Pgentra {
     return this.view(cluster);
   }
 
+  /** What the form would produce, for validation as you type: inferred kind, cloud and user. */
+  previewCluster(form: Partial<Omit<ClusterInput, 'user'>> & { user?: string }): {
+    kind: Cluster['kind'] | null;
+    cloud: string | null;
+    loginUser: string | null;
+    problems: { field: string; message: string }[];
+  } {
+    const host = form.host?.trim() ?? '';
+    const inferred = host ? inferFromHost(host, this.config.settings.customClouds) : null;
+    const kind = (form.kind as Cluster['kind'] | undefined) ?? inferred?.kind ?? null;
+    const cloud = form.cloud ?? inferred?.cloud ?? (host ? this.config.settings.cloud : null);
+    const problems: { field: string; message: string }[] = [];
+    if (host && !kind)
+      problems.push({ field: 'kind', message: 'cannot tell the server kind from this host: choose one' });
+    if (form.name && this.config.clusters.some((c) => c.name === form.name))
+      problems.push({ field: 'name', message: `a cluster named "${form.name}" already exists` });
+    let loginUser: string | null = null;
+    if (kind && host && form.name && form.user) {
+      try {
+        const cluster = buildCluster(
+          { ...form, name: form.name, host, user: form.user, kind },
+          { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
+        );
+        loginUser = loginUserFor(cluster);
+      } catch (error) {
+        if (error instanceof ClusterValidationError)
+          problems.push({ field: error.field, message: error.message.slice(error.field.length + 2) });
+      }
+    }
+    return { kind, cloud, loginUser, problems };
+  }
+
+  async updateCluster(
+    name: string,
+    input: Omit<ClusterInput, 'user'> & { user?: string },
+  ): Promise<ClusterView> {
+    const existing = this.cluster(name);
+    if (input.name !== name)
+      throw new ClusterValidationError('name', 'a cluster cannot be renamed; remove it and add it again');
+    const cluster = buildCluster(
+      { ...input, user: input.user ?? existing.user },
+      { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
+    );
+    this.config = await this.store.update((config) => ({
+      ...config,
+      clusters: config.clusters.map((c) => (c.name === name ? cluster : c)),
+    }));
+    return this.view(cluster);
+  }
+
+  async updateSettings(patch: {
+    refreshMarginSec?: number;
+    pgpassEnabled?: boolean;
+    pgpassPath?: string | null;
+    clipboardClearSec?: number;
+    terminal?: string[];
+    pgadminPath?: string | null;
+    clientId?: string;
+    tenant?: string;
+    startAtLogin?: boolean;
+  }): Promise<void> {
+    const identityChanged =
+      (patch.clientId !== undefined && patch.clientId !== this.config.settings.clientId) ||
+      (patch.tenant !== undefined && patch.tenant !== this.config.settings.tenant);
+    this.config = await this.store.update((config) => {
+      const s = config.settings;
+      return {
+        ...config,
+        settings: {
+          ...s,
+          refreshMarginSec: patch.refreshMarginSec ?? s.refreshMarginSec,
+          pgpass: {
+            enabled: patch.pgpassEnabled ?? s.pgpass.enabled,
+            ...(patch.pgpassPath === undefined
+              ? s.pgpass.path
+                ? { path: s.pgpass.path }
+                : {}
+              : patch.pgpassPath
+                ? { path: patch.pgpassPath }
+                : {}),
+          },
+          clipboardClearSec: patch.clipboardClearSec ?? s.clipboardClearSec,
+          terminal: patch.terminal ?? s.terminal,
+          ...(patch.pgadminPath === undefined ? {} : { pgadminPath: patch.pgadminPath ?? undefined }),
+          clientId: patch.clientId ?? s.clientId,
+          tenant: patch.tenant ?? s.tenant,
+          startAtLogin: patch.startAtLogin ?? s.startAtLogin,
+        },
+      };
+    });
+    // MSAL clients are bound to a client ID and tenant: build new ones on next use.
+    if (identityChanged) {
+      this.sessions.clear();
+      this.accountsCache = undefined;
+    }
+  }
+
+  cloudNames(): string[] {
+    return allClouds(this.config.settings.customClouds).map((cloud) => cloud.name);
+  }
+
+  /** The engine's state for a cluster's token, if its account is known (no I/O). */
+  engineStateFor(cluster: ClusterView): TokenState | undefined {
+    const account = this.accountsCache && this.pickAccount(cluster, this.accountsCache);
+    return account ? this.engine.state({ accountId: account.id, resource: cluster.resource }) : undefined;
+  }
+
   async removeCluster(name: string): Promise<void> {
     this.cluster(name);
     this.config = await this.store.update((config) => ({
@@ -287,23 +402,32 @@ export class Pgentra {
 
   // ---- tokens ----------------------------------------------------------------------------
 
-  /** Which signed-in account a cluster uses: its own setting, else the only (or first) account. */
-  async keyFor(cluster: ClusterView): Promise<TokenKey> {
-    const accounts = await this.accounts();
-    if (accounts.length === 0) throw new AuthError('needs-sign-in', 'No account is signed in.');
-    let account = accounts[0];
+  /** Which signed-in account a cluster uses: its own setting, else the one named like its user, else the first. */
+  private pickAccount(
+    cluster: ClusterView,
+    accounts: readonly SignedInAccount[],
+  ): SignedInAccount | undefined {
     if (cluster.account) {
       const wanted = cluster.account.toLowerCase();
-      account = accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
-      if (!account)
-        throw new AuthError(
-          'needs-sign-in',
-          `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`,
-        );
-    } else if (!cluster.group) {
-      account = accounts.find((a) => a.username.toLowerCase() === cluster.user.toLowerCase()) ?? account;
+      return accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
     }
-    if (!account) throw new AuthError('needs-sign-in', 'No account is signed in.');
+    if (!cluster.group) {
+      const own = accounts.find((a) => a.username.toLowerCase() === cluster.user.toLowerCase());
+      if (own) return own;
+    }
+    return accounts[0];
+  }
+
+  async keyFor(cluster: ClusterView): Promise<TokenKey> {
+    const account = this.pickAccount(cluster, await this.accounts());
+    if (!account) {
+      throw new AuthError(
+        'needs-sign-in',
+        cluster.account
+          ? `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`
+          : 'No account is signed in.',
+      );
+    }
     return { accountId: account.id, resource: cluster.resource };
   }
 

@@ -80,7 +80,7 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
               if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             }
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = {};
+            let parsed: unknown;
             try {
               parsed = text ? JSON.parse(text) : {};
             } catch {

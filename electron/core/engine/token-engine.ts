@@ -190,12 +190,10 @@ export class TokenEngine {
     }
     // With no token in memory the cache may still hold one (another process refreshed it); only
     // when that is too short does a forced refresh go to Entra.
-    let forced = entry.token !== undefined;
+    const forced = entry.token !== undefined;
     let token = await this.refresh(entry, { force: forced });
-    if (!forced && token.expiresAt - this.clock.now() < minValidMs) {
-      forced = true;
+    if (!forced && token.expiresAt - this.clock.now() < minValidMs)
       token = await this.refresh(entry, { force: true });
-    }
     // Entra decides lifetimes: a brand-new token shorter than asked is still the best there is,
     // but one that is already expired means the clocks disagree.
     if (token.expiresAt <= this.clock.now()) {
