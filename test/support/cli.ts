@@ -9,7 +9,10 @@ let built = false;
 /** Builds the CLI bundle once per test process (the tests exercise what users run). */
 export function ensureCliBuilt(): void {
   if (built) return;
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'cli'], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'cli'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`building the CLI failed:\n${result.stdout}${result.stderr}`);
   built = true;
 }
@@ -29,7 +32,10 @@ export interface CliRun extends Promise<CliResult> {
 
 export function runCli(args: string[], env: Record<string, string | undefined>): CliRun {
   ensureCliBuilt();
-  const child = spawn(process.execPath, [PGENTRA_BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PGENTRA_BIN, ...args], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
@@ -44,14 +50,19 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
       }
     }
   });
-  const done = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr }))) as CliRun;
+  const done = new Promise<CliResult>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  ) as CliRun;
   done.pid = child.pid;
   done.kill = (signal = 'SIGTERM') => void child.kill(signal);
   done.waitForStderr = (pattern, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {
       const existing = stderr.match(pattern);
       if (existing) return resolve(existing);
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} on stderr; got:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${pattern} on stderr; got:\n${stderr}`)),
+        timeoutMs,
+      );
       waiters.push({
         pattern,
         resolve: (match) => {

@@ -16,15 +16,20 @@ describe('refreshAt', () => {
   });
   it('is always between issue and expiry, and never later than the margin', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 48 * 3600 * 1000 }), fc.integer({ min: 0, max: 7200 }), (issuedAt, lifetime, marginSec) => {
-        const expiresAt = issuedAt + lifetime;
-        const at = refreshAt({ issuedAt, expiresAt, marginSec });
-        expect(at).toBeGreaterThanOrEqual(issuedAt);
-        expect(at).toBeLessThan(expiresAt);
-        expect(at - issuedAt).toBeGreaterThanOrEqual(lifetime / 2 - 1);
-        expect(expiresAt - at).toBeGreaterThanOrEqual(lifetime * 0.25 - 1);
-        if (marginSec * 1000 <= lifetime / 2) expect(at).toBeLessThanOrEqual(expiresAt - marginSec * 1000);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 48 * 3600 * 1000 }),
+        fc.integer({ min: 0, max: 7200 }),
+        (issuedAt, lifetime, marginSec) => {
+          const expiresAt = issuedAt + lifetime;
+          const at = refreshAt({ issuedAt, expiresAt, marginSec });
+          expect(at).toBeGreaterThanOrEqual(issuedAt);
+          expect(at).toBeLessThan(expiresAt);
+          expect(at - issuedAt).toBeGreaterThanOrEqual(lifetime / 2 - 1);
+          expect(expiresAt - at).toBeGreaterThanOrEqual(lifetime * 0.25 - 1);
+          if (marginSec * 1000 <= lifetime / 2) expect(at).toBeLessThanOrEqual(expiresAt - marginSec * 1000);
+        },
+      ),
     );
   });
 });
@@ -32,13 +37,23 @@ describe('refreshAt', () => {
 describe('backoffDelayMs', () => {
   it('grows exponentially, stays within [cap/2, cap], and honours Retry-After', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3_600_000 }), (attempt, r, retryAfterMs) => {
-        const delay = backoffDelayMs(attempt, { baseMs: 5_000, maxMs: 300_000, retryAfterMs, random: () => r });
-        const cap = Math.min(300_000, 5_000 * 2 ** Math.min(attempt - 1, 30));
-        expect(delay).toBeGreaterThanOrEqual(retryAfterMs);
-        expect(delay).toBeGreaterThanOrEqual(Math.floor(cap / 2));
-        expect(delay).toBeLessThanOrEqual(Math.max(cap, retryAfterMs));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 3_600_000 }),
+        (attempt, r, retryAfterMs) => {
+          const delay = backoffDelayMs(attempt, {
+            baseMs: 5_000,
+            maxMs: 300_000,
+            retryAfterMs,
+            random: () => r,
+          });
+          const cap = Math.min(300_000, 5_000 * 2 ** Math.min(attempt - 1, 30));
+          expect(delay).toBeGreaterThanOrEqual(retryAfterMs);
+          expect(delay).toBeGreaterThanOrEqual(Math.floor(cap / 2));
+          expect(delay).toBeLessThanOrEqual(Math.max(cap, retryAfterMs));
+        },
+      ),
     );
   });
   it('reaches the cap and stays there', () => {
