@@ -89,6 +89,9 @@ export function testbedConfig(facts: Omit<TestbedFacts, 'pgentraHome' | 'env'>) 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const ownsDir = !options.dir;
   const dir = options.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-testbed-')));
+  // When we run as root, PostgreSQL runs as the `postgres` user and must be able to traverse
+  // into its data directory below this one (search permission only, no listing).
+  await fs.chmod(dir, 0o711);
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
