@@ -47,6 +47,8 @@ export interface PgadminCommandDeps {
   processes: Processes;
   fs: FileSystem;
   homedir: string;
+  /** The pgAdmin path setting, used when --pgadmin-dir is not given. */
+  pgadminPath?: string;
 }
 
 /** This CLI as pgAdmin should start it: node and the script, or a single packaged binary. */
@@ -71,6 +73,7 @@ async function defaultDeps(io: Io): Promise<PgadminCommandDeps> {
     processes: createNodeProcesses({ env: io.env }),
     fs: nodeFileSystem,
     homedir: os.homedir(),
+    pgadminPath: core.settings.pgadminPath,
   };
 }
 
@@ -139,9 +142,11 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
 
     if (values.write !== undefined || serverMode) {
       const file = path.resolve(values.write ?? path.join(configDir, 'pgadmin', 'servers.json'));
-      await launchModule.writeFileAtomic(used.fs, file, JSON.stringify(json, null, 2) + '\n');
+      await launchModule.writeServersFile(used.fs, file, json);
       const setup = serverMode
-        ? await launchModule.findPgadmin(pgadminDeps, values['pgadmin-dir']).catch(() => null)
+        ? await launchModule
+            .findPgadmin(pgadminDeps, values['pgadmin-dir'] ?? used.pgadminPath)
+            .catch(() => null)
         : null;
       const admin = setup
         ? `${setup.python} ${setup.setupPy}`
@@ -158,7 +163,7 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     const result = await launchModule.setUpPgadmin(pgadminDeps, json, {
       file: path.join(configDir, 'pgadmin', 'servers.json'),
       workDir: path.join(configDir, 'pgadmin'),
-      pgadminPath: values['pgadmin-dir'],
+      pgadminPath: values['pgadmin-dir'] ?? used.pgadminPath,
       user: values.user,
       launch: values.launch ?? false,
     });
@@ -180,6 +185,8 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     }
     return result.install ? ExitCode.ok : ExitCode.config;
   } catch (error) {
+    if (error instanceof Error && error.name === 'FileWriteError')
+      throw new CliError(ExitCode.config, error.message);
     if (error instanceof LaunchError) {
       throw new CliError(
         error.code === 'unsafe-value' ? ExitCode.usage : ExitCode.config,

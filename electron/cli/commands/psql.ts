@@ -18,7 +18,7 @@ const help: CommandHelp = {
     ['--new-window', 'open psql in a new terminal window instead of this one'],
     [
       '--terminal NAME',
-      'with --new-window: the terminal to use (repeat for a fallback order), e.g. xterm, konsole, iTerm, wt',
+      'with --new-window: the terminal to use (repeat for a fallback order; default: the terminal setting), e.g. xterm, iTerm, wt',
     ],
   ],
   examples: [
@@ -34,6 +34,8 @@ export interface PsqlCommandDeps {
   connectionTarget(name: string): Promise<ConnectionTarget>;
   processes: Processes;
   fs: FileSystem;
+  /** The terminal setting (ordered names), used when --terminal is not given. */
+  terminal?: readonly string[];
 }
 
 async function defaultDeps(io: Io): Promise<PsqlCommandDeps> {
@@ -47,6 +49,7 @@ async function defaultDeps(io: Io): Promise<PsqlCommandDeps> {
     connectionTarget: (name) => core.connectionTarget(name, { ensureToken: true }),
     processes: createNodeProcesses({ env: io.env }),
     fs: nodeFileSystem,
+    terminal: core.settings.terminal,
   };
 }
 
@@ -73,7 +76,7 @@ export async function run(argv: string[], io: Io, deps?: PsqlCommandDeps): Promi
       const opened = await openPsqlWindow(
         { processes: used.processes, fs: used.fs, env: io.env, tmpdir: os.tmpdir() },
         target,
-        { title: `psql ${name}`, extraArgs: psqlArgs, terminal: parsed.values.terminal },
+        { title: `psql ${name}`, extraArgs: psqlArgs, terminal: parsed.values.terminal ?? used.terminal },
       );
       io.stderr(`Opened psql for ${name} in ${opened.terminal}.\n`);
       return ExitCode.ok;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { ConnectionTarget } from './connection.js';
 import { LaunchError, cmdQuotedPath, shQuote, shWord } from './terminal.js';
 import type { FileSystem, Processes, SpawnRequest } from '../ports.js';
@@ -437,22 +438,10 @@ function tail(text: string, lines = 12): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
-/** Writes `data` to `file` (mode 0600 by default) through a temp file and rename, creating 0700 parents. */
-export async function writeFileAtomic(
-  fs: FileSystem,
-  file: string,
-  data: string,
-  options: { mode?: number; randomId?: () => string } = {},
-): Promise<void> {
+/** Writes servers.json (0600, atomically; a symlink in its place is refused), creating 0700 parents. */
+export async function writeServersFile(fs: FileSystem, file: string, json: ServersJson): Promise<void> {
   await fs.mkdir(path.dirname(file), 0o700);
-  const temp = `${file}.${(options.randomId ?? defaultRandomId)()}.tmp`;
-  await fs.writeNewFile(temp, Buffer.from(data, 'utf8'), options.mode ?? 0o600);
-  try {
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeFileAtomic(fs, file, Buffer.from(JSON.stringify(json, null, 2) + '\n', 'utf8'), { mode: 0o600 });
 }
 
 const defaultRandomId = () => randomBytes(8).toString('hex');
@@ -555,9 +544,7 @@ export async function setUpPgadmin(
   json: ServersJson,
   options: { file: string; workDir: string; pgadminPath?: string | null; user?: string; launch: boolean },
 ): Promise<PgadminSetupResult> {
-  await writeFileAtomic(deps.fs, options.file, JSON.stringify(json, null, 2) + '\n', {
-    randomId: deps.randomId,
-  });
+  await writeServersFile(deps.fs, options.file, json);
   const install = await findPgadmin(deps, options.pgadminPath);
   const names = Object.values(json.Servers).map((server) => server.Name);
   if (!install) {

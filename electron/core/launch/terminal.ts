@@ -364,10 +364,15 @@ export async function resolveTerminals(
   preference: readonly string[] | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<ResolvedTerminal[]> {
+  const parsed = terminalPreferenceSchema.safeParse(preference ?? []);
+  if (!parsed.success) {
+    throw new LaunchError(
+      'unsafe-value',
+      'the terminal setting must be at most 10 names of up to 256 characters',
+    );
+  }
   const wanted =
-    preference && preference.length > 0
-      ? terminalPreferenceSchema.parse(preference)
-      : (DEFAULT_TERMINALS[platform] ?? DEFAULT_TERMINALS.linux ?? []);
+    parsed.data.length > 0 ? parsed.data : (DEFAULT_TERMINALS[platform] ?? DEFAULT_TERMINALS.linux ?? []);
   const found: ResolvedTerminal[] = [];
   for (const entry of wanted) {
     if (platform === 'darwin') {
@@ -449,25 +454,16 @@ export async function openInTerminal(
     }
     const name =
       terminal.kind === 'linux' ? terminal.name : terminal.kind === 'mac' ? terminal.app : terminal.kind;
-    let result: SpawnResult;
-    try {
-      result = await deps.processes.run({ ...plan.spawn, env });
-    } catch (error) {
-      result = {
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: error instanceof Error ? error.message : String(error),
-      };
-      failures.push(`${name}: ${result.stderr}`);
-      await removeFiles(deps.fs, plan);
-      continue;
-    }
-    if (result.exitCode === 0 || (result.exitCode === null && result.signal === null))
-      return { terminal: name };
-    failures.push(
-      `${name}: exited with ${result.exitCode ?? result.signal}${result.stderr ? ` (${result.stderr.trim()})` : ''}`,
+    const failure = await deps.processes.run({ ...plan.spawn, env }).then(
+      (result) =>
+        result.exitCode === 0 || (result.exitCode === null && result.signal === null)
+          ? null
+          : `exited with ${result.exitCode ?? result.signal}${result.stderr ? ` (${result.stderr.trim()})` : ''}`,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
+    if (failure === null) return { terminal: name };
+    failures.push(`${name}: ${failure}`);
+    // The script's directory stays (empty): the FileSystem port has no rmdir, and it is private.
     await removeFiles(deps.fs, plan);
   }
   throw new LaunchError(
