@@ -81,6 +81,7 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
   if (options.serveAgent) {
     server = await startAgentServer(agentEndpoint(options.configDir, options.env), async (request) => {
       if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid };
+      if (request.op === 'status') return { ok: true, status: await core.status() };
       try {
         const find = () =>
           request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);

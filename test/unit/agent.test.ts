@@ -61,6 +61,14 @@ describe('local agent socket', () => {
     expect((await fs.stat(endpoint.directory!)).mode & 0o777).toBe(0o700);
   });
 
+  it('answers even when the token takes a while (the client has already finished sending)', async () => {
+    server = await startAgentServer(endpoint, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ok: true, token: 'slow-token', expiresAt: 1 };
+    });
+    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod' })).toEqual({ ok: true, token: 'slow-token', expiresAt: 1 });
+  });
+
   it('reports failures with a code the CLI maps to its exit status', async () => {
     await start();
     expect(await askAgent(endpoint.address, { op: 'token', cluster: 'nope' })).toEqual({

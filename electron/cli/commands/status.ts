@@ -22,8 +22,18 @@ function formatLeft(seconds: number | null): string {
 export async function run(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(argv, { json: { type: 'boolean' } }, help, io);
   if (!parsed) return ExitCode.ok;
-  const core = await openCore(io);
-  const rows = await core.status();
+  // The running agent knows live state (refreshing, backoff, last error); without one, read the cache.
+  const { askAgent } = await import('../../core/agent/client.js');
+  const { agentEndpoint } = await import('../../core/agent/paths.js');
+  const { resolveConfigDir } = await import('../../core/config-dir.js');
+  const answer = await askAgent(agentEndpoint(resolveConfigDir(io.env), io.env).address, { op: 'status' });
+  let rows;
+  if (answer?.ok && 'status' in answer) rows = answer.status;
+  else {
+    const core = await openCore(io);
+    await core.primeFromCache();
+    rows = await core.status();
+  }
   if (parsed.values.json) {
     io.stdout(JSON.stringify(rows, null, 2) + '\n');
     return ExitCode.ok;

@@ -67,7 +67,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     : ({ op: 'token-for', host: values.host ?? '', port, user: values.user ?? '', minValidSec } as const);
 
   if (!values['no-agent']) {
-    const endpoint = agentEndpoint(resolveConfigDir(io.env));
+    const endpoint = agentEndpoint(resolveConfigDir(io.env), io.env);
     const answer = await askAgent(endpoint.address, request);
     if (answer?.ok && 'token' in answer) {
       io.stdout(`${answer.token}\n`);

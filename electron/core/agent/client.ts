@@ -1,12 +1,13 @@
 // The CLI side of the agent socket. No zod, no MSAL: this is the `pgentra token` fast path, so it
 // only loads node:net. Responses are checked by hand against the protocol's shape.
 import net from 'node:net';
+import type { AgentRequest } from './protocol.js';
 import {
   AGENT_PROTOCOL_VERSION,
   type AgentFailureCode,
-  type AgentRequest,
   type AgentResponse,
-} from './protocol.js';
+  type AgentStatusRow,
+} from './wire.js';
 
 const FAILURE_CODES: readonly AgentFailureCode[] = [
   'usage',
@@ -47,6 +48,8 @@ export function askAgent(
     });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
+      // One line answers; do not wait for the agent to close.
+      if (buffer.includes('\n')) socket.end();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -73,6 +76,7 @@ function parseResponse(line: string): AgentResponse {
       return { ok: true, token: r.token, expiresAt: r.expiresAt };
     if (r.ok === true && r.pong === true && typeof r.pid === 'number')
       return { ok: true, pong: true, pid: r.pid };
+    if (r.ok === true && Array.isArray(r.status)) return { ok: true, status: r.status as AgentStatusRow[] };
     if (
       r.ok === false &&
       typeof r.message === 'string' &&

@@ -2,9 +2,15 @@
 // an older CLI talking to a newer tray gets a clear error instead of a misread.
 import { z } from 'zod';
 
-export const AGENT_PROTOCOL_VERSION = 1;
-/** Requests are tiny; anything bigger is not from our CLI. */
-export const MAX_REQUEST_BYTES = 8 * 1024;
+import { AGENT_PROTOCOL_VERSION } from './wire.js';
+
+export {
+  AGENT_PROTOCOL_VERSION,
+  MAX_REQUEST_BYTES,
+  type AgentFailureCode,
+  type AgentResponse,
+  type AgentStatusRow,
+} from './wire.js';
 
 const tokenByCluster = z.object({
   v: z.literal(AGENT_PROTOCOL_VERSION),
@@ -33,14 +39,7 @@ const tokenByTarget = z.object({
 });
 
 const ping = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION), op: z.literal('ping') });
+const status = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION), op: z.literal('status') });
 
-export const agentRequestSchema = z.discriminatedUnion('op', [tokenByCluster, tokenByTarget, ping]);
+export const agentRequestSchema = z.discriminatedUnion('op', [tokenByCluster, tokenByTarget, ping, status]);
 export type AgentRequest = z.infer<typeof agentRequestSchema>;
-
-/** Mirrors the CLI exit codes so the client can exit exactly as the direct path would. */
-export type AgentFailureCode = 'usage' | 'needs-sign-in' | 'unreachable' | 'config' | 'internal';
-
-export type AgentResponse =
-  | { ok: true; token: string; expiresAt: number }
-  | { ok: true; pong: true; pid: number }
-  | { ok: false; code: AgentFailureCode; message: string };

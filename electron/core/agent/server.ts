@@ -45,7 +45,8 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   }
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // allowHalfOpen: a client may finish sending (FIN) before we have answered; the answer must still go out.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     serve(socket, handler);

@@ -93,6 +93,8 @@ export async function withDeadline<T>(
 }
 
 export class MsalSession implements TokenSource {
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly app: PublicClientApplication,
     private readonly settings: AuthSettings,
@@ -146,17 +148,18 @@ export class MsalSession implements TokenSource {
     successPage?: string;
   }): Promise<SignedInAccount> {
     const result = await this.call(
-      this.app.acquireTokenInteractive({
-        scopes: [scopeFor(options.resource)],
-        openBrowser: options.openBrowser,
-        loginHint: options.loginHint,
-        claims: options.claims,
-        prompt: options.loginHint ? undefined : 'select_account',
-        authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
-        successTemplate: options.successPage,
-        errorTemplate:
-          '<h1>pgentra: sign-in failed</h1><p>{{error}}</p><p>You can close this tab and try again.</p>',
-      }),
+      () =>
+        this.app.acquireTokenInteractive({
+          scopes: [scopeFor(options.resource)],
+          openBrowser: options.openBrowser,
+          loginHint: options.loginHint,
+          claims: options.claims,
+          prompt: options.loginHint ? undefined : 'select_account',
+          authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
+          successTemplate: options.successPage,
+          errorTemplate:
+            '<h1>pgentra: sign-in failed</h1><p>{{error}}</p><p>You can close this tab and try again.</p>',
+        }),
       this.interactiveDeadlineMs,
       'Browser sign-in',
     );
@@ -186,7 +189,7 @@ export class MsalSession implements TokenSource {
       cancel: false,
     };
     const result = await this.call(
-      this.app.acquireTokenByDeviceCode(request),
+      () => this.app.acquireTokenByDeviceCode(request),
       this.interactiveDeadlineMs,
       'Device-code sign-in',
       () => {
@@ -198,53 +201,73 @@ export class MsalSession implements TokenSource {
   }
 
   async accounts(): Promise<SignedInAccount[]> {
-    const accounts = await this.call(
-      this.app.getTokenCache().getAllAccounts(),
-      this.silentDeadlineMs,
-      'Reading the token cache',
-    );
-    return accounts.map(toAccount);
+    return this.exclusively(async () => (await this.allAccounts()).map(toAccount));
   }
 
   async signOut(accountId: string): Promise<boolean> {
-    const account = await this.findAccount(accountId);
-    if (!account) return false;
-    await this.call(this.app.getTokenCache().removeAccount(account), this.silentDeadlineMs, 'Signing out');
-    return true;
+    return this.exclusively(async () => {
+      const account = await this.findAccount(accountId);
+      if (!account) return false;
+      await this.call(
+        () => this.app.getTokenCache().removeAccount(account),
+        this.silentDeadlineMs,
+        'Signing out',
+      );
+      return true;
+    });
   }
 
   /** TokenSource: a token for (account, resource), from the cache unless forceRefresh. */
-  async acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken> {
-    const account = await this.findAccount(request.accountId);
-    if (!account)
-      throw new AuthError('needs-sign-in', 'This account is not signed in on this computer.', {
-        msalCode: 'no_account_in_silent_request',
-      });
-    const requestedAt = Date.now();
-    const result = await this.call(
-      this.app.acquireTokenSilent({
-        account,
-        scopes: [scopeFor(request.resource)],
-        authority: this.authorityFor(account.tenantId),
-        forceRefresh: request.forceRefresh,
-      }),
-      this.silentDeadlineMs,
-      'Refreshing the token',
-    );
-    if (!result.expiresOn) throw new AuthError('unknown', 'Entra ID returned a token without an expiry.');
-    return {
-      accessToken: result.accessToken,
-      expiresAt: result.expiresOn.getTime(),
-      issuedAt: issuedAtOf(result, requestedAt),
-    };
+  acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken> {
+    return this.exclusively(async () => {
+      const account = await this.findAccount(request.accountId);
+      if (!account) {
+        throw new AuthError('needs-sign-in', 'This account is not signed in on this computer.', {
+          msalCode: 'no_account_in_silent_request',
+        });
+      }
+      const requestedAt = Date.now();
+      const result = await this.call(
+        () =>
+          this.app.acquireTokenSilent({
+            account,
+            scopes: [scopeFor(request.resource)],
+            authority: this.authorityFor(account.tenantId),
+            forceRefresh: request.forceRefresh,
+          }),
+        this.silentDeadlineMs,
+        'Refreshing the token',
+      );
+      if (!result.expiresOn) throw new AuthError('unknown', 'Entra ID returned a token without an expiry.');
+      return {
+        accessToken: result.accessToken,
+        expiresAt: result.expiresOn.getTime(),
+        issuedAt: issuedAtOf(result, requestedAt),
+      };
+    });
   }
 
-  private async findAccount(accountId: string): Promise<AccountInfo | null> {
-    const accounts = await this.call(
-      this.app.getTokenCache().getAllAccounts(),
+  /**
+   * MSAL's in-memory cache is not safe for overlapping operations: saving a refreshed token
+   * updates the account index across awaits, and a concurrent account lookup then sees no
+   * accounts (observed with two resources refreshed at once). Silent operations take turns.
+   */
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private allAccounts(): Promise<AccountInfo[]> {
+    return this.call(
+      () => this.app.getTokenCache().getAllAccounts(),
       this.silentDeadlineMs,
       'Reading the token cache',
     );
+  }
+
+  private async findAccount(accountId: string): Promise<AccountInfo | null> {
+    const accounts = await this.allAccounts();
     const wanted = accountId.toLowerCase();
     return accounts.find((a) => a.homeAccountId === accountId || a.username.toLowerCase() === wanted) ?? null;
   }
@@ -256,13 +279,13 @@ export class MsalSession implements TokenSource {
   }
 
   private async call<T>(
-    work: Promise<T>,
+    work: () => Promise<T>,
     deadlineMs: number,
     what: string,
     onTimeout?: () => void,
   ): Promise<T> {
     try {
-      return await withDeadline(work, deadlineMs, what, onTimeout);
+      return await withDeadline(work(), deadlineMs, what, onTimeout);
     } catch (error) {
       throw classifyAuthError(error);
     }

@@ -1,0 +1,25 @@
+// The agent protocol's constants and answer shapes, without zod: the CLI's `pgentra token` fast
+// path imports only this (requests are validated with zod on the agent side, in protocol.ts).
+export const AGENT_PROTOCOL_VERSION = 1;
+/** Requests are tiny; anything bigger is not from our CLI. */
+export const MAX_REQUEST_BYTES = 8 * 1024;
+
+/** Mirrors the CLI exit codes so the client can exit exactly as the direct path would. */
+export type AgentFailureCode = 'usage' | 'needs-sign-in' | 'unreachable' | 'config' | 'internal';
+
+/** One row of `pgentra status` (mirrors the core's ClusterStatus; kept here so the client stays light). */
+export interface AgentStatusRow {
+  name: string;
+  state: string;
+  expiresAt: string | null;
+  secondsLeft: number | null;
+  account: string | null;
+  error: string | null;
+  entraCode: string | null;
+}
+
+export type AgentResponse =
+  | { ok: true; token: string; expiresAt: number }
+  | { ok: true; status: AgentStatusRow[] }
+  | { ok: true; pong: true; pid: number }
+  | { ok: false; code: AgentFailureCode; message: string };
