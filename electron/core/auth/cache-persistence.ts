@@ -2,6 +2,7 @@
 // Microsoft's @azure/msal-node-extensions) and shared by the tray and every CLI process. We keep
 // their persistence backends but use our own plugin: their lock never recovers from a holder that
 // crashed (it retries for 50 s, then fails), ours does.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { AuthError } from './errors.js';
@@ -29,6 +30,14 @@ export type AcquireLock = () => Promise<() => Promise<void>>;
 export const CACHE_FILE = 'msal-cache.json';
 const SERVICE = 'pgentra';
 const ACCOUNT = 'msal-token-cache';
+
+/**
+ * One keychain item per config directory: a second profile (PGENTRA_HOME) or a test never reads
+ * or overwrites another's sign-in.
+ */
+export function keychainAccountFor(configDir: string): string {
+  return `${ACCOUNT}-${createHash('sha256').update(path.resolve(configDir)).digest('hex').slice(0, 12)}`;
+}
 
 function backendFor(platform: NodeJS.Platform): CacheBackend {
   if (platform === 'darwin') return 'macos-keychain';
@@ -67,7 +76,7 @@ export async function openCachePersistence(options: {
       cachePath,
       dataProtectionScope: extensions.DataProtectionScope.CurrentUser,
       serviceName: SERVICE,
-      accountName: ACCOUNT,
+      accountName: keychainAccountFor(options.configDir),
       usePlaintextFileOnLinux: false,
     });
     return { persistence, backend: backendFor(platform), cachePath };
