@@ -139,10 +139,7 @@ export type ErrorCode =
   'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-/** Main → renderer push: the state changed (countdowns restart from the new expiresAt). */
-export const EVENT_SNAPSHOT = 'app:snapshot-changed';
-/** Main → renderer push: a device-code sign-in finished or failed. */
-export const EVENT_SIGN_IN = 'accounts:sign-in-finished';
+export { apiMethods, EVENT_SIGN_IN, EVENT_SNAPSHOT } from './api-surface.js';
 
 /** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
 export function parseArgs<C extends Channel>(
@@ -158,23 +155,7 @@ export function parseArgs<C extends Channel>(
   return { ok: false, code: 'invalid-argument', message: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
-/** The named methods the preload exposes as `window.pgentra` (and the preview host mirrors). */
-export const apiMethods = {
-  snapshot: 'app:snapshot',
-  previewCluster: 'clusters:preview',
-  addCluster: 'clusters:add',
-  updateCluster: 'clusters:update',
-  removeCluster: 'clusters:remove',
-  refresh: 'clusters:refresh',
-  copyToken: 'clusters:copyToken',
-  copyConnectionString: 'clusters:copyConnectionString',
-  openPsql: 'clusters:openPsql',
-  openPgadmin: 'clusters:openPgadmin',
-  signInBrowser: 'accounts:signInBrowser',
-  signInDeviceCode: 'accounts:signInDeviceCode',
-  signOut: 'accounts:signOut',
-  updateSettings: 'settings:update',
-} as const satisfies Record<string, Channel>;
+import type { apiMethods } from './api-surface.js';
 
 export type ApiMethod = keyof typeof apiMethods;
 

@@ -1,0 +1,177 @@
+// Everything the tray app runs, composed without Electron: the core, its background services
+// (scheduler, pgpass sink, agent socket), the IPC handlers, and change notifications. The
+// Electron composition root (compose.ts) and the preview host (Playwright, `npm run demo`) both
+// start exactly this, with their own ports for clipboard, notifications and browser.
+import os from 'node:os';
+import path from 'node:path';
+import { adviceFor, type AuthErrorKind } from '../core/auth/errors.js';
+import { startBackground, type Background } from '../core/background.js';
+import { openPsqlWindow } from '../core/launch/psql.js';
+import { serversJson, setUpPgadmin } from '../core/launch/pgadmin.js';
+import { createNodeProcesses } from '../core/launch/terminal.js';
+import type { ClusterView, Pgentra } from '../core/pgentra.js';
+import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
+import { ClipboardGuard } from '../core/sinks/clipboard.js';
+import type { AppSnapshot, SignInFinished } from '../shared/ipc-contract.js';
+import { buildSnapshot, createHandlers, type HandlerDeps } from './ipc/handlers.js';
+
+export interface ServiceDeps {
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  fs: FileSystem;
+  clock: Clock;
+  clipboard: Clipboard;
+  notifier: Notifier;
+  browser: Browser;
+  /** The command pgAdmin runs for a password (absolute paths), e.g. [node, bin/pgentra.cjs]. */
+  pgentraCommand: string[];
+  /** Serve `pgentra token` on the local socket (off when another agent already does). */
+  serveAgent: boolean;
+  log: (message: string) => void;
+  /** Pushes a new snapshot to every window. */
+  onSnapshot: (snapshot: AppSnapshot) => void;
+  onSignInFinished: (event: SignInFinished) => void;
+  setStartAtLogin?: (enabled: boolean) => void;
+  /** Overrides for tests; default: open a real terminal / pgAdmin. */
+  openPsql?: (cluster: ClusterView) => Promise<void>;
+  openPgadmin?: (cluster: ClusterView) => Promise<string>;
+}
+
+export interface Services {
+  core: Pgentra;
+  handlers: ReturnType<typeof createHandlers>;
+  clipboard: ClipboardGuard;
+  snapshot(): Promise<AppSnapshot>;
+  /** Refresh a broadcast soon (coalesced): state changes come in bursts. */
+  changed(): void;
+  stop(): Promise<void>;
+}
+
+export async function startServices(deps: ServiceDeps): Promise<Services> {
+  const { Pgentra } = await import('../core/pgentra.js');
+  const warnings: string[] = [];
+  const core = await Pgentra.open({
+    configDir: deps.configDir,
+    env: deps.env,
+    fs: deps.fs,
+    clock: deps.clock,
+    browser: deps.browser,
+    warn: (message) => {
+      if (!warnings.includes(message)) warnings.push(message);
+      deps.log(`warning: ${message}`);
+    },
+  });
+  const clipboard = new ClipboardGuard(deps.clipboard, deps.clock);
+  const processes = createNodeProcesses();
+
+  let pending: (() => void) | undefined;
+  const changed = () => {
+    if (pending) return;
+    pending = deps.clock.setTimeout(() => {
+      pending = undefined;
+      buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings }).then(
+        deps.onSnapshot,
+        (error: unknown) =>
+          deps.log(`snapshot failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, 50);
+  };
+
+  const handlerDeps: HandlerDeps = {
+    core,
+    clipboard,
+    now: () => deps.clock.now(),
+    openPsql:
+      deps.openPsql ??
+      (async (cluster) => {
+        const target = await core.connectionTarget(cluster.name, { ensureToken: true });
+        await openPsqlWindow({ processes, fs: deps.fs, env: deps.env, tmpdir: os.tmpdir() }, target, {
+          title: `pgentra: ${cluster.name}`,
+          terminal: core.settings.terminal,
+        });
+      }),
+    openPgadmin:
+      deps.openPgadmin ??
+      (async (cluster) => {
+        // Desktop pgAdmin asks `pgentra token` for each connection, so no token is written here.
+        const target = await core.connectionTarget(cluster.name, { ensureToken: false });
+        const json = serversJson([{ name: cluster.name, target }], {
+          pgentraCommand: deps.pgentraCommand,
+          minValidSec: 600,
+          platform: process.platform,
+          commandEnv: deps.env.PGENTRA_HOME ? { PGENTRA_HOME: deps.configDir } : undefined,
+        });
+        const workDir = path.join(deps.configDir, 'pgadmin');
+        const result = await setUpPgadmin(
+          { processes, fs: deps.fs, env: deps.env, homedir: os.homedir() },
+          json,
+          {
+            file: path.join(workDir, 'servers.json'),
+            workDir,
+            pgadminPath: core.settings.pgadminPath,
+            launch: true,
+          },
+        );
+        return result.message;
+      }),
+    broadcastSnapshot: changed,
+    signInFinished: deps.onSignInFinished,
+    setStartAtLogin: deps.setStartAtLogin,
+    warnings: () => warnings,
+  };
+  const handlers = createHandlers(handlerDeps);
+
+  // Notifications: once per state change (the engine announces needs-sign-in once), and for
+  // refresh failures only when they persist (the third in a row), with the fix in the text.
+  const offs = [
+    core.engine.on('state-changed', changed),
+    core.engine.on('needs-sign-in', (state) =>
+      deps.notifier.notify({
+        title: 'pgentra: sign-in needed',
+        body: `${state.lastError?.message ?? 'Your Entra sign-in expired.'} ${adviceFor('needs-sign-in')}`,
+        action: { label: 'Sign in', id: 'sign-in' },
+      }),
+    ),
+    core.engine.on('refresh-failed', (state) => {
+      if (state.consecutiveFailures !== 3) return;
+      const kind = state.lastError?.kind ?? 'unknown';
+      deps.notifier.notify({
+        title: 'pgentra: token refresh keeps failing',
+        body: `${state.lastError?.message ?? ''} ${adviceFor(kind as AuthErrorKind)}`,
+        action: { label: 'Retry now', id: 'refresh-all' },
+      });
+    }),
+  ];
+
+  let background: Background | undefined;
+  try {
+    background = await startBackground(core, {
+      configDir: deps.configDir,
+      env: deps.env,
+      serveAgent: deps.serveAgent,
+      log: deps.log,
+    });
+  } catch (error) {
+    deps.log(`background services: ${error instanceof Error ? error.message : String(error)}`);
+    background = await startBackground(core, {
+      configDir: deps.configDir,
+      env: deps.env,
+      serveAgent: false,
+      log: deps.log,
+    });
+  }
+
+  return {
+    core,
+    handlers,
+    clipboard,
+    snapshot: () => buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings }),
+    changed,
+    async stop() {
+      pending?.();
+      for (const off of offs) off();
+      clipboard.clearIfStillOurs();
+      await background?.stop();
+    },
+  };
+}

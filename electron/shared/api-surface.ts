@@ -1,0 +1,25 @@
+// The runtime names of the renderer API, without zod: the sandboxed preload bundles only this.
+import type { Channel } from './ipc-contract.js';
+
+/** Main → renderer push: the state changed (countdowns restart from the new expiresAt). */
+export const EVENT_SNAPSHOT = 'app:snapshot-changed';
+/** Main → renderer push: a device-code sign-in finished or failed. */
+export const EVENT_SIGN_IN = 'accounts:sign-in-finished';
+
+/** The named methods the preload exposes as `window.pgentra` (and the preview host mirrors). */
+export const apiMethods = {
+  snapshot: 'app:snapshot',
+  previewCluster: 'clusters:preview',
+  addCluster: 'clusters:add',
+  updateCluster: 'clusters:update',
+  removeCluster: 'clusters:remove',
+  refresh: 'clusters:refresh',
+  copyToken: 'clusters:copyToken',
+  copyConnectionString: 'clusters:copyConnectionString',
+  openPsql: 'clusters:openPsql',
+  openPgadmin: 'clusters:openPgadmin',
+  signInBrowser: 'accounts:signInBrowser',
+  signInDeviceCode: 'accounts:signInDeviceCode',
+  signOut: 'accounts:signOut',
+  updateSettings: 'settings:update',
+} as const satisfies Record<string, Channel>;

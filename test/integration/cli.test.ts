@@ -1,0 +1,226 @@
+// `pgentra` as a user runs it, against the testbed: sign in (device code and browser), add
+// Flexible-, Cosmos- and Single-Server-like clusters and a group login, sync pgpass, and real psql
+// connects with no password prompt. Then the failure paths a user meets.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunch } from '../../playwright.config.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { conninfoOf, runPsql } from '../support/psql.js';
+import { startTestbed, type Testbed } from '../support/testbed.js';
+
+const exec = promisify(execFile);
+
+describe('pgentra CLI against the testbed', () => {
+  let testbed: Testbed;
+  let base: string;
+  let env: Record<string, string>;
+  const outputs: CliResult[] = [];
+  let browser: Browser;
+
+  const cli = async (...args: string[]) => {
+    const result = await runCli(args, env);
+    outputs.push(result);
+    return result;
+  };
+  const psqlAs = (kind: 'flexible' | 'single' | 'cosmos', user: string, extraEnv: Record<string, string> = {}) => {
+    const gateway = testbed.facts.gateways[kind];
+    return runPsql(
+      conninfoOf({
+        host: kind === 'single' ? 'localhost' : gateway.host,
+        port: gateway.port,
+        dbname: testbed.facts.database,
+        user,
+        sslmode: 'verify-full',
+        sslrootcert: testbed.facts.caFile,
+      }),
+      'select current_user',
+      { PGPASSFILE: env.PGPASSFILE ?? '', HOME: env.HOME ?? '', ...extraEnv },
+    );
+  };
+
+  beforeAll(async () => {
+    base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-cli-'));
+    testbed = await startTestbed({ keyring: true });
+    const home = path.join(base, 'home');
+    await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
+    await fs.mkdir(home, { recursive: true });
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      PGENTRA_HOME: testbed.facts.pgentraHome,
+      PGPASSFILE: path.join(home, 'pgpass'),
+      XDG_RUNTIME_DIR: path.join(base, 'run'),
+      ...testbed.facts.env,
+    };
+    browser = await chromium.launch({ ...chromiumLaunch, args: [...chromiumLaunch.args, '--ignore-certificate-errors'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await testbed?.stop();
+    await fs.rm(base, { recursive: true, force: true });
+  });
+
+  it('signs in by device code', async () => {
+    const result = await cli('login', '--device-code');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/enter the code [0-9A-F]{8}/);
+    expect(result.stderr).toContain('Signed in as alice@contoso.com');
+    expect(result.stdout).toBe('');
+  });
+
+  it('signs in a second account in the browser (--no-browser prints the URL a person opens)', async () => {
+    testbed.entra.loginAs('bob@contoso.com');
+    const login = runCli(['login', '--no-browser'], env);
+    const [url] = await login.waitForStderr(/https:\/\/\S+\/oauth2\/v2\.0\/authorize\S+/);
+    const page = await browser.newPage();
+    await page.goto(url).catch(() => undefined);
+    const result = await login;
+    outputs.push(result);
+    await page.close();
+    testbed.entra.loginAs('alice@contoso.com');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Signed in as bob@contoso.com');
+    const accounts = await cli('accounts');
+    expect(accounts.stdout).toContain('alice@contoso.com');
+    expect(accounts.stdout).toContain('bob@contoso.com');
+  });
+
+  it('adds clusters of every kind and a group login, then psql connects to each with no prompt', async () => {
+    const g = testbed.facts.gateways;
+    const add = (...args: string[]) => cli('cluster', 'add', ...args, '--database', testbed.facts.database);
+    expect((await add('flex', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible', '--user', 'alice@contoso.com')).code).toBe(0);
+    expect((await add('cosmos', '--host', g.cosmos.host, '--port', String(g.cosmos.port), '--kind', 'cosmos', '--user', 'alice@contoso.com')).code).toBe(0);
+    expect((await add('devs', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible', '--user', 'pgentra devs', '--group', '--account', 'alice@contoso.com')).code).toBe(0);
+    const single = await add('legacy', '--host', 'localhost', '--port', String(g.single.port), '--kind', 'single', '--user', 'bob@contoso.com');
+    expect(single.stderr).toContain('user bob@contoso.com@localhost');
+
+    const sync = await cli('pgpass', 'sync');
+    expect(sync.code, sync.stderr).toBe(0);
+    expect((await fs.stat(env.PGPASSFILE ?? '')).mode & 0o777).toBe(0o600);
+
+    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
+    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
+    expect(await psqlAs('flexible', 'pgentra devs')).toMatchObject({ code: 0, stdout: 'pgentra devs' });
+    expect(await psqlAs('single', 'bob@contoso.com@localhost')).toMatchObject({ code: 0, stdout: 'bob@contoso.com' });
+
+    const status = JSON.parse((await cli('status', '--json')).stdout) as { name: string; state: string; secondsLeft: number }[];
+    expect(status.map((row) => [row.name, row.state])).toEqual([
+      ['flex', 'fresh'],
+      ['cosmos', 'fresh'],
+      ['devs', 'fresh'],
+      ['legacy', 'fresh'],
+    ]);
+    expect(status.every((row) => row.secondsLeft > 3000)).toBe(true);
+  });
+
+  it('keeps the user\'s own pgpass lines byte for byte and puts its block first', async () => {
+    const pgpass = env.PGPASSFILE ?? '';
+    const foreign = '# my servers\r\nlocalhost:5432:*:me:my-secret\r\n*:*:*:*:catch-all-without-newline';
+    const current = await fs.readFile(pgpass, 'utf8');
+    await fs.writeFile(pgpass, current + foreign, { mode: 0o600 });
+    expect((await cli('pgpass', 'sync')).code).toBe(0);
+    const after = await fs.readFile(pgpass, 'utf8');
+    expect(after.startsWith('# >>> pgentra')).toBe(true);
+    expect(after.endsWith(foreign)).toBe(true);
+    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({ code: 0 });
+    expect((await cli('pgpass', 'clean')).code).toBe(0);
+    expect(await fs.readFile(pgpass, 'utf8')).toBe(foreign);
+    expect((await cli('pgpass', 'sync')).code).toBe(0);
+  });
+
+  it('prints only the token on stdout, by name or by host, port and user', async () => {
+    const byName = await cli('token', 'flex', '--min-valid', '10m');
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(byName.stderr).toBe('');
+    const byTarget = await cli('token', '--host', testbed.facts.gateways.flexible.host, '--port', String(testbed.facts.gateways.flexible.port), '--user', 'alice@contoso.com');
+    expect(byTarget.stdout).toBe(byName.stdout);
+    const unknown = await cli('token', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no cluster named "nope"');
+  });
+
+  it('env prints libpq variables with PGPASSFILE, never the token, and psql works from them', async () => {
+    const result = await cli('env', 'flex');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`export PGPASSFILE='${env.PGPASSFILE}'`);
+    expect(result.stdout).not.toMatch(/PGPASSWORD|eyJ/);
+    const { stdout } = await exec('sh', ['-c', `${result.stdout}\npsql -w -X -A -t -c 'select current_user'`], { env: { PATH: env.PATH, HOME: env.HOME } });
+    expect(stdout.trim()).toBe('alice@contoso.com');
+  });
+
+  it('doctor explains each cluster: claims, reachability, and a real login', async () => {
+    const result = await cli('doctor', 'flex');
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('token cache encrypted by linux-libsecret');
+    expect(result.stdout).toContain('audience https://ossrdbms-aad.database.windows.net matches a flexible server');
+    expect(result.stdout).toContain('the server accepted the token: logged in as alice@contoso.com');
+  });
+
+  it('a revoked sign-in gives exit code 3 from `token` and a clear message', async () => {
+    testbed.entra.revokeRefreshTokens('alice@contoso.com');
+    // Ask for more validity than any cached token has, so pgentra must go to Entra.
+    const result = await cli('token', 'flex', '--min-valid', '24h');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Sign-in needed.*AADSTS50173/);
+    expect(result.stderr).toContain('pgentra login');
+    expect(result.stdout).toBe('');
+    const relogin = await cli('login', '--device-code');
+    expect(relogin.code).toBe(0);
+  });
+
+  it('an unwritable pgpass directory leaves the old file byte-identical and says why', async () => {
+    const pgpass = env.PGPASSFILE ?? '';
+    const before = await fs.readFile(pgpass);
+    await exec('chattr', ['+i', path.dirname(pgpass)]);
+    try {
+      const result = await cli('token', 'flex', '--min-valid', '24h');
+      expect(result.code).toBe(0);
+      const sync = await cli('pgpass', 'sync');
+      expect(sync.code).not.toBe(0);
+      expect(sync.stderr).toContain(`cannot write ${pgpass}`);
+      expect(sync.stderr).toContain('unchanged');
+    } finally {
+      await exec('chattr', ['-i', path.dirname(pgpass)]);
+    }
+    expect((await fs.readFile(pgpass)).equals(before)).toBe(true);
+  });
+
+  it('quarantines a corrupt config with an error naming the file', async () => {
+    const home = path.join(base, 'corrupt-home');
+    await fs.mkdir(home, { recursive: true });
+    await fs.writeFile(path.join(home, 'config.json'), '{"version": 1, "clusters": [{"name": "x", "port": "abc"}]}');
+    const result = await runCli(['cluster', 'list'], { ...env, PGENTRA_HOME: home });
+    outputs.push(result);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/clusters\[0\]/);
+    const files = await fs.readdir(home);
+    expect(files.some((file) => file.startsWith('config.json.corrupt-'))).toBe(true);
+    expect(result.stderr).toContain('config.json.corrupt-');
+    expect((await runCli(['cluster', 'list'], { ...env, PGENTRA_HOME: home })).code).toBe(0);
+  });
+
+  it('every command has --help with an example', async () => {
+    for (const command of ['login', 'logout', 'accounts', 'cluster', 'status', 'token', 'env', 'pgpass', 'agent', 'doctor', 'psql', 'pgadmin']) {
+      const result = await cli(command, '--help');
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toMatch(/Usage: pgentra/);
+      expect(result.stdout, command).toMatch(/Examples?:/);
+    }
+  });
+
+  it('never printed a token on stderr or in an error (canary)', async () => {
+    const pgpass = await fs.readFile(env.PGPASSFILE ?? '', 'utf8');
+    const tokens = [...pgpass.matchAll(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g)].map((m) => m[0]);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const output of outputs) {
+      for (const token of tokens) expect(output.stderr).not.toContain(token.slice(0, 40));
+      expect(output.stderr).not.toMatch(/eyJ[\w-]{20,}\.[\w-]{20,}\./);
+    }
+  });
+});
