@@ -40,15 +40,26 @@ export function exitCodeFor(kind: AuthError['kind']): ExitCode {
   }
 }
 
+const USAGE_ERRORS = new Set(['ClusterNotFoundError', 'ClusterValidationError']);
+// Local files we could not read or write (config, pgpass, servers.json) and launch problems: the
+// message names the file or program and says why.
+const LOCAL_ERRORS = new Set([
+  'ConfigError',
+  'PgpassFileError',
+  'FileWriteError',
+  'ConcurrentChangeError',
+  'LockTimeoutError',
+  'PgpassBlockError',
+  'LaunchError',
+]);
+
 export function toCliError(error: unknown): unknown {
   if (error instanceof CliError) return error;
   if (error instanceof AuthError)
     return new CliError(exitCodeFor(error.kind), error.message, adviceFor(error.kind));
-  if (error instanceof Error && error.name === 'ConfigError')
+  if (error instanceof Error && USAGE_ERRORS.has(error.name))
+    return new CliError(ExitCode.usage, error.message);
+  if (error instanceof Error && LOCAL_ERRORS.has(error.name))
     return new CliError(ExitCode.config, error.message);
-  if (error instanceof Error && error.name === 'ClusterNotFoundError')
-    return new CliError(ExitCode.usage, error.message);
-  if (error instanceof Error && error.name === 'ClusterValidationError')
-    return new CliError(ExitCode.usage, error.message);
   return error;
 }

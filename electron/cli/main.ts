@@ -33,6 +33,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'keep tokens fresh in the background and serve `pgentra token`',
     load: () => import('./commands/agent.js'),
   },
+  psql: {
+    summary: 'run psql signed in (the token comes from the pgpass file, never argv)',
+    load: () => import('./commands/psql.js'),
+  },
+  pgadmin: {
+    summary: 'add clusters to pgAdmin 4 (its password command is `pgentra token`)',
+    load: () => import('./commands/pgadmin.js'),
+  },
   doctor: {
     summary: 'check configuration, keychain, sign-in and connectivity',
     load: () => import('./commands/doctor.js'),

@@ -256,22 +256,23 @@ export class Pgentra {
 
   async addCluster(input: Omit<ClusterInput, 'user'> & { user?: string }): Promise<ClusterView> {
     let user = input.user;
-    let account = input.account;
-    if (!user || !account) {
+    const account = input.account;
+    if (!user) {
+      // The database user defaults to the chosen (or only, or first) signed-in account's UPN.
       const accounts = await this.accounts().catch(() => []);
-      const chosen = account
-        ? accounts.find((a) => a.username.toLowerCase() === account?.toLowerCase() || a.id === account)
+      const wanted = account?.toLowerCase();
+      const chosen = wanted
+        ? accounts.find((a) => a.username.toLowerCase() === wanted || a.id === account)
         : accounts[0];
-      if (!user) {
-        if (!chosen)
-          throw new AuthError(
-            'needs-sign-in',
-            "Sign in first (`pgentra login`) or give --user: the database user defaults to your account's UPN.",
-          );
-        user = chosen.username;
+      if (!chosen) {
+        throw new AuthError(
+          'needs-sign-in',
+          "Sign in first (`pgentra login`) or give --user: the database user defaults to your account's UPN.",
+        );
       }
-      if (!account && accounts.length > 1 && chosen) account = chosen.username;
+      user = chosen.username;
     }
+    // Without --account the account is chosen at use: the one named like the user, else the first.
     const cluster = buildCluster(
       { ...input, user, account },
       { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
@@ -512,7 +513,7 @@ export class Pgentra {
         entries.push({
           host: cluster.host,
           port: String(cluster.port),
-          database: '*',
+          database: null,
           user: cluster.loginUser,
           password: token,
         });

@@ -1,0 +1,144 @@
+// `npm run bench`: performance as ratios against a baseline measured in the same run, so figures
+// compare across machines. Starts its own testbed (keyring, fake Entra, PostgreSQL) and the
+// built CLI. Prints a Markdown table; docs/benchmarks.md records a run.
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
+import { Pgentra } from '../../electron/core/pgentra.js';
+import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
+import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/cli.js';
+import { startTestbed } from '../support/testbed.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
+  return elapsed;
+}
+
+/** Interleaves the runs so background noise hits both sides alike. */
+function compareProcesses(a: [string, string[]], b: [string, string[]], env: NodeJS.ProcessEnv) {
+  const timesA: number[] = [];
+  const timesB: number[] = [];
+  timeProcess(a[0], a[1], env);
+  timeProcess(b[0], b[1], env);
+  for (let i = 0; i < RUNS; i += 1) {
+    timesA.push(timeProcess(a[0], a[1], env));
+    timesB.push(timeProcess(b[0], b[1], env));
+  }
+  return { a: median(timesA), b: median(timesB) };
+}
+
+async function main(): Promise<void> {
+  ensureCliBuilt();
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-bench-'));
+  const testbed = await startTestbed({ keyring: true });
+  const rows: string[][] = [];
+  try {
+    const home = path.join(base, 'home');
+    await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
+    await fs.mkdir(home, { recursive: true });
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      PGENTRA_HOME: testbed.facts.pgentraHome,
+      PGPASSFILE: path.join(home, 'pgpass'),
+      XDG_RUNTIME_DIR: path.join(base, 'run'),
+      ...testbed.facts.env,
+    };
+    const g = testbed.facts.gateways;
+    const must = async (args: string[]) => {
+      const result = await runCli(args, env);
+      if (result.code !== 0) throw new Error(`pgentra ${args.join(' ')}: ${result.stderr}`);
+    };
+    await must(['login', '--device-code']);
+    await must(['cluster', 'add', 'flex', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible']);
+
+    // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`.
+    const agent = runCli(['agent'], env);
+    await agent.waitForStderr(/serving tokens/);
+    const withAgent = compareProcesses([process.execPath, ['-e', '0']], [process.execPath, [PGENTRA_BIN, 'token', 'flex']], env);
+    agent.kill('SIGTERM');
+    await agent;
+    const withoutAgent = compareProcesses([process.execPath, ['-e', '0']], [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']], env);
+    rows.push(
+      ['`pgentra token` with the agent running', `${withAgent.b.toFixed(0)} ms`, `node -e 0: ${withAgent.a.toFixed(0)} ms`, `${(withAgent.b / withAgent.a).toFixed(2)}×`, '≤ 1.5×'],
+      ['`pgentra token` without an agent (shared cache)', `${withoutAgent.b.toFixed(0)} ms`, `node -e 0: ${withoutAgent.a.toFixed(0)} ms`, `${(withoutAgent.b / withoutAgent.a).toFixed(2)}×`, '—'],
+    );
+
+    // 2. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
+    const core = await Pgentra.open({ configDir: testbed.facts.pgentraHome, env, fs: nodeFileSystem, clock: systemClock, browser: { open: async () => undefined }, warn: () => undefined });
+    for (let i = 0; i < 100; i += 1) {
+      const cosmos = i % 2 === 1;
+      await core.addCluster({ name: `c${i}`, host: cosmos ? g.cosmos.host : g.flexible.host, port: cosmos ? g.cosmos.port : g.flexible.port, kind: cosmos ? 'cosmos' : 'flexible' });
+    }
+    await core.trackClusters();
+    const tokenRequestsBefore = testbed.entra.requests.filter((r) => r.endpoint === 'token').length;
+    const fanStart = performance.now();
+    await core.engine.refreshNow();
+    const fanMs = performance.now() - fanStart;
+    const fanRequests = testbed.entra.requests.filter((r) => r.endpoint === 'token').length - tokenRequestsBefore;
+    const oneStart = performance.now();
+    await core.engine.refreshNow({ accountId: (await core.keyFor(core.cluster('c0'))).accountId, resource: core.cluster('c0').resource });
+    const oneMs = performance.now() - oneStart;
+    rows.push(['Refresh all: 100 clusters over 2 resources', `${fanRequests} token requests, ${fanMs.toFixed(0)} ms`, `one key: ${oneMs.toFixed(0)} ms`, `${(fanMs / oneMs).toFixed(2)}×`, '2 requests']);
+
+    // 3. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
+    const pgpass = path.join(base, 'big-pgpass');
+    const foreign = Array.from({ length: 10_000 }, (_, i) => `host${i}.example.com:5432:db${i}:user${i}:secret-${i}`).join('\n') + '\n';
+    await fs.writeFile(pgpass, foreign, { mode: 0o600 });
+    const token = (await runCli(['token', 'flex'], env)).stdout.trim();
+    const entries: PgpassEntry[] = Array.from({ length: 1_000 }, (_, i) => ({ host: `srv${i}.postgres.database.azure.com`, port: '5432', database: null, user: `user${i}@contoso.com`, password: token }));
+    const syncTimes: number[] = [];
+    const copyTimes: number[] = [];
+    for (let i = 0; i < 15; i += 1) {
+      // Change one token each round so every sync really rewrites the file.
+      entries[0] = { ...entries[0]!, password: `${token}${i}` };
+      let started = performance.now();
+      await syncPgpass({ fs: nodeFileSystem, path: pgpass, entries, clock: systemClock });
+      syncTimes.push(performance.now() - started);
+      started = performance.now();
+      const copy = `${pgpass}.baseline`;
+      const same = await fs.readFile(pgpass);
+      await fs.writeFile(`${copy}.tmp`, same, { mode: 0o600 });
+      const handle = await fs.open(`${copy}.tmp`, 'r');
+      await handle.sync();
+      await handle.close();
+      await fs.rename(`${copy}.tmp`, copy);
+      copyTimes.push(performance.now() - started);
+    }
+    const size = (await fs.stat(pgpass)).size;
+    rows.push([
+      `pgpass sync, 1,000 managed + 10,000 foreign lines (${(size / 1024 / 1024).toFixed(1)} MB)`,
+      `${median(syncTimes).toFixed(1)} ms`,
+      `read + fsync'd write of the same bytes: ${median(copyTimes).toFixed(1)} ms`,
+      `${(median(syncTimes) / median(copyTimes)).toFixed(2)}×`,
+      '—',
+    ]);
+  } finally {
+    await testbed.stop();
+    await fs.rm(base, { recursive: true, force: true });
+  }
+
+  const header = ['What', 'Measured', 'Baseline (same run)', 'Ratio', 'Goal'];
+  const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(`${table}\n\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
