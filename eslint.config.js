@@ -6,13 +6,26 @@ import importX from 'eslint-plugin-import-x';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto', 'http', 'https'];
 
-const restrict = (patterns) => ({
-  'no-restricted-imports': ['error', { patterns }],
+// `paths` match module names exactly (so `electron` is the package, not our electron/ folder).
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { patterns, paths }],
 });
+const electronPackage = [
+  { name: 'electron', message: 'only electron/main and electron/preload may import Electron.' },
+];
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'out', 'release', 'coverage', 'test-results', 'playwright-report', '.testbed'],
+    ignores: [
+      'node_modules',
+      'dist',
+      'out',
+      'release',
+      'coverage',
+      'test-results',
+      'playwright-report',
+      '.testbed',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -30,42 +43,76 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*'], message: 'core never imports Electron (design.md).' },
-      { group: ['react', 'react-dom', 'react/*'], message: 'core has no UI.' },
-      { group: ['**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'main and cli compose core, never the reverse.' },
-    ]),
+    rules: restrict(
+      [
+        { group: ['react', 'react-dom', 'react/*'], message: 'core has no UI.' },
+        {
+          group: ['**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+          message: 'main and cli compose core, never the reverse.',
+        },
+      ],
+      electronPackage,
+    ),
   },
   {
     files: ['electron/shared/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'shared is platform-free: types and zod schemas only.' },
-      { group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'], message: 'shared imports nothing of ours.' },
-    ]),
+    rules: restrict(
+      [
+        { group: nodeBuiltins, message: 'shared is platform-free: types and zod schemas only.' },
+        {
+          group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+          message: 'shared imports nothing of ours.',
+        },
+      ],
+      electronPackage,
+    ),
   },
   {
-    files: ['renderer/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'the renderer is sandboxed: no Node or Electron.' },
-      { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/cli/**', '**/electron/preload/**'], message: 'the renderer only imports electron/shared.' },
-    ]),
+    files: ['renderer/src/**'],
+    rules: restrict(
+      [
+        { group: nodeBuiltins, message: 'the renderer is sandboxed: no Node.' },
+        {
+          group: [
+            '**/electron/core/**',
+            '**/electron/main/**',
+            '**/electron/cli/**',
+            '**/electron/preload/**',
+          ],
+          message: 'the renderer only imports electron/shared.',
+        },
+      ],
+      electronPackage,
+    ),
   },
   {
     files: ['electron/cli/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*'], message: 'the CLI runs in plain Node.' },
-      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'the CLI composes core only.' },
-    ]),
+    rules: restrict(
+      [{ group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'the CLI composes core only.' }],
+      electronPackage,
+    ),
   },
   {
     files: ['electron/preload/**'],
     rules: restrict([
-      { group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**'], message: 'preload only bridges the shared contract.' },
+      {
+        group: ['**/core/**', '**/main/**', '**/cli/**', '**/renderer/**'],
+        message: 'preload only bridges the shared contract.',
+      },
     ]),
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

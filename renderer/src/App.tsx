@@ -18,14 +18,28 @@ export function App() {
   useEffect(() => {
     const api = getApi();
     const off = api.onSnapshot(setSnapshot);
-    call(api.snapshot()).then(setSnapshot, (error: unknown) => setLoadError(error instanceof Error ? error.message : String(error)));
+    call(api.snapshot()).then(setSnapshot, (error: unknown) =>
+      setLoadError(error instanceof Error ? error.message : String(error)),
+    );
     return off;
   }, []);
 
   const onNotice = useCallback((message: string, isError = false) => setNotice({ message, isError }), []);
 
-  if (loadError) return <main className="app"><p role="alert" className="problem">{loadError}</p></main>;
-  if (!snapshot) return <main className="app"><p>Loading…</p></main>;
+  if (loadError)
+    return (
+      <main className="app">
+        <p role="alert" className="problem">
+          {loadError}
+        </p>
+      </main>
+    );
+  if (!snapshot)
+    return (
+      <main className="app">
+        <p>Loading…</p>
+      </main>
+    );
 
   const tabs: [Tab, string][] = [
     ['clusters', `Clusters (${snapshot.clusters.length})`],
@@ -38,7 +52,13 @@ export function App() {
         <h1>pgentra</h1>
         <nav role="tablist" aria-label="Sections">
           {tabs.map(([id, label]) => (
-            <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'selected' : ''} onClick={() => setTab(id)}>
+            <button
+              key={id}
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? 'selected' : ''}
+              onClick={() => setTab(id)}
+            >
               {label}
             </button>
           ))}
@@ -72,7 +92,9 @@ export function App() {
         </>
       )}
       {tab === 'accounts' && <AccountsPanel snapshot={snapshot} onNotice={onNotice} />}
-      {tab === 'settings' && <SettingsPanel key={JSON.stringify(snapshot.settings)} snapshot={snapshot} onNotice={onNotice} />}
+      {tab === 'settings' && (
+        <SettingsPanel key={JSON.stringify(snapshot.settings)} snapshot={snapshot} onNotice={onNotice} />
+      )}
     </main>
   );
 }

@@ -24,7 +24,8 @@ function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): n
   const started = performance.now();
   const result = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const elapsed = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
   return elapsed;
 }
 
@@ -64,43 +65,104 @@ async function main(): Promise<void> {
       if (result.code !== 0) throw new Error(`pgentra ${args.join(' ')}: ${result.stderr}`);
     };
     await must(['login', '--device-code']);
-    await must(['cluster', 'add', 'flex', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible']);
+    await must([
+      'cluster',
+      'add',
+      'flex',
+      '--host',
+      g.flexible.host,
+      '--port',
+      String(g.flexible.port),
+      '--kind',
+      'flexible',
+    ]);
 
     // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`.
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const withAgent = compareProcesses([process.execPath, ['-e', '0']], [process.execPath, [PGENTRA_BIN, 'token', 'flex']], env);
+    const withAgent = compareProcesses(
+      [process.execPath, ['-e', '0']],
+      [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
+      env,
+    );
     agent.kill('SIGTERM');
     await agent;
-    const withoutAgent = compareProcesses([process.execPath, ['-e', '0']], [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']], env);
+    const withoutAgent = compareProcesses(
+      [process.execPath, ['-e', '0']],
+      [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
+      env,
+    );
     rows.push(
-      ['`pgentra token` with the agent running', `${withAgent.b.toFixed(0)} ms`, `node -e 0: ${withAgent.a.toFixed(0)} ms`, `${(withAgent.b / withAgent.a).toFixed(2)}×`, '≤ 1.5×'],
-      ['`pgentra token` without an agent (shared cache)', `${withoutAgent.b.toFixed(0)} ms`, `node -e 0: ${withoutAgent.a.toFixed(0)} ms`, `${(withoutAgent.b / withoutAgent.a).toFixed(2)}×`, '—'],
+      [
+        '`pgentra token` with the agent running',
+        `${withAgent.b.toFixed(0)} ms`,
+        `node -e 0: ${withAgent.a.toFixed(0)} ms`,
+        `${(withAgent.b / withAgent.a).toFixed(2)}×`,
+        '≤ 1.5×',
+      ],
+      [
+        '`pgentra token` without an agent (shared cache)',
+        `${withoutAgent.b.toFixed(0)} ms`,
+        `node -e 0: ${withoutAgent.a.toFixed(0)} ms`,
+        `${(withoutAgent.b / withoutAgent.a).toFixed(2)}×`,
+        '—',
+      ],
     );
 
     // 2. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
-    const core = await Pgentra.open({ configDir: testbed.facts.pgentraHome, env, fs: nodeFileSystem, clock: systemClock, browser: { open: async () => undefined }, warn: () => undefined });
+    const core = await Pgentra.open({
+      configDir: testbed.facts.pgentraHome,
+      env,
+      fs: nodeFileSystem,
+      clock: systemClock,
+      browser: { open: async () => undefined },
+      warn: () => undefined,
+    });
     for (let i = 0; i < 100; i += 1) {
       const cosmos = i % 2 === 1;
-      await core.addCluster({ name: `c${i}`, host: cosmos ? g.cosmos.host : g.flexible.host, port: cosmos ? g.cosmos.port : g.flexible.port, kind: cosmos ? 'cosmos' : 'flexible' });
+      await core.addCluster({
+        name: `c${i}`,
+        host: cosmos ? g.cosmos.host : g.flexible.host,
+        port: cosmos ? g.cosmos.port : g.flexible.port,
+        kind: cosmos ? 'cosmos' : 'flexible',
+      });
     }
     await core.trackClusters();
     const tokenRequestsBefore = testbed.entra.requests.filter((r) => r.endpoint === 'token').length;
     const fanStart = performance.now();
     await core.engine.refreshNow();
     const fanMs = performance.now() - fanStart;
-    const fanRequests = testbed.entra.requests.filter((r) => r.endpoint === 'token').length - tokenRequestsBefore;
+    const fanRequests =
+      testbed.entra.requests.filter((r) => r.endpoint === 'token').length - tokenRequestsBefore;
     const oneStart = performance.now();
-    await core.engine.refreshNow({ accountId: (await core.keyFor(core.cluster('c0'))).accountId, resource: core.cluster('c0').resource });
+    await core.engine.refreshNow({
+      accountId: (await core.keyFor(core.cluster('c0'))).accountId,
+      resource: core.cluster('c0').resource,
+    });
     const oneMs = performance.now() - oneStart;
-    rows.push(['Refresh all: 100 clusters over 2 resources', `${fanRequests} token requests, ${fanMs.toFixed(0)} ms`, `one key: ${oneMs.toFixed(0)} ms`, `${(fanMs / oneMs).toFixed(2)}×`, '2 requests']);
+    rows.push([
+      'Refresh all: 100 clusters over 2 resources',
+      `${fanRequests} token requests, ${fanMs.toFixed(0)} ms`,
+      `one key: ${oneMs.toFixed(0)} ms`,
+      `${(fanMs / oneMs).toFixed(2)}×`,
+      '2 requests',
+    ]);
 
     // 3. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
     const pgpass = path.join(base, 'big-pgpass');
-    const foreign = Array.from({ length: 10_000 }, (_, i) => `host${i}.example.com:5432:db${i}:user${i}:secret-${i}`).join('\n') + '\n';
+    const foreign =
+      Array.from({ length: 10_000 }, (_, i) => `host${i}.example.com:5432:db${i}:user${i}:secret-${i}`).join(
+        '\n',
+      ) + '\n';
     await fs.writeFile(pgpass, foreign, { mode: 0o600 });
     const token = (await runCli(['token', 'flex'], env)).stdout.trim();
-    const entries: PgpassEntry[] = Array.from({ length: 1_000 }, (_, i) => ({ host: `srv${i}.postgres.database.azure.com`, port: '5432', database: null, user: `user${i}@contoso.com`, password: token }));
+    const entries: PgpassEntry[] = Array.from({ length: 1_000 }, (_, i) => ({
+      host: `srv${i}.postgres.database.azure.com`,
+      port: '5432',
+      database: null,
+      user: `user${i}@contoso.com`,
+      password: token,
+    }));
     const syncTimes: number[] = [];
     const copyTimes: number[] = [];
     for (let i = 0; i < 15; i += 1) {
@@ -135,10 +197,14 @@ async function main(): Promise<void> {
   const header = ['What', 'Measured', 'Baseline (same run)', 'Ratio', 'Goal'];
   const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  process.stdout.write(`${table}\n\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`);
+  process.stdout.write(
+    `${table}\n\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -27,7 +27,11 @@ describe('pgentra CLI against the testbed', () => {
     outputs.push(result);
     return result;
   };
-  const psqlAs = (kind: 'flexible' | 'single' | 'cosmos', user: string, extraEnv: Record<string, string> = {}) => {
+  const psqlAs = (
+    kind: 'flexible' | 'single' | 'cosmos',
+    user: string,
+    extraEnv: Record<string, string> = {},
+  ) => {
     const gateway = testbed.facts.gateways[kind];
     return runPsql(
       conninfoOf({
@@ -57,7 +61,10 @@ describe('pgentra CLI against the testbed', () => {
       XDG_RUNTIME_DIR: path.join(base, 'run'),
       ...testbed.facts.env,
     };
-    browser = await chromium.launch({ ...chromiumLaunch, args: [...chromiumLaunch.args, '--ignore-certificate-errors'] });
+    browser = await chromium.launch({
+      ...chromiumLaunch,
+      args: [...chromiumLaunch.args, '--ignore-certificate-errors'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -93,23 +100,91 @@ describe('pgentra CLI against the testbed', () => {
   it('adds clusters of every kind and a group login, then psql connects to each with no prompt', async () => {
     const g = testbed.facts.gateways;
     const add = (...args: string[]) => cli('cluster', 'add', ...args, '--database', testbed.facts.database);
-    expect((await add('flex', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible', '--user', 'alice@contoso.com')).code).toBe(0);
-    expect((await add('cosmos', '--host', g.cosmos.host, '--port', String(g.cosmos.port), '--kind', 'cosmos', '--user', 'alice@contoso.com')).code).toBe(0);
-    expect((await add('devs', '--host', g.flexible.host, '--port', String(g.flexible.port), '--kind', 'flexible', '--user', 'pgentra devs', '--group', '--account', 'alice@contoso.com')).code).toBe(0);
-    const single = await add('legacy', '--host', 'localhost', '--port', String(g.single.port), '--kind', 'single', '--user', 'bob@contoso.com');
+    expect(
+      (
+        await add(
+          'flex',
+          '--host',
+          g.flexible.host,
+          '--port',
+          String(g.flexible.port),
+          '--kind',
+          'flexible',
+          '--user',
+          'alice@contoso.com',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await add(
+          'cosmos',
+          '--host',
+          g.cosmos.host,
+          '--port',
+          String(g.cosmos.port),
+          '--kind',
+          'cosmos',
+          '--user',
+          'alice@contoso.com',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await add(
+          'devs',
+          '--host',
+          g.flexible.host,
+          '--port',
+          String(g.flexible.port),
+          '--kind',
+          'flexible',
+          '--user',
+          'pgentra devs',
+          '--group',
+          '--account',
+          'alice@contoso.com',
+        )
+      ).code,
+    ).toBe(0);
+    const single = await add(
+      'legacy',
+      '--host',
+      'localhost',
+      '--port',
+      String(g.single.port),
+      '--kind',
+      'single',
+      '--user',
+      'bob@contoso.com',
+    );
     expect(single.stderr).toContain('user bob@contoso.com@localhost');
 
     const sync = await cli('pgpass', 'sync');
     expect(sync.code, sync.stderr).toBe(0);
     expect((await fs.stat(env.PGPASSFILE ?? '')).mode & 0o777).toBe(0o600);
 
-    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
-    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
+    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({
+      code: 0,
+      stdout: 'alice@contoso.com',
+    });
+    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({
+      code: 0,
+      stdout: 'alice@contoso.com',
+    });
     expect(await psqlAs('flexible', 'pgentra devs')).toMatchObject({ code: 0, stdout: 'pgentra devs' });
     const legacy = await psqlAs('single', 'bob@contoso.com@localhost');
-    expect(legacy, JSON.stringify(testbed.gateways.single.log)).toMatchObject({ code: 0, stdout: 'bob@contoso.com' });
+    expect(legacy, JSON.stringify(testbed.gateways.single.log)).toMatchObject({
+      code: 0,
+      stdout: 'bob@contoso.com',
+    });
 
-    const status = JSON.parse((await cli('status', '--json')).stdout) as { name: string; state: string; secondsLeft: number }[];
+    const status = JSON.parse((await cli('status', '--json')).stdout) as {
+      name: string;
+      state: string;
+      secondsLeft: number;
+    }[];
     expect(status.map((row) => [row.name, row.state])).toEqual([
       ['flex', 'fresh'],
       ['cosmos', 'fresh'],
@@ -119,7 +194,7 @@ describe('pgentra CLI against the testbed', () => {
     expect(status.every((row) => row.secondsLeft > 3000)).toBe(true);
   });
 
-  it('keeps the user\'s own pgpass lines byte for byte and puts its block first', async () => {
+  it("keeps the user's own pgpass lines byte for byte and puts its block first", async () => {
     const pgpass = env.PGPASSFILE ?? '';
     const foreign = '# my servers\r\nlocalhost:5432:*:me:my-secret\r\n*:*:*:*:catch-all-without-newline';
     const current = await fs.readFile(pgpass, 'utf8');
@@ -139,7 +214,15 @@ describe('pgentra CLI against the testbed', () => {
     expect(byName.code, byName.stderr).toBe(0);
     expect(byName.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(byName.stderr).toBe('');
-    const byTarget = await cli('token', '--host', testbed.facts.gateways.flexible.host, '--port', String(testbed.facts.gateways.flexible.port), '--user', 'alice@contoso.com');
+    const byTarget = await cli(
+      'token',
+      '--host',
+      testbed.facts.gateways.flexible.host,
+      '--port',
+      String(testbed.facts.gateways.flexible.port),
+      '--user',
+      'alice@contoso.com',
+    );
     expect(byTarget.stdout).toBe(byName.stdout);
     const unknown = await cli('token', 'nope');
     expect(unknown.code).toBe(2);
@@ -151,7 +234,11 @@ describe('pgentra CLI against the testbed', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`export PGPASSFILE='${env.PGPASSFILE}'`);
     expect(result.stdout).not.toMatch(/PGPASSWORD|eyJ/);
-    const { stdout } = await exec('sh', ['-c', `${result.stdout}\npsql -w -X -A -t -c 'select current_user'`], { env: { PATH: env.PATH, HOME: env.HOME } });
+    const { stdout } = await exec(
+      'sh',
+      ['-c', `${result.stdout}\npsql -w -X -A -t -c 'select current_user'`],
+      { env: { PATH: env.PATH, HOME: env.HOME } },
+    );
     expect(stdout.trim()).toBe('alice@contoso.com');
   });
 
@@ -159,7 +246,9 @@ describe('pgentra CLI against the testbed', () => {
     const result = await cli('doctor', 'flex');
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain('token cache encrypted by linux-libsecret');
-    expect(result.stdout).toContain('audience https://ossrdbms-aad.database.windows.net matches a flexible server');
+    expect(result.stdout).toContain(
+      'audience https://ossrdbms-aad.database.windows.net matches a flexible server',
+    );
     expect(result.stdout).toContain('the server accepted the token: logged in as alice@contoso.com');
   });
 
@@ -196,7 +285,10 @@ describe('pgentra CLI against the testbed', () => {
   it('quarantines a corrupt config with an error naming the file', async () => {
     const home = path.join(base, 'corrupt-home');
     await fs.mkdir(home, { recursive: true });
-    await fs.writeFile(path.join(home, 'config.json'), '{"version": 1, "clusters": [{"name": "x", "port": "abc"}]}');
+    await fs.writeFile(
+      path.join(home, 'config.json'),
+      '{"version": 1, "clusters": [{"name": "x", "port": "abc"}]}',
+    );
     const result = await runCli(['cluster', 'list'], { ...env, PGENTRA_HOME: home });
     outputs.push(result);
     expect(result.code).toBe(5);
@@ -208,7 +300,20 @@ describe('pgentra CLI against the testbed', () => {
   });
 
   it('every command has --help with an example', async () => {
-    for (const command of ['login', 'logout', 'accounts', 'cluster', 'status', 'token', 'env', 'pgpass', 'agent', 'doctor', 'psql', 'pgadmin']) {
+    for (const command of [
+      'login',
+      'logout',
+      'accounts',
+      'cluster',
+      'status',
+      'token',
+      'env',
+      'pgpass',
+      'agent',
+      'doctor',
+      'psql',
+      'pgadmin',
+    ]) {
       const result = await cli(command, '--help');
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Usage: pgentra/);

@@ -66,7 +66,11 @@ describe('local agent socket', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { ok: true, token: 'slow-token', expiresAt: 1 };
     });
-    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod' })).toEqual({ ok: true, token: 'slow-token', expiresAt: 1 });
+    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod' })).toEqual({
+      ok: true,
+      token: 'slow-token',
+      expiresAt: 1,
+    });
   });
 
   it('reports failures with a code the CLI maps to its exit status', async () => {

@@ -8,7 +8,10 @@ declare global {
 }
 
 export function getApi(): PgentraApi {
-  if (!window.pgentra) throw new Error('pgentra API unavailable: this page must be opened by the pgentra app or its preview host');
+  if (!window.pgentra)
+    throw new Error(
+      'pgentra API unavailable: this page must be opened by the pgentra app or its preview host',
+    );
   return window.pgentra;
 }
 

@@ -40,8 +40,20 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
         <ul className="accounts">
           {snapshot.accounts.map((account) => (
             <li key={account.id}>
-              <span data-testid="account">{account.username}</span> <span className="muted">tenant {account.tenantId}</span>
-              <button onClick={() => run(async () => (await call(getApi().signOut(account.id)), onNotice(`Signed out ${account.username}.`), setBusy(false)))} disabled={busy}>
+              <span data-testid="account">{account.username}</span>{' '}
+              <span className="muted">tenant {account.tenantId}</span>
+              <button
+                onClick={() =>
+                  run(
+                    async () => (
+                      await call(getApi().signOut(account.id)),
+                      onNotice(`Signed out ${account.username}.`),
+                      setBusy(false)
+                    ),
+                  )
+                }
+                disabled={busy}
+              >
                 Sign out
               </button>
             </li>
@@ -58,14 +70,23 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
         </div>
       ) : (
         <div className="actions">
-          <button className="primary" disabled={busy} onClick={() => run(async () => {
-            const account = await call(getApi().signInBrowser());
-            onNotice(`Signed in as ${account.username}.`);
-            setBusy(false);
-          })}>
+          <button
+            className="primary"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                const account = await call(getApi().signInBrowser());
+                onNotice(`Signed in as ${account.username}.`);
+                setBusy(false);
+              })
+            }
+          >
             Sign in with browser
           </button>
-          <button disabled={busy} onClick={() => run(async () => setDeviceCode(await call(getApi().signInDeviceCode())))}>
+          <button
+            disabled={busy}
+            onClick={() => run(async () => setDeviceCode(await call(getApi().signInDeviceCode())))}
+          >
             Sign in with a device code
           </button>
         </div>

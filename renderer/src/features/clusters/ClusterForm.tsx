@@ -1,5 +1,11 @@
 import { useEffect, useId, useState } from 'react';
-import { clusterFormSchema, type AppSnapshot, type ClusterForm as FormValues, type ClusterPreview, type ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
+import {
+  clusterFormSchema,
+  type AppSnapshot,
+  type ClusterForm as FormValues,
+  type ClusterPreview,
+  type ClusterSnapshot,
+} from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
 
 interface Props {
@@ -21,7 +27,17 @@ interface Draft {
   account: string;
 }
 
-const empty: Draft = { name: '', host: '', port: '', database: '', user: '', group: false, kind: '', cloud: '', account: '' };
+const empty: Draft = {
+  name: '',
+  host: '',
+  port: '',
+  database: '',
+  user: '',
+  group: false,
+  kind: '',
+  cloud: '',
+  account: '',
+};
 
 function toDraft(cluster: ClusterSnapshot | null): Draft {
   if (!cluster) return empty;
@@ -53,7 +69,11 @@ function toForm(draft: Draft): Partial<FormValues> {
 }
 
 /** Field → message, from the shared schema (shape) and the main process's preview (inference). */
-function problemsOf(draft: Draft, preview: ClusterPreview | null, touched: Set<string>): Record<string, string> {
+function problemsOf(
+  draft: Draft,
+  preview: ClusterPreview | null,
+  touched: Set<string>,
+): Record<string, string> {
   const problems: Record<string, string> = {};
   const parsed = clusterFormSchema.safeParse(toForm(draft));
   if (!parsed.success) {
@@ -109,7 +129,9 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     setSubmitError(null);
     try {
       const api = getApi();
-      const saved = editing ? await call(api.updateCluster(editing.name, parsed.data)) : await call(api.addCluster(parsed.data));
+      const saved = editing
+        ? await call(api.updateCluster(editing.name, parsed.data))
+        : await call(api.addCluster(parsed.data));
       onDone(`${editing ? 'Saved' : 'Added'} ${saved.name}.`);
       if (!editing) {
         setDraft(empty);
@@ -150,14 +172,26 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
 
   const defaultUser = snapshot.accounts[0]?.username;
   return (
-    <form className="cluster-form" onSubmit={submit} noValidate aria-label={editing ? `Edit ${editing.name}` : 'Add a cluster'}>
+    <form
+      className="cluster-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={editing ? `Edit ${editing.name}` : 'Add a cluster'}
+    >
       <h2>{editing ? `Edit ${editing.name}` : 'Add a cluster'}</h2>
-      {field('name', 'Name', text('name', 'prod'), 'Your short name for it; used in commands like `pgentra token prod`.')}
+      {field(
+        'name',
+        'Name',
+        text('name', 'prod'),
+        'Your short name for it; used in commands like `pgentra token prod`.',
+      )}
       {field(
         'host',
         'Host',
         text('host', 'myserver.postgres.database.azure.com'),
-        preview?.kind ? `${preview.kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : preview.kind === 'single' ? 'Single Server' : 'Flexible Server'} in the ${preview.cloud ?? '?'} cloud` : undefined,
+        preview?.kind
+          ? `${preview.kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : preview.kind === 'single' ? 'Single Server' : 'Flexible Server'} in the ${preview.cloud ?? '?'} cloud`
+          : undefined,
       )}
       <div className="row">
         {field('port', 'Port', text('port', '5432'))}
@@ -170,14 +204,23 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         preview?.loginUser ? `Logs in as ${preview.loginUser}` : undefined,
       )}
       <div className="field checkbox">
-        <input id={`${id}-group`} type="checkbox" checked={draft.group} onChange={(e) => set('group', e.target.checked)} />
+        <input
+          id={`${id}-group`}
+          type="checkbox"
+          checked={draft.group}
+          onChange={(e) => set('group', e.target.checked)}
+        />
         <label htmlFor={`${id}-group`}>This is an Entra group login (sign in as one of its members)</label>
       </div>
       <div className="row">
         {field(
           'kind',
           'Kind',
-          <select id={`${id}-kind`} value={draft.kind} onChange={(e) => set('kind', e.target.value as Draft['kind'])}>
+          <select
+            id={`${id}-kind`}
+            value={draft.kind}
+            onChange={(e) => set('kind', e.target.value as Draft['kind'])}
+          >
             <option value="">{preview?.kind ? `Automatic (${preview.kind})` : 'Automatic'}</option>
             <option value="flexible">Flexible Server</option>
             <option value="single">Single Server (legacy)</option>
@@ -200,7 +243,11 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
           field(
             'account',
             'Account',
-            <select id={`${id}-account`} value={draft.account} onChange={(e) => set('account', e.target.value)}>
+            <select
+              id={`${id}-account`}
+              value={draft.account}
+              onChange={(e) => set('account', e.target.value)}
+            >
               <option value="">Automatic</option>
               {snapshot.accounts.map((account) => (
                 <option key={account.id} value={account.username}>

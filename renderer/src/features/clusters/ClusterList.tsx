@@ -38,22 +38,37 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
   };
 
   if (snapshot.clusters.length === 0) {
-    return <p className="empty">No clusters yet. Add one below: paste its host name and pgentra works out the rest.</p>;
+    return (
+      <p className="empty">
+        No clusters yet. Add one below: paste its host name and pgentra works out the rest.
+      </p>
+    );
   }
 
   return (
     <ul className="clusters" aria-label="Clusters">
       {snapshot.clusters.map((cluster) => {
-        const secondsLeft = cluster.expiresAt ? Math.max(0, Math.floor((cluster.expiresAt - now) / 1000)) : null;
+        const secondsLeft = cluster.expiresAt
+          ? Math.max(0, Math.floor((cluster.expiresAt - now) / 1000))
+          : null;
         const api = getApi();
         return (
-          <li key={cluster.name} className={`cluster status-${cluster.status}`} data-testid={`cluster-${cluster.name}`}>
+          <li
+            key={cluster.name}
+            className={`cluster status-${cluster.status}`}
+            data-testid={`cluster-${cluster.name}`}
+          >
             <div className="cluster-head">
               <h3>{cluster.name}</h3>
               <span className="badge" data-testid="status">
                 {STATUS_LABEL[cluster.status]}
               </span>
-              <span className="countdown" data-testid="countdown" aria-label="time left" title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}>
+              <span
+                className="countdown"
+                data-testid="countdown"
+                aria-label="time left"
+                title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}
+              >
                 {secondsLeft === null ? '—' : formatTimeLeft(secondsLeft)}
               </span>
             </div>
@@ -70,19 +85,60 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               </div>
             )}
             <div className="actions">
-              <button disabled={busy !== null} onClick={() => act(cluster.name, 'copy', async () => `Token copied; it leaves the clipboard in ${(await call(api.copyToken(cluster.name))).clearsInSec} s.`)}>
+              <button
+                disabled={busy !== null}
+                onClick={() =>
+                  act(
+                    cluster.name,
+                    'copy',
+                    async () =>
+                      `Token copied; it leaves the clipboard in ${(await call(api.copyToken(cluster.name))).clearsInSec} s.`,
+                  )
+                }
+              >
                 Copy token
               </button>
-              <button disabled={busy !== null} onClick={() => act(cluster.name, 'psql', async () => void (await call(api.openPsql(cluster.name))))}>
+              <button
+                disabled={busy !== null}
+                onClick={() =>
+                  act(cluster.name, 'psql', async () => void (await call(api.openPsql(cluster.name))))
+                }
+              >
                 Open psql
               </button>
-              <button disabled={busy !== null} onClick={() => act(cluster.name, 'pgadmin', async () => (await call(api.openPgadmin(cluster.name))).message)}>
+              <button
+                disabled={busy !== null}
+                onClick={() =>
+                  act(
+                    cluster.name,
+                    'pgadmin',
+                    async () => (await call(api.openPgadmin(cluster.name))).message,
+                  )
+                }
+              >
                 Open in pgAdmin
               </button>
-              <button disabled={busy !== null} onClick={() => act(cluster.name, 'conn', async () => (await call(api.copyConnectionString(cluster.name)), 'Connection string copied (it contains no token).'))}>
+              <button
+                disabled={busy !== null}
+                onClick={() =>
+                  act(
+                    cluster.name,
+                    'conn',
+                    async () => (
+                      await call(api.copyConnectionString(cluster.name)),
+                      'Connection string copied (it contains no token).'
+                    ),
+                  )
+                }
+              >
                 Copy connection string
               </button>
-              <button disabled={busy !== null} onClick={() => act(cluster.name, 'refresh', async () => void (await call(api.refresh(cluster.name))))}>
+              <button
+                disabled={busy !== null}
+                onClick={() =>
+                  act(cluster.name, 'refresh', async () => void (await call(api.refresh(cluster.name))))
+                }
+              >
                 Refresh now
               </button>
               <button disabled={busy !== null} onClick={() => onEdit(cluster)}>
@@ -91,7 +147,13 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               <button
                 className="danger"
                 disabled={busy !== null}
-                onClick={() => act(cluster.name, 'remove', async () => (window.confirm(`Remove ${cluster.name}?`) ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`) : undefined))}
+                onClick={() =>
+                  act(cluster.name, 'remove', async () =>
+                    window.confirm(`Remove ${cluster.name}?`)
+                      ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`)
+                      : undefined,
+                  )
+                }
               >
                 Remove
               </button>

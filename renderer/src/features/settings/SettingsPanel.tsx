@@ -1,5 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import { settingsPatchSchema, type AppSnapshot, type SettingsPatch } from '../../../../electron/shared/ipc-contract';
+import {
+  settingsPatchSchema,
+  type AppSnapshot,
+  type SettingsPatch,
+} from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
 
 interface Props {
@@ -29,14 +33,19 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     pgpassEnabled: draft.pgpassEnabled,
     pgpassPath: draft.pgpassPath.trim() || null,
     clipboardClearSec: Number(draft.clipboardClearSec),
-    terminal: draft.terminal.split(',').map((t) => t.trim()).filter(Boolean),
+    terminal: draft.terminal
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     pgadminPath: draft.pgadminPath.trim() || null,
     clientId: draft.clientId.trim(),
     tenant: draft.tenant.trim(),
     startAtLogin: draft.startAtLogin,
   });
   const parsed = settingsPatchSchema.safeParse(patch());
-  const fieldProblem = parsed.success ? null : `${String(parsed.error.issues[0]?.path[0] ?? '')}: ${parsed.error.issues[0]?.message ?? ''}`;
+  const fieldProblem = parsed.success
+    ? null
+    : `${String(parsed.error.issues[0]?.path[0] ?? '')}: ${parsed.error.issues[0]?.message ?? ''}`;
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -53,9 +62,19 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       {type === 'checkbox' ? (
-        <input id={`${id}-${key}`} type="checkbox" checked={Boolean(draft[key])} onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.checked }))} />
+        <input
+          id={`${id}-${key}`}
+          type="checkbox"
+          checked={Boolean(draft[key])}
+          onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.checked }))}
+        />
       ) : (
-        <input id={`${id}-${key}`} type={type} value={String(draft[key])} onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))} />
+        <input
+          id={`${id}-${key}`}
+          type={type}
+          value={String(draft[key])}
+          onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
+        />
       )}
       {hint && <div className="hint">{hint}</div>}
     </div>
@@ -64,13 +83,22 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
   return (
     <form className="panel settings" onSubmit={save} aria-labelledby="settings-heading" noValidate>
       <h2 id="settings-heading">Settings</h2>
-      {input('refreshMarginMin', 'Refresh this many minutes before expiry', 'Tokens are also refreshed when only 25 % of their lifetime is left.', 'number')}
+      {input(
+        'refreshMarginMin',
+        'Refresh this many minutes before expiry',
+        'Tokens are also refreshed when only 25 % of their lifetime is left.',
+        'number',
+      )}
       {input('pgpassEnabled', 'Keep tokens in my pgpass file', undefined, 'checkbox')}
       {input('pgpassPath', 'pgpass file', `Empty: ${s.effectivePgpassPath}`)}
       {input('clipboardClearSec', 'Clear a copied token after (seconds)', undefined, 'number')}
       {input('terminal', 'Terminals to try, in order', 'e.g. gnome-terminal, konsole, xterm')}
       {input('pgadminPath', 'pgAdmin location', 'Empty: found automatically')}
-      {input('clientId', 'Client ID', 'Your organisation\'s app registration (see the README), or the Azure CLI\'s.')}
+      {input(
+        'clientId',
+        'Client ID',
+        "Your organisation's app registration (see the README), or the Azure CLI's.",
+      )}
       {input('tenant', 'Tenant', '"organizations", a tenant ID or a domain')}
       {input('startAtLogin', 'Start pgentra when I log in', undefined, 'checkbox')}
       {(problem ?? fieldProblem) && (
