@@ -3,7 +3,15 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium: Playwright never downloads a browser here (no internet in CI).
 export const chromiumLaunch = {
   executablePath: process.env.PGENTRA_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 };
 
 export default defineConfig({
@@ -11,7 +19,10 @@ export default defineConfig({
   timeout: 120_000,
   fullyParallel: false,
   workers: 1,
-  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'test-results/playwright.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'test-results/playwright.json' }],
+  ],
   use: { launchOptions: chromiumLaunch, screenshot: 'only-on-failure' },
   projects: [
     { name: 'web', testMatch: /.*\.web\.spec\.ts/ },
