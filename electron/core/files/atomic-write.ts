@@ -4,16 +4,22 @@
 // following it would let someone redirect our write of a secret.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { FileSystem } from '../ports.js';
+import type { FileStat, FileSystem } from '../ports.js';
 
 export class FileWriteError extends Error {
-  override readonly name = 'FileWriteError';
+  override readonly name: string = 'FileWriteError';
   constructor(
     message: string,
     readonly code?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/** The target changed between our read and our rename (an editor or another tool wrote it). */
+export class ConcurrentChangeError extends FileWriteError {
+  override readonly name = 'ConcurrentChangeError';
 }
 
 const REASONS: Record<string, string> = {
@@ -22,11 +28,15 @@ const REASONS: Record<string, string> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is exhausted',
   EROFS: 'the file system is read-only',
+  EIO: 'an input/output error occurred',
+  EBUSY: 'the file is in use by another program',
   ENOENT: 'the directory does not exist',
   ENOTDIR: 'a part of the path is not a directory',
   EISDIR: 'the path is a directory',
   ELOOP: 'the path is a symbolic link',
   EEXIST: 'a leftover temporary file is in the way',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many files are open',
 };
 
 export function describeFsError(error: unknown): { reason: string; code?: string } {
@@ -37,39 +47,119 @@ export function describeFsError(error: unknown): { reason: string; code?: string
   };
 }
 
+export interface WriteFileAtomicOptions {
+  /** Permission bits of the new file (default 0600: everything we write may hold a secret). */
+  mode?: number;
+  /**
+   * Optimistic concurrency: the target as the caller read it (`null`: it did not exist). Checked
+   * again just before the rename; a difference throws ConcurrentChangeError and writes nothing,
+   * so a caller that re-reads and retries never overwrites someone else's edit.
+   */
+  expect?: FileStat | null;
+}
+
+const TEMP_MARK = '.pgentra-';
+const TEMP_SUFFIX = '.tmp';
+
+/** The temp-file names writeFileAtomic uses for `target`, so a leftover can be recognised. */
+export function isTempFileFor(target: string, name: string): boolean {
+  const prefix = `.${path.basename(target)}${TEMP_MARK}`;
+  return (
+    name.startsWith(prefix) &&
+    name.endsWith(TEMP_SUFFIX) &&
+    /^[0-9a-f]{12}$/.test(name.slice(prefix.length, -TEMP_SUFFIX.length))
+  );
+}
+
+function tempPathFor(target: string): string {
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}${TEMP_MARK}${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`,
+  );
+}
+
+function sameFile(a: FileStat | null, b: FileStat | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.isFile === b.isFile;
+}
+
 export async function writeFileAtomic(
   fs: FileSystem,
   target: string,
   data: Buffer,
-  options: { mode?: number } = {},
+  options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const existing = await fs.lstat(target).catch((error: unknown) => {
-    throw new FileWriteError(
-      `cannot write ${target}: ${describeFsError(error).reason}`,
-      describeFsError(error).code,
-    );
-  });
+  const fail = (step: string, error: unknown, existed: boolean): FileWriteError => {
+    const { reason, code } = describeFsError(error);
+    const outcome = existed ? 'the previous file is unchanged' : 'nothing was written';
+    return new FileWriteError(`cannot write ${target}: ${reason} (${step}); ${outcome}`, code, {
+      cause: error,
+    });
+  };
+
+  let existing: FileStat | null;
+  try {
+    existing = await fs.lstat(target);
+  } catch (error) {
+    throw fail('checking the file', error, false);
+  }
   if (existing?.isSymbolicLink)
     throw new FileWriteError(
-      `refusing to write ${target}: it is a symbolic link (replace it with a regular file)`,
+      `refusing to write ${target}: it is a symbolic link, and writing through it could put a secret ` +
+        'somewhere else; replace the link with a regular file (or point pgentra at the real path)',
       'ELOOP',
     );
   if (existing && !existing.isFile)
     throw new FileWriteError(`refusing to write ${target}: it is not a regular file`, 'EISDIR');
+  if (options.expect !== undefined && !sameFile(options.expect, existing))
+    throw new ConcurrentChangeError(`${target} changed while pgentra was updating it`, 'ECHANGED');
 
   const directory = path.dirname(target);
-  const temp = path.join(
-    directory,
-    `.${path.basename(target)}.pgentra-${randomBytes(6).toString('hex')}.tmp`,
-  );
+  const temp = tempPathFor(target);
+  const discardTemp = () => fs.unlink(temp).catch(() => undefined);
   try {
     await fs.writeNewFile(temp, data, mode);
+  } catch (error) {
+    // A write that failed midway (ENOSPC) may have left a partial temp behind.
+    await discardTemp();
+    throw fail(`creating a temporary file in ${directory}`, error, existing !== null);
+  }
+  if (options.expect !== undefined) {
+    const now = await fs.lstat(target).catch(() => undefined);
+    if (now === undefined || !sameFile(options.expect, now)) {
+      await discardTemp();
+      throw new ConcurrentChangeError(`${target} changed while pgentra was updating it`, 'ECHANGED');
+    }
+  }
+  try {
     await fs.rename(temp, target);
   } catch (error) {
-    await fs.unlink(temp).catch(() => undefined);
-    const { reason, code } = describeFsError(error);
-    throw new FileWriteError(`cannot write ${target}: ${reason}; the previous file is unchanged`, code);
+    await discardTemp();
+    throw fail('replacing the file', error, existing !== null);
   }
+  // The new content is in place; a directory that refuses fsync only weakens durability across a
+  // power cut, which is not worth reporting a successful write as failed.
   await fs.syncDirectory(directory).catch(() => undefined);
+}
+
+/**
+ * Removes temp files a crashed writer left next to `target`. Only call it while holding the lock
+ * every writer of `target` takes, or it could delete a live writer's temp.
+ */
+export async function removeLeftoverTemps(fs: FileSystem, target: string): Promise<number> {
+  const directory = path.dirname(target);
+  const names = await fs.readdir(directory).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!isTempFileFor(target, name)) continue;
+    const file = path.join(directory, name);
+    const stat = await fs.lstat(file).catch(() => null);
+    if (!stat?.isFile) continue;
+    await fs.unlink(file).then(
+      () => (removed += 1),
+      () => undefined,
+    );
+  }
+  return removed;
 }

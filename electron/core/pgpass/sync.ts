@@ -1,78 +1,235 @@
-// Writing tokens into the user's pgpass file: read, rebuild with our block first, write atomically
-// with mode 0600 under a lock. Unchanged content is not rewritten; an unwritable file is left
-// exactly as it was and the error says why.
+// Writing tokens into the user's pgpass file: under a lock, read it, rebuild it with our block
+// first, and replace it atomically with mode 0600. Unchanged content is not rewritten; a file that
+// cannot be written is left exactly as it was and the error says why.
 import path from 'node:path';
-import { writeFileAtomic } from '../files/atomic-write.js';
-import { withFileLock } from '../files/lock.js';
-import type { Clock, FileSystem } from '../ports.js';
-import type { PgpassEntry } from './format.js';
-import { parsePgpass, renderPgpass } from './managed-block.js';
+import {
+  ConcurrentChangeError,
+  describeFsError,
+  removeLeftoverTemps,
+  writeFileAtomic,
+} from '../files/atomic-write.js';
+import { withFileLock, type LockOptions } from '../files/lock.js';
+import type { Clock, FileStat, FileSystem } from '../ports.js';
+import { parse, serialize, type PgpassDocument } from './format.js';
+import {
+  PgpassBlockError,
+  withManagedBlock,
+  type ManagedBlockScan,
+  type PgpassManagedEntry,
+} from './managed-block.js';
 
-export interface PgpassWriteResult {
-  changed: boolean;
-  /** The file had group/other permission bits (libpq ignores such a file); it is now 0600. */
-  fixedMode: boolean;
-  /** Complete pgentra blocks found before the write (more than one means a user copied one). */
-  blocksFound: number;
-}
-
-export function resolvePgpassPath(options: {
-  setting?: string;
-  env: NodeJS.ProcessEnv;
-  homedir: string;
-  platform: NodeJS.Platform;
-}): string {
-  if (options.setting)
-    return path.resolve(options.homedir, options.setting.replace(/^~(?=$|[\\/])/, options.homedir));
-  if (options.env.PGPASSFILE) return path.resolve(options.env.PGPASSFILE);
-  if (options.platform === 'win32') {
-    const appData = options.env.APPDATA ?? path.join(options.homedir, 'AppData', 'Roaming');
-    return path.win32.join(appData, 'postgresql', 'pgpass.conf');
+export class PgpassFileError extends Error {
+  override readonly name = 'PgpassFileError';
+  constructor(
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
-  return path.join(options.homedir, '.pgpass');
 }
 
-async function rewrite(
-  fs: FileSystem,
-  file: string,
-  clock: Clock,
-  entries: readonly PgpassEntry[] | null,
-): Promise<PgpassWriteResult> {
-  return withFileLock(
-    fs,
-    `${file}.pgentra-lock`,
-    async () => {
-      const stat = await fs.lstat(file);
-      const before = stat ? await fs.readFile(file) : Buffer.alloc(0);
-      const parsed = parsePgpass(before);
-      const after = renderPgpass(parsed.foreign, entries ?? []);
-      const wideMode = stat !== null && process.platform !== 'win32' && (stat.mode & 0o077) !== 0;
-      if (after.equals(before) && !wideMode)
-        return { changed: false, fixedMode: false, blocksFound: parsed.blocks };
-      if (!stat && after.length === 0) return { changed: false, fixedMode: false, blocksFound: 0 };
-      await fs.mkdir(path.dirname(file), 0o700);
-      await writeFileAtomic(fs, file, after, { mode: 0o600 });
-      return { changed: !after.equals(before), fixedMode: wideMode, blocksFound: parsed.blocks };
-    },
-    { clock, timeoutMs: 10_000, staleMs: 30_000 },
-  );
+export interface PgpassReport {
+  path: string;
+  /** The file's bytes changed (or it was created). */
+  changed: boolean;
+  created: boolean;
+  /** The file had group/other permission bits (libpq ignores such a file); pgentra rewrote it 0600. */
+  fixedMode: boolean;
+  /** Permission bits before the write (null: no file). */
+  previousMode: number | null;
+  /** Complete pgentra blocks found (more than one: a user duplicated it; all were replaced). */
+  blocksFound: number;
+  /** Our block was found below other lines and has been put back at the top. */
+  blockMoved: boolean;
+  /** Entries now in the block. */
+  entries: number;
 }
 
-/** Replaces pgentra's block with these entries (none: the block is removed). */
-export function syncPgpass(options: {
+/** @deprecated the old name of PgpassReport */
+export type PgpassWriteResult = PgpassReport;
+
+type LockChoice =
+  | {
+      /** Cross-process lock settings; the lock file sits next to the pgpass file unless `path` is given. */
+      lock: LockOptions & { path?: string };
+      clock?: undefined;
+    }
+  | {
+      /** @deprecated pass `lock: { clock }` */
+      clock: Clock;
+      lock?: undefined;
+    };
+
+export type PgpassSyncOptions = {
   fs: FileSystem;
   path: string;
-  entries: readonly PgpassEntry[];
-  clock: Clock;
-}): Promise<PgpassWriteResult> {
-  return rewrite(options.fs, options.path, options.clock, options.entries);
+  entries: readonly PgpassManagedEntry[];
+  /** Mode bits are only checked and fixed on POSIX (libpq does not check them on Windows). */
+  platform?: NodeJS.Platform;
+} & LockChoice;
+
+export type PgpassCleanOptions = Omit<PgpassSyncOptions, 'entries'>;
+
+/** Replaces pgentra's block with exactly these entries (none: the block is removed). */
+export function syncPgpass(options: PgpassSyncOptions): Promise<PgpassReport> {
+  return rewrite(options, options.entries);
 }
 
 /** Removes pgentra's block and nothing else. */
-export function cleanPgpass(options: {
-  fs: FileSystem;
-  path: string;
-  clock: Clock;
-}): Promise<PgpassWriteResult> {
-  return rewrite(options.fs, options.path, options.clock, null);
+export function cleanPgpass(options: PgpassCleanOptions): Promise<PgpassReport> {
+  return rewrite(options, []);
+}
+
+const MAX_ATTEMPTS = 3;
+
+async function rewrite(
+  options: PgpassCleanOptions,
+  entries: readonly PgpassManagedEntry[],
+): Promise<PgpassReport> {
+  const { fs, path: file } = options;
+  const lock: LockOptions & { path?: string } = options.lock ?? { clock: options.clock as Clock };
+  const lockOptions: LockOptions = { timeoutMs: 10_000, staleMs: 30_000, ...lock };
+  // The lock file sits beside the pgpass file, so its directory must exist before the lock:
+  // %APPDATA%\postgresql may not exist yet (0700: it is about to hold a secret). Nothing to
+  // clean in a directory that does not exist.
+  if (entries.length > 0) {
+    await fs.mkdir(path.dirname(file), 0o700).catch((error: unknown) => {
+      throw new PgpassFileError(
+        `cannot create the directory for ${file}: ${describeFsError(error).reason}`,
+        describeFsError(error).code,
+        { cause: error },
+      );
+    });
+  } else if ((await fs.lstat(path.dirname(file)).catch(() => null)) === null) {
+    const nothing = { changed: false, created: false, fixedMode: false, previousMode: null };
+    return { path: file, ...nothing, blocksFound: 0, blockMoved: false, entries: 0 };
+  }
+  return withFileLock(
+    fs,
+    lock.path ?? `${file}.pgentra-lock`,
+    async () => {
+      // Our lock keeps other pgentra processes out, not the user's editor: if the file changes
+      // between our read and our rename, read it again rather than overwrite the edit.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await rewriteOnce(fs, file, entries, options.platform ?? process.platform);
+        } catch (error) {
+          if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
+    },
+    lockOptions,
+  );
+}
+
+async function rewriteOnce(
+  fs: FileSystem,
+  file: string,
+  entries: readonly PgpassManagedEntry[],
+  platform: NodeJS.Platform,
+): Promise<PgpassReport> {
+  const stat = await inspect(fs, file);
+  let before: Buffer;
+  try {
+    before = stat ? await fs.readFile(file) : Buffer.alloc(0);
+  } catch (error) {
+    throw new PgpassFileError(
+      `cannot read ${file}: ${describeFsError(error).reason}; pgentra left it unchanged`,
+      describeFsError(error).code,
+      { cause: error },
+    );
+  }
+
+  let next: { document: PgpassDocument; scan: ManagedBlockScan };
+  try {
+    next = withManagedBlock(parse(before), entries);
+  } catch (error) {
+    if (error instanceof PgpassBlockError)
+      throw new PgpassFileError(`pgentra did not change ${file}: ${error.message}`, 'EBLOCK', {
+        cause: error,
+      });
+    throw error;
+  }
+  const after = serialize(next.document);
+  const { scan } = next;
+
+  // libpq ignores a pgpass file with any group/other bit; fix it, but only where our tokens live.
+  const wideMode = stat !== null && platform !== 'win32' && (stat.mode & 0o077) !== 0;
+  const fixMode = wideMode && entries.length > 0;
+  const report: PgpassReport = {
+    path: file,
+    changed: !after.equals(before),
+    created: stat === null && after.length > 0,
+    fixedMode: false,
+    previousMode: stat ? stat.mode & 0o777 : null,
+    blocksFound: scan.blocks.length,
+    blockMoved: (scan.blocks[0]?.start ?? 0) !== 0,
+    entries: entries.length,
+  };
+  if ((!report.changed && !fixMode) || (stat === null && after.length === 0)) return report;
+
+  await removeLeftoverTemps(fs, file);
+  await writeFileAtomic(fs, file, after, { mode: 0o600, expect: stat });
+  return { ...report, fixedMode: wideMode };
+}
+
+/** lstat with pgpass-specific refusals: we never read or write through a link or into a FIFO. */
+async function inspect(fs: FileSystem, file: string): Promise<FileStat | null> {
+  let stat: FileStat | null;
+  try {
+    stat = await fs.lstat(file);
+  } catch (error) {
+    throw new PgpassFileError(
+      `cannot check ${file}: ${describeFsError(error).reason}`,
+      describeFsError(error).code,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (stat?.isSymbolicLink)
+    throw new PgpassFileError(
+      `${file} is a symbolic link; pgentra will not write tokens through it (the link could point ` +
+        "anywhere). Replace the link with a regular file, or set pgentra's pgpass path (and your " +
+        "clients' PGPASSFILE) to the file it points to",
+      'ELOOP',
+    );
+  if (stat && !stat.isFile)
+    throw new PgpassFileError(
+      `${file} is not a regular file; libpq ignores it and pgentra will not replace it`,
+      'EISDIR',
+    );
+  return stat;
+}
+
+/**
+ * Where libpq looks for the password file: the `passfile` connection setting, else PGPASSFILE,
+ * else ~/.pgpass (POSIX) or %APPDATA%\postgresql\pgpass.conf (Windows). An empty setting or
+ * variable counts as unset, as in libpq. `~` in the setting means the home directory; a relative
+ * path is taken from `cwd` (default: the home directory).
+ */
+export function resolvePgpassPath(options: {
+  setting?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+  platform: NodeJS.Platform;
+  /** The roaming application-data folder (libpq asks Windows for CSIDL_APPDATA). */
+  appData?: string;
+  cwd?: string;
+}): string {
+  const paths = options.platform === 'win32' ? path.win32 : path.posix;
+  const base = options.cwd ?? options.homedir;
+  if (options.setting) {
+    const expanded = options.setting.replace(/^~(?=$|[\\/])/, () => options.homedir);
+    return paths.resolve(base, expanded);
+  }
+  const fromEnv = options.env.PGPASSFILE;
+  if (fromEnv) return paths.resolve(base, fromEnv);
+  if (options.platform === 'win32') {
+    const appData =
+      options.appData || options.env.APPDATA || paths.join(options.homedir, 'AppData', 'Roaming');
+    return paths.join(appData, 'postgresql', 'pgpass.conf');
+  }
+  return paths.join(options.homedir, '.pgpass');
 }
