@@ -491,8 +491,9 @@ describe('notifications', () => {
         shown.push(entry);
         const notification: NotificationLike = {
           show: () => undefined,
-          on: (event: string, listener: (...args: unknown[]) => void) =>
-            entry.listeners.set(event, () => listener(undefined, 0)),
+          // Both overloads (click/close/failed and action) reduce to "call me back".
+          on: ((event: string, listener: () => void) =>
+            entry.listeners.set(event, listener)) as NotificationLike['on'],
         };
         return notification;
       },
