@@ -11,6 +11,7 @@ import {
 } from './clouds.js';
 
 export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const NO_LINE_BREAK = /^[^\r\n\0]*$/;
 
 export const clusterSchema = z.object({
   name: z
@@ -28,9 +29,15 @@ export const clusterSchema = z.object({
   database: z
     .string()
     .min(1, 'the database name is empty')
-    .max(63, 'PostgreSQL database names are at most 63 bytes'),
+    .max(63, 'PostgreSQL database names are at most 63 bytes')
+    .regex(NO_LINE_BREAK, 'a database name cannot contain a line break or NUL byte'),
   /** The Entra user (UPN) or group name, exactly as the server knows it, without a Single Server suffix. */
-  user: z.string().min(1, 'the user is empty').max(1024),
+  user: z
+    .string()
+    .min(1, 'the user is empty')
+    .max(1024)
+    // A pgpass line cannot carry one (and a newline could smuggle a wildcard line in beside the token).
+    .regex(NO_LINE_BREAK, 'a user name cannot contain a line break or NUL byte'),
   group: z.boolean(),
   kind: z.enum(['flexible', 'single', 'cosmos']),
   cloud: z.string().min(1),
