@@ -38,7 +38,7 @@ import type { TrayActions, TrayState } from './tray/tray-model.js';
 import {
   hardenSession,
   MainWindow,
-  type BrowserWindowLike,
+  type BrowserWindowClass,
   type SessionLike,
 } from './windows/main-window.js';
 
@@ -148,13 +148,14 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     execPath: process.execPath,
   });
 
+  const browser = createElectronBrowser(electron.shell);
   const window = new MainWindow({
-    createWindow: (windowOptions) =>
-      new electron.BrowserWindow(windowOptions) as unknown as BrowserWindowLike,
+    BrowserWindow: electron.BrowserWindow as unknown as BrowserWindowClass,
     preloadPath: paths.preload,
     indexPath: paths.rendererIndex,
     rendererUrl: paths.rendererUrl,
-    openExternal: (url) => void electron.shell.openExternal(url).catch(() => undefined),
+    openInBrowser: (url) =>
+      void browser.open(url).catch((error: unknown) => log(`browser: ${describe(error)}`)),
     isPackaged: app.isPackaged,
     log,
   });
@@ -242,7 +243,7 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     clock: systemClock,
     clipboard: createElectronClipboard(electron.clipboard, { platform }),
     notifier,
-    browser: createElectronBrowser((url) => electron.shell.openExternal(url)),
+    browser,
     pgentraCommand,
     serveAgent: true,
     log,

@@ -28,7 +28,6 @@ import { startServices } from '../../electron/main/services.js';
 import {
   hardenSession,
   MainWindow,
-  secureWebPreferences,
   type BrowserWindowLike,
   type FrameLike,
   type SessionLike,
@@ -110,15 +109,16 @@ function setUpWindow() {
   const opened: string[] = [];
   const logs: string[] = [];
   const main = new MainWindow({
-    createWindow: (options) => {
-      const window = new FakeWindow(options);
-      windows.push(window);
-      return window;
+    BrowserWindow: class extends FakeWindow {
+      constructor(options: BrowserWindowConstructorOptions) {
+        super(options);
+        windows.push(this);
+      }
     },
     preloadPath: PATHS.preload,
     indexPath: PATHS.rendererIndex,
     rendererUrl: PATHS.rendererUrl,
-    openExternal: (url) => void opened.push(url),
+    openInBrowser: (url) => void opened.push(url),
     isPackaged: true,
     log: (message) => void logs.push(message),
   });
@@ -258,7 +258,7 @@ describe('renderer URL and external links', () => {
     ])
       expect(isSafeExternalUrl(url), url).toBe(false);
     const opened: string[] = [];
-    const browser = createElectronBrowser(async (url) => void opened.push(url));
+    const browser = createElectronBrowser({ openExternal: async (url) => void opened.push(url) });
     await browser.open('https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?x=1');
     await expect(browser.open('file:///etc/passwd')).rejects.toThrow(/http/);
     expect(opened).toHaveLength(1);
@@ -282,7 +282,6 @@ describe('the window', () => {
         devTools: false,
       }),
     );
-    expect(secureWebPreferences('/p.cjs', false).devTools).toBe(true);
     expect(window.loaded).toEqual([path.join(ROOT, 'dist', 'renderer', 'index.html')]);
   });
 
