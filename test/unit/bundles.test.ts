@@ -3,7 +3,8 @@
 // exactly the contract's methods and need nothing but `electron` (a sandboxed preload cannot
 // require anything else).
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -313,4 +314,119 @@ describe('main bundle', () => {
     await waitFor(() => record.quitCalls > 0, 'the quit after stopping services');
     expect(record.handled.size).toBe(0);
   }, 60_000);
+});
+
+describe('packaging', () => {
+  const requireBuilder = createRequire(requireHere.resolve('app-builder-lib/package.json'));
+
+  async function builderConfig(): Promise<Record<string, unknown>> {
+    const yaml = requireBuilder('js-yaml') as { load(text: string): unknown };
+    return yaml.load(await readFile(path.join(root, 'build', 'electron-builder.yml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  }
+
+  it("build/electron-builder.yml passes electron-builder's own schema and names files that exist", async () => {
+    const config = await builderConfig();
+    const { validateConfiguration } = requireBuilder('./out/util/config/config') as {
+      validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+    };
+    const { DebugLogger } = createRequire(requireBuilder.resolve('builder-util/package.json'))(
+      './out/DebugLogger',
+    ) as { DebugLogger: new (enabled: boolean) => unknown };
+    await validateConfiguration(config, new DebugLogger(false));
+
+    expect(config).toMatchObject({
+      appId: 'dev.pgentra.app',
+      productName: 'pgentra',
+      asarUnpack: ['**/*.node'],
+    });
+    const files = config.files as string[];
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/**']));
+    expect(existsSync(path.join(root, config.afterPack as string))).toBe(true);
+    for (const platform of ['mac', 'win', 'linux'])
+      expect(existsSync(path.join(root, (config[platform] as { icon: string }).icon)), platform).toBe(true);
+    const resources = config.extraResources as { from: string; to: string; filter?: string[] }[];
+    // The launchers pgentraCommandFor points pgAdmin at: resources/cli/pgentra and pgentra.cmd.
+    const launchers = resources.find((entry) => entry.to === 'cli');
+    expect(launchers).toMatchObject({ from: 'build/cli', filter: ['pgentra', 'pgentra.cmd'] });
+    for (const name of launchers?.filter ?? [])
+      expect(existsSync(path.join(root, 'build', 'cli', name))).toBe(true);
+    expect(resources.find((entry) => entry.to === 'cli/bin/pgentra.cjs')?.from).toBe('bin/pgentra.cjs');
+  });
+
+  it('the afterPack hook flips the fuses and reads them back', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgentra-fuses-'));
+    try {
+      // A stand-in binary: the fuse sentinel, wire version 1, nine fuses (Electron 41 has one more
+      // than @electron/fuses 1.8 knows), all at their Electron defaults.
+      const defaults = '10111001' + '1';
+      const sentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+      const fake = (name: string) =>
+        writeFile(
+          path.join(dir, name),
+          Buffer.concat([
+            Buffer.from('ELF…'),
+            Buffer.from(sentinel),
+            Buffer.from([1, 9]),
+            Buffer.from(defaults),
+          ]),
+        );
+      const wire = async (name: string) => {
+        const bytes = await readFile(path.join(dir, name));
+        const at = bytes.indexOf(sentinel) + sentinel.length + 2;
+        return bytes.subarray(at, at + 9).toString('ascii');
+      };
+      const hook = requireHere(path.join(root, 'build', 'fuses.cjs')) as (context: unknown) => Promise<void>;
+      const context = (platform: string, file: string) => ({
+        electronPlatformName: platform,
+        appOutDir: dir,
+        packager: { executableName: file, appInfo: { productFilename: file.replace(/\.exe$/, '') } },
+      });
+      const log = console.log;
+      console.log = () => undefined;
+      try {
+        await fake('pgentra');
+        await hook(context('linux', 'pgentra'));
+        await fake('pgentra.exe');
+        await hook(context('win32', 'pgentra.exe'));
+      } finally {
+        console.log = log;
+      }
+      // RunAsNode off, cookies encrypted, NODE_OPTIONS and --inspect off, ASAR integrity (Windows
+      // and macOS only), app only from ASAR, no V8 snapshot, file:// privileges kept, the ninth untouched.
+      expect(await wire('pgentra')).toBe('010001011');
+      expect(await wire('pgentra.exe')).toBe('010011011');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'the POSIX launcher runs bin/pgentra.cjs next to it with the chosen Node.js, arguments intact',
+    async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pgentra-launcher-'));
+      try {
+        await cp(path.join(root, 'build', 'cli', 'pgentra'), path.join(dir, 'pgentra'));
+        await mkdir(path.join(dir, 'bin'));
+        await writeFile(
+          path.join(dir, 'bin', 'pgentra.cjs'),
+          'console.log(JSON.stringify(process.argv.slice(2)));\n',
+        );
+        const run = spawnSync(
+          '/bin/sh',
+          [path.join(dir, 'pgentra'), 'token', 'prod db', '--min-valid', '10m'],
+          {
+            encoding: 'utf8',
+            env: { PATH: '/usr/bin:/bin', PGENTRA_NODE: process.execPath },
+          },
+        );
+        expect(run.stderr).toBe('');
+        expect(JSON.parse(run.stdout)).toEqual(['token', 'prod db', '--min-valid', '10m']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
