@@ -120,7 +120,10 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
 
   // Filled in as the pieces come up; closures created earlier read them from here.
   const live: { window?: MainWindow; services?: Services } = {};
-  app.on('second-instance', () => live.window?.show());
+  app.on('second-instance', () => {
+    live.window?.show();
+    if (platform === 'darwin') app.focus({ steal: true });
+  });
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
   // Defence in depth for any web contents besides our window (which sets its own handlers).
@@ -202,7 +205,11 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
       ),
     signOut: (accountId) => run('accounts:signOut', [accountId]),
     // The renderer has one page with tabs; it opens on its clusters tab.
-    openWindow: () => window.show(),
+    openWindow: () => {
+      window.show();
+      // A menu-bar app (LSUIElement) is never frontmost by itself on macOS.
+      if (platform === 'darwin') app.focus({ steal: true });
+    },
     setStartAtLogin: (enabled) => run('settings:update', [{ startAtLogin: enabled }]),
     quit: () => app.quit(),
   };

@@ -75,9 +75,12 @@ beforeAll(async () => {
   await cp(path.join(root, 'electron'), path.join(staged, 'electron'), { recursive: true });
   await cp(path.join(root, 'renderer', 'index.html'), path.join(staged, 'renderer', 'index.html'));
   const run = require('@doyensec/electronegativity') as Run;
-  // Offline it logs that it cannot fetch translations or Electron releases, and carries on.
+  // Offline it logs that it cannot fetch its translations (1 s timeout) and carries on.
   result = await run({
     input: staged,
+    // Looks up Electron's release list on GitHub with no timeout; whether 41.x is still
+    // supported is not a property of our code, and the test must not depend on the network.
+    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
     isRelative: true,
     severitySet: 'informational',
     confidenceSet: 'tentative',
