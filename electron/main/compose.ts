@@ -74,6 +74,18 @@ export interface RunningApp {
   quit(): void;
 }
 
+/** Notification titles when a tray action fails (the body is the handler's message). */
+const FAILURE_TITLES: Partial<Record<Channel, string>> = {
+  'clusters:copyToken': 'could not copy the token',
+  'clusters:openPsql': 'could not open psql',
+  'clusters:openPgadmin': 'could not open pgAdmin',
+  'clusters:copyConnectionString': 'could not copy the connection string',
+  'clusters:refresh': 'refresh failed',
+  'accounts:signInBrowser': 'sign-in failed',
+  'accounts:signOut': 'sign-out failed',
+  'settings:update': 'could not change the setting',
+};
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -172,7 +184,7 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     if (!live.services) return;
     void dispatch(live.services.handlers, channel, args).then((result) => {
       if (result.ok) onValue?.(result.value as T);
-      else notifyFailure(`${channel} failed`, result.message);
+      else notifyFailure(FAILURE_TITLES[channel] ?? 'that did not work', result.message);
     });
   };
 
