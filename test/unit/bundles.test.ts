@@ -306,12 +306,17 @@ describe('main bundle', () => {
     record.permissionHandler?.({}, 'media', (answer: boolean) => (granted = answer));
     expect(granted).toBe(false);
 
+    // The tray menu's Quit item asks Electron to quit.
+    const menu = record.menus.at(-1) as { id?: string; click?: () => void }[];
+    menu.find((item) => item.id === 'quit')?.click?.();
+    expect(record.quitCalls).toBe(1);
+
     // Quit: will-quit is held until the services stopped, then quit goes through.
     let prevented = false;
     stub.app.emit('before-quit');
     stub.app.emit('will-quit', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
-    await waitFor(() => record.quitCalls > 0, 'the quit after stopping services');
+    await waitFor(() => record.quitCalls > 1, 'the quit after stopping services');
     expect(record.handled.size).toBe(0);
   }, 60_000);
 });
