@@ -176,6 +176,8 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   });
 
   live.window = window;
+  // Registered before anything slow: a hidden window that refuses to close would cancel a quit.
+  app.on('before-quit', () => window.allowClose());
 
   // Actions from notifications and the tray go through the same validated dispatch as IPC.
   const notifyFailure = (title: string, message: string) =>
@@ -286,7 +288,6 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   // Quit: let the window close for real, stop the services (clears the clipboard if it still
   // holds our token, stops the agent socket), then leave.
   let stopped = false;
-  app.on('before-quit', () => window.allowClose());
   app.on('will-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
