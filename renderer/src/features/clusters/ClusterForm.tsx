@@ -100,18 +100,23 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     setTouched(new Set(editing ? Object.keys(empty) : []));
   }, [editing]);
 
+  // An empty user means the signed-in account's UPN (the core fills it in on save): preview with
+  // it, so "Logs in as …" (and a Single Server's @server suffix) shows before anything is typed.
+  const defaultUser = snapshot.accounts[0]?.username;
   useEffect(() => {
     let current = true;
     const timer = window.setTimeout(() => {
+      const form = toForm(draft);
+      if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
       void getApi()
-        .previewCluster(toForm(draft))
+        .previewCluster(form)
         .then((result) => current && result.ok && setPreview(result.value));
     }, 120);
     return () => {
       current = false;
       window.clearTimeout(timer);
     };
-  }, [draft]);
+  }, [draft, defaultUser]);
 
   const problems = problemsOf(draft, preview, touched);
   const set = <K extends keyof Draft>(field: K, value: Draft[K]) => {
@@ -170,7 +175,6 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     />
   );
 
-  const defaultUser = snapshot.accounts[0]?.username;
   return (
     <form
       className="cluster-form"

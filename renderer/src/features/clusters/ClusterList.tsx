@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { AppSnapshot, ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
 import { formatAgo, formatTimeLeft } from '../../components/countdown';
@@ -22,7 +22,10 @@ interface Props {
 }
 
 export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
-  const now = useNow(snapshot.now - Date.now());
+  // The main process's clock minus ours, measured once per snapshot (as it arrives). Computed on
+  // every render instead, it cancelled the passing time: the countdown stood still.
+  const offsetMs = useMemo(() => snapshot.now - Date.now(), [snapshot.now]);
+  const now = useNow(offsetMs);
   const [busy, setBusy] = useState<string | null>(null);
 
   const act = async (name: string, label: string, work: () => Promise<string | void>) => {
@@ -66,7 +69,8 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               <span
                 className="countdown"
                 data-testid="countdown"
-                aria-label="time left"
+                role="timer"
+                aria-label={`time left: ${secondsLeft === null ? 'no token yet' : formatTimeLeft(secondsLeft)}`}
                 title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}
               >
                 {secondsLeft === null ? '—' : formatTimeLeft(secondsLeft)}

@@ -1,0 +1,156 @@
+// Fixtures for the web project: every test gets its own offline Azure (testbed: fake Entra ID,
+// PostgreSQL behind token-checking gateways, a private unlocked keyring) and its own preview host
+// (the real renderer + the real core in a child process), and a Chromium page opened on it.
+// Helpers drive the UI the way a person does; the only shortcut is seeding clusters through the
+// page's own `window.pgentra` (the same IPC channel the form uses).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import type { ClusterForm } from '../../electron/shared/ipc-contract.js';
+import { startPreviewHostProcess, type PreviewHost } from '../support/preview-host.js';
+import { startTestbed, type Testbed } from '../support/testbed.js';
+
+export interface WebOptions {
+  /** Lifetime of tokens the fake Entra issues (seconds). */
+  tokenLifetimeSec: number;
+  /** Polls before the fake Entra approves a device code by itself (a huge number: only approveDeviceCode()). */
+  deviceCodeAutoApproveAfterPolls: number;
+}
+
+export interface WebFixtures {
+  testbed: Testbed;
+  host: PreviewHost;
+  /** Environment for the CLI and psql against this test's stack (PGPASSFILE is the host's). */
+  stackEnv: Record<string, string>;
+  /** Uncaught page errors and console errors, checked after every test. */
+  pageErrors: string[];
+}
+
+export const test = base.extend<WebOptions & WebFixtures>({
+  tokenLifetimeSec: [3600, { option: true }],
+  deviceCodeAutoApproveAfterPolls: [1, { option: true }],
+
+  testbed: async ({ tokenLifetimeSec, deviceCodeAutoApproveAfterPolls }, use) => {
+    const testbed = await startTestbed({ keyring: true, tokenLifetimeSec, deviceCodeAutoApproveAfterPolls });
+    try {
+      await use(testbed);
+    } finally {
+      await testbed.stop();
+    }
+  },
+
+  stackEnv: async ({ testbed }, use) => {
+    const home = path.join(testbed.dir, 'home');
+    const run = path.join(testbed.dir, 'run');
+    await fs.mkdir(home, { recursive: true, mode: 0o700 });
+    await fs.mkdir(run, { recursive: true, mode: 0o700 });
+    await use({
+      ...testbed.facts.env,
+      HOME: home,
+      XDG_RUNTIME_DIR: run,
+      PGENTRA_HOME: testbed.facts.pgentraHome,
+      PGPASSFILE: path.join(home, 'pgpass'),
+    });
+  },
+
+  host: async ({ testbed, stackEnv }, use, testInfo) => {
+    const host = await startPreviewHostProcess({ configDir: testbed.facts.pgentraHome, env: stackEnv });
+    try {
+      await use(host);
+    } finally {
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const logs = await host.logs().catch(() => []);
+        await testInfo.attach('preview-host.log', { body: logs.join('\n'), contentType: 'text/plain' });
+      }
+      await host.stop();
+    }
+  },
+
+  // Playwright reads a fixture's dependencies from its first parameter: this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  pageErrors: async ({}, use) => {
+    await use([]);
+  },
+
+  page: async ({ page, host, pageErrors }, use) => {
+    page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // Chromium's own note about a CSP directive that only works as a header: not the app's error.
+      if (message.type() === 'error' && !/frame-ancestors.*<meta>/.test(message.text()))
+        pageErrors.push(`console: ${message.text()}`);
+    });
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { name: 'pgentra', level: 1 })).toBeVisible();
+    await use(page);
+    expect(pageErrors, 'the page logged errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+export function tab(page: Page, name: 'Clusters' | 'Accounts' | 'Settings'): Locator {
+  return page.getByRole('tab', { name: new RegExp(`^${name}`) });
+}
+
+/** Signs in by device code through the Accounts tab and waits until the account is listed. */
+export async function signInWithDeviceCode(page: Page, testbed: Testbed): Promise<string> {
+  await tab(page, 'Accounts').click();
+  await page.getByRole('button', { name: 'Sign in with a device code' }).click();
+  const code = (await page.getByTestId('device-code').locator('.code').textContent())?.trim() ?? '';
+  // Approves the code if the testbed waits for it (no-op when it already approved by itself).
+  testbed.entra.approveDeviceCode();
+  await expect(page.getByTestId('account')).toHaveText(testbed.facts.users[0]?.upn ?? '');
+  return code;
+}
+
+/** A cluster on one of this testbed's gateways (its kind cannot be inferred from 127.0.0.1). */
+export function testbedCluster(
+  testbed: Testbed,
+  name: string,
+  kind: 'flexible' | 'cosmos' | 'single' = 'flexible',
+): ClusterForm {
+  const gateway = testbed.facts.gateways[kind];
+  return {
+    name,
+    host: kind === 'single' ? 'localhost' : gateway.host,
+    port: gateway.port,
+    database: testbed.facts.database,
+    kind,
+  };
+}
+
+/** Adds clusters through the page's own API (the channel the form uses) and waits for their rows. */
+export async function seedClusters(page: Page, forms: ClusterForm[]): Promise<void> {
+  for (const form of forms) {
+    const result = await page.evaluate(async (f) => {
+      const api = window.pgentra;
+      if (!api) throw new Error('window.pgentra is missing');
+      return api.addCluster(f);
+    }, form);
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+  }
+  await tab(page, 'Clusters').click();
+  for (const form of forms) await expect(clusterRow(page, form.name)).toBeVisible();
+}
+
+export function clusterRow(page: Page, name: string): Locator {
+  return page.getByTestId(`cluster-${name}`);
+}
+
+/** "1:04:09" / "1:57" → seconds; null for "—" or "expired". */
+export function parseTimeLeft(text: string | null): number | null {
+  const parts = text?.trim().split(':').map(Number);
+  if (!parts || parts.length < 2 || parts.some((n) => !Number.isInteger(n))) return null;
+  return parts.reduce((total, n) => total * 60 + n, 0);
+}
+
+export async function secondsLeft(row: Locator): Promise<number | null> {
+  return parseTimeLeft(await row.getByTestId('countdown').textContent());
+}
+
+/** The add-cluster form (not an edit form). */
+export function addForm(page: Page): Locator {
+  return page.getByRole('form', { name: 'Add a cluster' });
+}

@@ -1,0 +1,363 @@
+// The pgentra window in Debian Chromium, served by the preview host: the real renderer talking
+// over the real IPC contract to the real core, against the offline testbed (fake Entra ID,
+// PostgreSQL behind token-checking gateways, a private keyring). Each test has its own stack.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { conninfoOf, runPsql } from '../support/psql.js';
+import {
+  addForm,
+  clusterRow,
+  expect,
+  secondsLeft,
+  seedClusters,
+  signInWithDeviceCode,
+  tab,
+  test,
+  testbedCluster,
+} from './fixtures.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+test.describe('sign-in', () => {
+  // The fake Entra approves only when told to (by then the code must have been on screen).
+  test.use({ deviceCodeAutoApproveAfterPolls: 10_000 });
+
+  test('device code: the code is shown, then the sign-in finishes and the account is listed', async ({
+    page,
+    testbed,
+  }) => {
+    await expect(page.getByText('Not signed in.')).toBeVisible();
+    await tab(page, 'Accounts').click();
+    await page.getByRole('button', { name: 'Sign in with a device code' }).click();
+
+    const prompt = page.getByTestId('device-code');
+    await expect(prompt.locator('.code')).toHaveText(/^[0-9A-Z]{8}$/);
+    await expect(prompt.getByRole('link')).toHaveAttribute('href', /^https:\/\/[^/]+\/devicelogin$/);
+    await expect(prompt).toContainText('Waiting for you to finish');
+    // The fake Entra waits for the person; the code stays up until they approve it.
+    await page.waitForTimeout(1500);
+    await expect(prompt).toBeVisible();
+
+    testbed.entra.approveDeviceCode();
+    await expect(page.getByTestId('account')).toHaveText('alice@contoso.com');
+    await expect(prompt).toBeHidden();
+    await expect(page.getByRole('status')).toContainText('Signed in as alice@contoso.com.');
+    await tab(page, 'Clusters').click();
+    await expect(page.getByText('Not signed in.')).toBeHidden();
+  });
+
+  test('browser: the core opens the authorize URL, the person signs in there, the account is listed', async ({
+    page,
+    host,
+    browser,
+  }) => {
+    await tab(page, 'Accounts').click();
+    await page.getByRole('button', { name: 'Sign in with browser' }).click();
+    await expect.poll(async () => (await host.browserUrls()).length).toBe(1);
+    const [url] = await host.browserUrls();
+    expect(url).toMatch(/\/oauth2\/v2\.0\/authorize\?.*code_challenge=/);
+
+    // "The system browser": a separate context that trusts nothing of the app's page.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const idp = await context.newPage();
+    await idp.goto(url ?? '');
+    await expect(idp.getByText('you are signed in')).toBeVisible();
+    await context.close();
+
+    await expect(page.getByTestId('account')).toHaveText('alice@contoso.com');
+    await expect(page.getByRole('status')).toContainText('Signed in as alice@contoso.com.');
+  });
+});
+
+test.describe('clusters', () => {
+  test('the add form infers kind and cloud from the host, prefills the user and shows the Single Server login', async ({
+    page,
+    testbed,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await tab(page, 'Clusters').click();
+    const form = addForm(page);
+
+    await form.getByLabel('Name').fill('orders');
+    await form.getByLabel('Host').fill('orders.postgres.database.azure.com');
+    await expect(form.getByText('Flexible Server in the public cloud')).toBeVisible();
+    await expect(form.getByLabel('Kind').locator('option:checked')).toHaveText('Automatic (flexible)');
+    await expect(form.getByLabel('Cloud').locator('option:checked')).toHaveText('Automatic (public)');
+    // The database user defaults to the signed-in account.
+    const user = form.getByLabel('Database user');
+    await expect(user).toHaveAttribute('placeholder', 'alice@contoso.com');
+    await expect(form.getByText('Logs in as alice@contoso.com', { exact: true })).toBeVisible();
+
+    await form.getByLabel('Host').fill('shop.postgres.cosmos.azure.com');
+    await expect(form.getByText('Cosmos DB for PostgreSQL in the public cloud')).toBeVisible();
+
+    // Single Server wants user@server: the hint shows the suffix pgentra adds.
+    await form.getByLabel('Host').fill('legacy.postgres.database.azure.com');
+    await form.getByLabel('Kind').selectOption('single');
+    await expect(form.getByText('Single Server in the public cloud')).toBeVisible();
+    await expect(form.getByText('Logs in as alice@contoso.com@legacy')).toBeVisible();
+    await user.fill('bob@contoso.com');
+    await expect(form.getByText('Logs in as bob@contoso.com@legacy')).toBeVisible();
+
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(page.getByRole('status')).toContainText('Added orders.');
+    const row = clusterRow(page, 'orders');
+    await expect(row).toContainText('single · legacy.postgres.database.azure.com:5432 · postgres');
+    await expect(row).toContainText('bob@contoso.com@legacy');
+    await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)');
+    // The form is empty again for the next one.
+    await expect(form.getByLabel('Name')).toHaveValue('');
+  });
+
+  test('a bad field shows its problem next to it and blocks submit; fixing it clears the problem', async ({
+    page,
+    testbed,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await tab(page, 'Clusters').click();
+    const form = addForm(page);
+    const g = testbed.facts.gateways.flexible;
+
+    const name = form.getByLabel('Name');
+    await name.fill('my db');
+    await expect(name).toHaveAttribute('aria-invalid', 'true');
+    const nameProblem = form.locator(`#${await name.getAttribute('aria-describedby')}`);
+    await expect(nameProblem).toContainText('no spaces');
+
+    await form.getByLabel('Host').fill(g.host);
+    await form.getByLabel('Kind').selectOption('flexible');
+    const port = form.getByLabel('Port');
+    await port.fill('99999');
+    await expect(port).toHaveAttribute('aria-invalid', 'true');
+    const portProblem = form.locator(`#${await port.getAttribute('aria-describedby')}`);
+    await expect(portProblem).toBeVisible();
+    await expect(portProblem).toContainText('65535');
+
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await page.waitForTimeout(500);
+    await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
+    await expect(page.getByText('No clusters yet.')).toBeVisible();
+
+    await name.fill('my-db');
+    await expect(name).not.toHaveAttribute('aria-invalid');
+    await expect(nameProblem).toBeHidden();
+    await port.fill(String(g.port));
+    await expect(port).not.toHaveAttribute('aria-invalid');
+    await expect(portProblem).toBeHidden();
+    await form.getByLabel('Database', { exact: true }).fill(testbed.facts.database);
+
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(page.getByRole('status')).toContainText('Added my-db.');
+    await expect(clusterRow(page, 'my-db').getByTestId('status')).toHaveText('fresh');
+  });
+
+  test('keyboard only: tab to the add form, fill it, submit with Enter', async ({ page, testbed }) => {
+    await signInWithDeviceCode(page, testbed);
+    await tab(page, 'Clusters').click();
+    const g = testbed.facts.gateways.flexible;
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+
+    const name = addForm(page).getByLabel('Name');
+    let presses = 0;
+    while (!(await name.evaluate((element) => element === document.activeElement))) {
+      expect(++presses, 'Tab never reached the Name field').toBeLessThan(40);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('kbd');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(g.host);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(String(g.port));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(testbed.facts.database);
+    // User (empty: the account's UPN), the group checkbox, then the kind select.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(addForm(page).getByLabel('Kind')).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(addForm(page).getByLabel('Kind')).toHaveValue('flexible');
+    // Back to a text field; Enter there submits the form.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await expect(addForm(page).getByLabel('Database', { exact: true })).toBeFocused();
+    await page.keyboard.press('Enter');
+
+    await expect(page.getByRole('status')).toContainText('Added kbd.');
+    await expect(clusterRow(page, 'kbd')).toContainText(
+      `flexible · ${g.host}:${g.port} · appdb · alice@contoso.com`,
+    );
+    await expect(clusterRow(page, 'kbd').getByTestId('status')).toHaveText('fresh');
+  });
+
+  test('a cluster added in the window works for psql through the pgpass file the app keeps', async ({
+    page,
+    testbed,
+    stackEnv,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    await expect(clusterRow(page, 'flex').getByTestId('status')).toHaveText('fresh');
+    const g = testbed.facts.gateways.flexible;
+    const conninfo = conninfoOf({
+      host: g.host,
+      port: g.port,
+      dbname: testbed.facts.database,
+      user: 'alice@contoso.com',
+      sslmode: 'verify-full',
+      sslrootcert: testbed.facts.caFile,
+    });
+    await expect
+      .poll(
+        async () =>
+          (await runPsql(conninfo, 'select current_user', { PGPASSFILE: stackEnv.PGPASSFILE ?? '' })).stdout,
+      )
+      .toBe('alice@contoso.com');
+  });
+});
+
+test.describe('tokens', () => {
+  // Short tokens: a refresh visibly moves the countdown (and half-life refresh is a minute away).
+  test.use({ tokenLifetimeSec: 120 });
+
+  test('the countdown falls, and jumps back up after Refresh now', async ({ page, testbed }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    const row = clusterRow(page, 'flex');
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+    await expect(row.getByTestId('countdown')).toHaveText(/^[12]:\d\d$/);
+    await expect(row.getByRole('timer')).toHaveAccessibleName(/^time left: [12]:\d\d$/);
+
+    const first = await secondsLeft(row);
+    await page.waitForTimeout(2500);
+    const second = await secondsLeft(row);
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    expect(second ?? 0).toBeLessThan(first ?? 0);
+    expect(first ?? 0).toBeLessThanOrEqual(120);
+
+    await page.waitForTimeout(2000);
+    const beforeRefresh = (await secondsLeft(row)) ?? 0;
+    await row.getByRole('button', { name: 'Refresh now' }).click();
+    await expect.poll(() => secondsLeft(row)).toBeGreaterThan(beforeRefresh + 2);
+    await expect(row).toContainText(/refreshed \d s ago/);
+  });
+
+  test('revoked refresh tokens: Refresh now shows "sign-in needed" with advice', async ({
+    page,
+    testbed,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    const row = clusterRow(page, 'flex');
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+
+    testbed.entra.revokeRefreshTokens();
+    await row.getByRole('button', { name: 'Refresh now' }).click();
+    await expect(row.getByTestId('status')).toHaveText('sign-in needed');
+    const error = row.getByTestId('error');
+    await expect(error).toBeVisible();
+    await expect(error).toContainText(/sign.?in/i);
+    await expect(error).toContainText('pgentra login');
+  });
+
+  test('Copy token puts a JWT on the clipboard and says when it is cleared', async ({
+    page,
+    testbed,
+    host,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    const row = clusterRow(page, 'flex');
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+
+    await row.getByRole('button', { name: 'Copy token' }).click();
+    await expect(page.getByRole('status')).toHaveText('Token copied; it leaves the clipboard in 30 s.');
+    const token = await host.clipboardText();
+    expect(token).toMatch(JWT);
+    expect(await host.clipboardSecret()).toBe(true);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      aud: string;
+      upn: string;
+    };
+    expect(claims).toMatchObject({ aud: testbed.facts.gateways.flexible.resource, upn: 'alice@contoso.com' });
+    // The window itself never holds the token.
+    expect(await page.content()).not.toContain(token);
+  });
+
+  test('Open psql and Open in pgAdmin reach the launchers; Copy connection string has no token', async ({
+    page,
+    testbed,
+    host,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    const row = clusterRow(page, 'flex');
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+
+    await row.getByRole('button', { name: 'Open psql' }).click();
+    await expect.poll(() => host.launches()).toEqual([{ tool: 'psql', cluster: 'flex' }]);
+    await row.getByRole('button', { name: 'Open in pgAdmin' }).click();
+    await expect(page.getByRole('status')).toContainText('pgAdmin would open flex');
+    await row.getByRole('button', { name: 'Copy connection string' }).click();
+    await expect(page.getByRole('status')).toContainText('Connection string copied (it contains no token).');
+    const conninfo = await host.clipboardText();
+    expect(conninfo).toContain(`port=${testbed.facts.gateways.flexible.port}`);
+    expect(conninfo).not.toMatch(/eyJ/);
+  });
+});
+
+test.describe('preview host', () => {
+  test('refuses WebSockets from any other origin', async ({ host }) => {
+    const attempt = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, { origin });
+        socket.on('open', () => {
+          socket.send(JSON.stringify({ id: 1, channel: 'app:snapshot', args: [] }));
+        });
+        socket.on('message', () => {
+          socket.close();
+          resolve('answered');
+        });
+        socket.on('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
+        socket.on('error', (error) => resolve(`error ${error.message}`));
+      });
+    expect(await attempt('http://evil.example')).toBe('refused 403');
+    expect(await attempt(`http://localhost:${host.port}`)).toBe('refused 403');
+    expect(await attempt(`http://127.0.0.1:${host.port}`)).toBe('answered');
+  });
+});
+
+test.describe('screenshots', () => {
+  test('the window in light and dark', async ({ page, testbed }, testInfo) => {
+    await page.setViewportSize({ width: 960, height: 820 });
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [
+      testbedCluster(testbed, 'orders-flex'),
+      testbedCluster(testbed, 'shop-cosmos', 'cosmos'),
+    ]);
+    for (const name of ['orders-flex', 'shop-cosmos'])
+      await expect(clusterRow(page, name).getByTestId('status')).toHaveText('fresh');
+    await page.getByRole('status').evaluate((element) => (element.textContent = ''));
+    await page.mouse.move(0, 0);
+
+    // Written when missing or when asked (PGENTRA_SCREENSHOTS=1), so test runs leave git clean.
+    const refresh = process.env.PGENTRA_SCREENSHOTS === '1';
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      if (colorScheme === 'dark') expect(background).not.toBe('rgb(255, 255, 255)');
+      const file = path.join(root, 'docs', 'screenshots', `window-${colorScheme}.png`);
+      const shot = await page.screenshot({ fullPage: true });
+      await testInfo.attach(`window-${colorScheme}.png`, { body: shot, contentType: 'image/png' });
+      if (refresh || !existsSync(file)) {
+        await mkdir(path.dirname(file), { recursive: true });
+        await page.screenshot({ path: file, fullPage: true });
+      }
+    }
+  });
+});
