@@ -91,7 +91,11 @@ export function App() {
           />
         </>
       )}
-      {tab === 'accounts' && <AccountsPanel snapshot={snapshot} onNotice={onNotice} />}
+      {/* Always mounted: a device-code sign-in in progress (its code, its finish event) survives
+          a look at another tab. */}
+      <div hidden={tab !== 'accounts'}>
+        <AccountsPanel snapshot={snapshot} onNotice={onNotice} />
+      </div>
       {tab === 'settings' && (
         <SettingsPanel key={JSON.stringify(snapshot.settings)} snapshot={snapshot} onNotice={onNotice} />
       )}

@@ -29,24 +29,31 @@ test.describe('sign-in', () => {
     page,
     testbed,
   }) => {
-    await expect(page.getByText('Not signed in.')).toBeVisible();
+    const notSignedIn = page.getByText('Not signed in.').filter({ visible: true });
+    await expect(notSignedIn).toBeVisible();
     await tab(page, 'Accounts').click();
     await page.getByRole('button', { name: 'Sign in with a device code' }).click();
 
     const prompt = page.getByTestId('device-code');
-    await expect(prompt.locator('.code')).toHaveText(/^[0-9A-Z]{8}$/);
+    await expect(prompt.locator('.code')).toHaveText(/^[0-9A-Z]{6,12}$/);
+    const code = await prompt.locator('.code').textContent();
     await expect(prompt.getByRole('link')).toHaveAttribute('href', /^https:\/\/[^/]+\/devicelogin$/);
     await expect(prompt).toContainText('Waiting for you to finish');
-    // The fake Entra waits for the person; the code stays up until they approve it.
+    // The fake Entra waits for the person; the code stays up until they approve it, even while
+    // they look at another tab.
     await page.waitForTimeout(1500);
-    await expect(prompt).toBeVisible();
+    await tab(page, 'Clusters').click();
+    await tab(page, 'Accounts').click();
+    await expect(prompt.locator('.code')).toHaveText(code ?? '');
 
+    await tab(page, 'Clusters').click();
     testbed.entra.approveDeviceCode();
+    await expect(page.getByRole('status')).toContainText('Signed in as alice@contoso.com.');
+    await expect(notSignedIn).toBeHidden();
+    await tab(page, 'Accounts').click();
     await expect(page.getByTestId('account')).toHaveText('alice@contoso.com');
     await expect(prompt).toBeHidden();
-    await expect(page.getByRole('status')).toContainText('Signed in as alice@contoso.com.');
-    await tab(page, 'Clusters').click();
-    await expect(page.getByText('Not signed in.')).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Sign in with a device code' })).toBeEnabled();
   });
 
   test('browser: the core opens the authorize URL, the person signs in there, the account is listed', async ({
@@ -126,27 +133,40 @@ test.describe('clusters', () => {
     await expect(name).toHaveAttribute('aria-invalid', 'true');
     const nameProblem = form.locator(`#${await name.getAttribute('aria-describedby')}`);
     await expect(nameProblem).toContainText('no spaces');
+    // One bad field does not stop the live hints for the others.
+    const host = form.getByLabel('Host');
+    await host.fill('orders.postgres.database.azure.com');
+    await expect(form.getByText('Flexible Server in the public cloud')).toBeVisible();
 
-    await form.getByLabel('Host').fill(g.host);
-    await form.getByLabel('Kind').selectOption('flexible');
+    await host.fill(g.host);
     const port = form.getByLabel('Port');
     await port.fill('99999');
     await expect(port).toHaveAttribute('aria-invalid', 'true');
     const portProblem = form.locator(`#${await port.getAttribute('aria-describedby')}`);
-    await expect(portProblem).toBeVisible();
-    await expect(portProblem).toContainText('65535');
+    await expect(portProblem).toHaveText('the port is between 1 and 65535 (PostgreSQL listens on 5432)');
 
+    // Submit is blocked: nothing is added, every problem shows (the kind of 127.0.0.1 is
+    // unknown), and focus lands on the first one.
     await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(name).toBeFocused();
+    const kind = form.getByLabel('Kind');
+    await expect(kind).toHaveAttribute('aria-invalid', 'true');
+    await expect(form.locator(`#${await kind.getAttribute('aria-describedby')}`)).toContainText(
+      'cannot tell the server kind',
+    );
     await page.waitForTimeout(500);
     await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
     await expect(page.getByText('No clusters yet.')).toBeVisible();
 
+    // Fixing each field clears its problem.
     await name.fill('my-db');
     await expect(name).not.toHaveAttribute('aria-invalid');
     await expect(nameProblem).toBeHidden();
     await port.fill(String(g.port));
     await expect(port).not.toHaveAttribute('aria-invalid');
     await expect(portProblem).toBeHidden();
+    await kind.selectOption('flexible');
+    await expect(kind).not.toHaveAttribute('aria-invalid');
     await form.getByLabel('Database', { exact: true }).fill(testbed.facts.database);
 
     await form.getByRole('button', { name: 'Add cluster' }).click();

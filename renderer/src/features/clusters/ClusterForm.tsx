@@ -83,9 +83,25 @@ function problemsOf(
     }
   }
   if (draft.port && !/^\d+$/.test(draft.port)) problems.port = 'the port is a number, e.g. 5432';
+  else if (draft.port && (Number(draft.port) < 1 || Number(draft.port) > 65535))
+    problems.port = 'the port is between 1 and 65535 (PostgreSQL listens on 5432)';
   for (const problem of preview?.problems ?? []) problems[problem.field] ??= problem.message;
   return Object.fromEntries(Object.entries(problems).filter(([field]) => touched.has(field)));
 }
+
+/**
+ * Only the fields that pass the shared schema: the main process rejects the whole preview
+ * otherwise, and one bad field (a name with a space) would hide the kind, cloud and login hints.
+ */
+function previewable(form: Partial<FormValues>): Partial<FormValues> {
+  const shape = clusterFormSchema.shape;
+  return Object.fromEntries(
+    Object.entries(form).filter(([key, value]) => shape[key as keyof typeof shape].safeParse(value).success),
+  );
+}
+
+/** Field order on screen: where focus goes when a submit is blocked. */
+const FIELD_ORDER = ['name', 'host', 'port', 'database', 'user', 'kind', 'cloud', 'account'] as const;
 
 export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   const id = useId();
@@ -106,7 +122,7 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   useEffect(() => {
     let current = true;
     const timer = window.setTimeout(() => {
-      const form = toForm(draft);
+      const form = previewable(toForm(draft));
       if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
       void getApi()
         .previewCluster(form)
@@ -129,7 +145,13 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     const all = new Set(Object.keys(empty));
     setTouched(all);
     const parsed = clusterFormSchema.safeParse(toForm(draft));
-    if (!parsed.success || Object.keys(problemsOf(draft, preview, all)).length > 0) return;
+    const blocking = problemsOf(draft, preview, all);
+    if (!parsed.success || Object.keys(blocking).length > 0) {
+      // Keyboard and screen-reader users land on the first problem (its message is described-by).
+      const first = FIELD_ORDER.find((field) => blocking[field]);
+      if (first) window.requestAnimationFrame(() => document.getElementById(`${id}-${first}`)?.focus());
+      return;
+    }
     setSaving(true);
     setSubmitError(null);
     try {
@@ -222,6 +244,8 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
           'Kind',
           <select
             id={`${id}-kind`}
+            aria-invalid={problems.kind ? true : undefined}
+            aria-describedby={problems.kind ? `${id}-kind-problem` : undefined}
             value={draft.kind}
             onChange={(e) => set('kind', e.target.value as Draft['kind'])}
           >
@@ -234,7 +258,13 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         {field(
           'cloud',
           'Cloud',
-          <select id={`${id}-cloud`} value={draft.cloud} onChange={(e) => set('cloud', e.target.value)}>
+          <select
+            id={`${id}-cloud`}
+            aria-invalid={problems.cloud ? true : undefined}
+            aria-describedby={problems.cloud ? `${id}-cloud-problem` : undefined}
+            value={draft.cloud}
+            onChange={(e) => set('cloud', e.target.value)}
+          >
             <option value="">{preview?.cloud ? `Automatic (${preview.cloud})` : 'Automatic'}</option>
             {snapshot.settings.clouds.map((cloud) => (
               <option key={cloud} value={cloud}>
