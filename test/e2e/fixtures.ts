@@ -139,6 +139,20 @@ export function clusterRow(page: Page, name: string): Locator {
   return page.getByTestId(`cluster-${name}`);
 }
 
+/** Waits for a cluster's token to be fresh; on failure says what the cluster shows instead. */
+export async function expectFresh(row: Locator): Promise<void> {
+  try {
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+  } catch (error) {
+    const shown = await row
+      .getByTestId('error')
+      .textContent({ timeout: 1000 })
+      .catch(() => null);
+    if (!shown) throw error;
+    throw new Error(`the cluster's token is not fresh; the window says: ${shown}`, { cause: error });
+  }
+}
+
 /** "1:04:09" / "1:57" → seconds; null for "—" or "expired". */
 export function parseTimeLeft(text: string | null): number | null {
   const parts = text?.trim().split(':').map(Number);

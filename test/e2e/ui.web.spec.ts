@@ -10,6 +10,7 @@ import {
   addForm,
   clusterRow,
   expect,
+  expectFresh,
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
@@ -171,7 +172,7 @@ test.describe('clusters', () => {
 
     await form.getByRole('button', { name: 'Add cluster' }).click();
     await expect(page.getByRole('status')).toContainText('Added my-db.');
-    await expect(clusterRow(page, 'my-db').getByTestId('status')).toHaveText('fresh');
+    await expectFresh(clusterRow(page, 'my-db'));
   });
 
   test('keyboard only: tab to the add form, fill it, submit with Enter', async ({ page, testbed }) => {
@@ -211,7 +212,7 @@ test.describe('clusters', () => {
     await expect(clusterRow(page, 'kbd')).toContainText(
       `flexible · ${g.host}:${g.port} · appdb · alice@contoso.com`,
     );
-    await expect(clusterRow(page, 'kbd').getByTestId('status')).toHaveText('fresh');
+    await expectFresh(clusterRow(page, 'kbd'));
   });
 
   test('a cluster added in the window works for psql through the pgpass file the app keeps', async ({
@@ -221,7 +222,7 @@ test.describe('clusters', () => {
   }) => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    await expect(clusterRow(page, 'flex').getByTestId('status')).toHaveText('fresh');
+    await expectFresh(clusterRow(page, 'flex'));
     const g = testbed.facts.gateways.flexible;
     const conninfo = conninfoOf({
       host: g.host,
@@ -248,7 +249,7 @@ test.describe('tokens', () => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     const row = clusterRow(page, 'flex');
-    await expect(row.getByTestId('status')).toHaveText('fresh');
+    await expectFresh(row);
     await expect(row.getByTestId('countdown')).toHaveText(/^[12]:\d\d$/);
     await expect(row.getByRole('timer')).toHaveAccessibleName(/^time left: [12]:\d\d$/);
 
@@ -274,7 +275,7 @@ test.describe('tokens', () => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     const row = clusterRow(page, 'flex');
-    await expect(row.getByTestId('status')).toHaveText('fresh');
+    await expectFresh(row);
 
     testbed.entra.revokeRefreshTokens();
     await row.getByRole('button', { name: 'Refresh now' }).click();
@@ -293,7 +294,7 @@ test.describe('tokens', () => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     const row = clusterRow(page, 'flex');
-    await expect(row.getByTestId('status')).toHaveText('fresh');
+    await expectFresh(row);
 
     await row.getByRole('button', { name: 'Copy token' }).click();
     await expect(page.getByRole('status')).toHaveText('Token copied; it leaves the clipboard in 30 s.');
@@ -317,7 +318,7 @@ test.describe('tokens', () => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     const row = clusterRow(page, 'flex');
-    await expect(row.getByTestId('status')).toHaveText('fresh');
+    await expectFresh(row);
 
     await row.getByRole('button', { name: 'Open psql' }).click();
     await expect.poll(() => host.launches()).toEqual([{ tool: 'psql', cluster: 'flex' }]);
@@ -360,8 +361,7 @@ test.describe('screenshots', () => {
       testbedCluster(testbed, 'orders-flex'),
       testbedCluster(testbed, 'shop-cosmos', 'cosmos'),
     ]);
-    for (const name of ['orders-flex', 'shop-cosmos'])
-      await expect(clusterRow(page, name).getByTestId('status')).toHaveText('fresh');
+    for (const name of ['orders-flex', 'shop-cosmos']) await expectFresh(clusterRow(page, name));
     await page.getByRole('status').evaluate((element) => (element.textContent = ''));
     await page.mouse.move(0, 0);
 
