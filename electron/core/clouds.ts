@@ -4,28 +4,86 @@
 import { z } from 'zod';
 
 export type ServerKind = 'flexible' | 'single' | 'cosmos';
+export const SERVER_KINDS: readonly ServerKind[] = ['flexible', 'single', 'cosmos'];
+
+/** Only the kinds a host name can reveal: Single and Flexible servers share one suffix. */
+export type InferableKind = 'flexible' | 'cosmos';
+
+export const BUILT_IN_CLOUD_NAMES = ['public', 'china', 'usgov'] as const;
+
+// MSAL appends `/<tenant>` to the authority; a path, query or credentials here would end up in
+// the middle of it, so only a bare https origin is accepted.
+const authorityHostSchema = z
+  .string()
+  .trim()
+  .url('authorityHost must be a URL like https://login.example.com')
+  .refine((url) => url.startsWith('https://'), 'authorityHost must use https (MSAL refuses anything else)')
+  .refine((url) => {
+    // Not a URL at all: the url() check above has said so already.
+    if (!URL.canParse(url)) return true;
+    const parsed = new URL(url);
+    return (
+      (parsed.pathname === '/' || parsed.pathname === '') &&
+      !parsed.search &&
+      !parsed.hash &&
+      !parsed.username &&
+      !parsed.password
+    );
+  }, 'authorityHost is only scheme, host and port (no path: pgentra adds the tenant itself)')
+  // One spelling, so `${authorityHost}/${tenant}` never has a double slash.
+  .transform((url) => url.replace(/\/+$/, ''));
+
+// A token audience is an application ID URI, which need not be https (`api://…` is common).
+const resourceSchema = (kind: ServerKind) =>
+  z
+    .string()
+    .trim()
+    .url(`resources.${kind} must be an application ID URI like https://ossrdbms-aad.database.windows.net`);
 
 export const customCloudSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'cloud names are lower-case letters, digits and "-"'),
-  authorityHost: z
+  name: z
     .string()
-    .url('authorityHost must be a URL like https://login.example.com')
-    .refine((url) => url.startsWith('https://'), 'authorityHost must use https (MSAL refuses anything else)'),
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'cloud names are 1–32 lower-case letters, digits and "-"'),
+  authorityHost: authorityHostSchema,
   resources: z.object({
-    flexible: z.string().url(),
-    single: z.string().url(),
-    cosmos: z.string().url().optional(),
+    flexible: resourceSchema('flexible'),
+    single: resourceSchema('single'),
+    cosmos: resourceSchema('cosmos').optional(),
   }),
   /** host[:port] of authorities MSAL does not know, so it skips the public instance-discovery call. */
-  knownAuthorities: z.array(z.string().min(1)).optional(),
+  knownAuthorities: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9.-]+(:\d{1,5})?$/,
+          'knownAuthorities entries are host or host:port, without https:// (MSAL compares hosts)',
+        ),
+    )
+    .optional(),
   /** Extra root certificate for the authority (a corporate TLS proxy, the testbed). */
-  caFile: z.string().min(1).optional(),
+  caFile: z.string().min(1, 'caFile is empty: give the path of a PEM file or leave it out').optional(),
   /** Host suffixes that identify servers of this cloud, e.g. `.postgres.database.example.com`. */
   hostSuffixes: z
-    .array(z.object({ suffix: z.string().min(2), kind: z.enum(['flexible', 'cosmos']) }))
+    .array(
+      z.object({
+        // The leading dot keeps `evilpostgres.example.com` from matching `postgres.example.com`.
+        suffix: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(
+            /^(\.[a-z0-9-]+){2,}$/,
+            'a host suffix starts with "." and has at least two labels, e.g. ".pg.example.com"',
+          ),
+        kind: z.enum(['flexible', 'cosmos']),
+      }),
+    )
     .optional(),
 });
 export type CustomCloud = z.infer<typeof customCloudSchema>;
+/** What config.json may hold before defaults and normalisation. */
+export type CustomCloudInput = z.input<typeof customCloudSchema>;
 
 export interface Cloud {
   name: string;
@@ -33,7 +91,7 @@ export interface Cloud {
   resources: { flexible: string; single: string; cosmos?: string };
   knownAuthorities?: string[];
   caFile?: string;
-  hostSuffixes: { suffix: string; kind: 'flexible' | 'cosmos' }[];
+  hostSuffixes: { suffix: string; kind: InferableKind }[];
 }
 
 export const BUILT_IN_CLOUDS: readonly Cloud[] = [
@@ -51,6 +109,7 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
     ],
   },
   {
+    // No Cosmos resource: Microsoft documents none for the sovereign clouds (facts.md §1.5, §7).
     name: 'china',
     authorityHost: 'https://login.chinacloudapi.cn',
     resources: {
@@ -70,8 +129,13 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
   },
 ];
 
+/**
+ * Named like ClusterValidationError on purpose: callers (CLI exit code 2, IPC messages) treat an
+ * unknown cloud exactly like any other bad cluster field.
+ */
 export class UnknownCloudError extends Error {
   override readonly name = 'ClusterValidationError';
+  readonly field = 'cloud';
 }
 
 export function allClouds(custom: readonly CustomCloud[] = []): Cloud[] {
@@ -90,12 +154,45 @@ export function resolveCloud(name: string, custom: readonly CustomCloud[] = []):
   return cloud;
 }
 
+/**
+ * The token audience for a server kind in a cloud, or an explanation of why there is none (today
+ * only Cosmos DB for PostgreSQL outside the public cloud).
+ */
+export function cloudResource(
+  cloud: Cloud,
+  kind: ServerKind,
+): { ok: true; resource: string } | { ok: false; message: string } {
+  const resource = cloud.resources[kind];
+  if (resource) return { ok: true, resource };
+  const builtIn = BUILT_IN_CLOUD_NAMES.some((name) => name === cloud.name);
+  return {
+    ok: false,
+    message: builtIn
+      ? `Microsoft documents no Cosmos DB for PostgreSQL resource for the ${cloud.name} cloud ` +
+        '(it is only known for the public cloud); add a custom cloud with resources.cosmos if yours has one'
+      : `the custom cloud "${cloud.name}" has no resources.cosmos; add one to it to use Cosmos DB for PostgreSQL`,
+  };
+}
+
+/**
+ * The MSAL scope for a resource. Exactly `<resource>/.default`, as Azure CLI builds it: a resource
+ * whose identifier URI ends in "/" really needs `…//.default`, so a trailing slash is kept.
+ */
+export function scopeFor(resource: string): string {
+  return `${resource}/.default`;
+}
+
+/** Lower-case, trimmed, without the trailing dot of a fully qualified name. */
+export function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.$/, '');
+}
+
 /** Which cloud and server kind a host name belongs to, if its suffix says so. */
 export function inferFromHost(
   host: string,
   custom: readonly CustomCloud[] = [],
-): { cloud: string; kind: 'flexible' | 'cosmos' } | null {
-  const lower = host.trim().toLowerCase().replace(/\.$/, '');
+): { cloud: string; kind: InferableKind } | null {
+  const lower = normalizeHost(host);
   for (const cloud of allClouds(custom)) {
     for (const { suffix, kind } of cloud.hostSuffixes) {
       if (lower.endsWith(suffix) && lower.length > suffix.length) return { cloud: cloud.name, kind };

@@ -1,10 +1,18 @@
 // A cluster: a saved connection target. Validation errors name the field and say what is wrong in
 // words a DBA uses; kind and cloud are inferred from the host when it tells.
+//
+// Cloud when the host does not tell (an IP address, a private DNS name, the testbed's 127.0.0.1):
+// the configured default, `settings.cloud` (itself `public` unless changed). We deliberately do
+// not guess "the only custom cloud": adding a second custom cloud later would then silently change
+// what an identical `cluster add` means, and a private-DNS alias of a public server is common.
 import { z } from 'zod';
 import {
   allClouds,
+  cloudResource,
   inferFromHost,
+  normalizeHost,
   resolveCloud,
+  SERVER_KINDS,
   type Cloud,
   type CustomCloud,
   type ServerKind,
@@ -23,9 +31,13 @@ export const clusterSchema = z.object({
   host: z
     .string()
     .min(1, 'the host is required')
-    .max(255)
+    .max(255, 'a host name is at most 255 characters')
     .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'a host name has only letters, digits, ".", "-" (or an IP address)'),
-  port: z.number().int().min(1).max(65535),
+  port: z
+    .number('the port is a number from 1 to 65535')
+    .int('the port is a whole number from 1 to 65535')
+    .min(1, 'the port is a number from 1 to 65535')
+    .max(65535, 'the port is a number from 1 to 65535'),
   database: z
     .string()
     .min(1, 'the database name is empty')
@@ -35,12 +47,13 @@ export const clusterSchema = z.object({
   user: z
     .string()
     .min(1, 'the user is empty')
-    .max(1024)
+    .max(1024, 'the user is longer than 1024 characters')
     // A pgpass line cannot carry one (and a newline could smuggle a wildcard line in beside the token).
     .regex(NO_LINE_BREAK, 'a user name cannot contain a line break or NUL byte'),
-  group: z.boolean(),
-  kind: z.enum(['flexible', 'single', 'cosmos']),
-  cloud: z.string().min(1),
+  /** Log in as `user` being an Entra group (the token is still the member's own). */
+  group: z.boolean('group is true or false'),
+  kind: z.enum(['flexible', 'single', 'cosmos'], 'the kind is flexible, single or cosmos'),
+  cloud: z.string().min(1, 'the cloud is empty'),
   /** Username or homeAccountId of the signed-in account to use; absent = chosen automatically. */
   account: z.string().min(1).optional(),
   /** Root certificate for sslmode=verify-full (e.g. Azure's roots); absent = libpq's default. */
@@ -85,38 +98,52 @@ export function loginUserFor(cluster: Pick<Cluster, 'kind' | 'user' | 'host'>): 
     : `${cluster.user}${suffix}`;
 }
 
+/** The token audience this cluster needs; a kind the cloud has no resource for names `kind`. */
 export function resourceFor(cluster: Pick<Cluster, 'kind' | 'name'>, cloud: Cloud): string {
-  const resource = cloud.resources[cluster.kind];
-  if (!resource) {
-    throw new ClusterValidationError(
-      'kind',
-      `Microsoft documents no Cosmos DB for PostgreSQL resource for the ${cloud.name} cloud; add a custom cloud with resources.cosmos if yours has one`,
-    );
-  }
-  return resource;
+  const found = cloudResource(cloud, cluster.kind);
+  if (!found.ok) throw new ClusterValidationError('kind', found.message);
+  return found.resource;
 }
 
 export function buildCluster(
   input: ClusterInput,
   context: { defaultCloud: string; customClouds: readonly CustomCloud[] },
 ): Cluster {
-  const host = input.host.trim().toLowerCase().replace(/\.$/, '');
+  const host = normalizeHost(input.host);
+  // Fields in form order, so the first complaint is about the first bad field the user sees
+  // (an empty host must say "host", not "cannot tell the kind from ''").
+  firstIssue(
+    clusterSchema
+      .pick({ name: true, host: true, port: true, user: true })
+      .safeParse({ name: input.name, host, port: input.port ?? 5432, user: input.user.trim() }),
+  );
   const inferred = inferFromHost(host, context.customClouds);
-  const kindInput = input.kind?.trim().toLowerCase();
-  if (kindInput && !['flexible', 'single', 'cosmos'].includes(kindInput)) {
+  const kindInput = input.kind?.trim().toLowerCase() || undefined;
+  if (kindInput !== undefined && !isServerKind(kindInput)) {
     throw new ClusterValidationError(
       'kind',
       `"${input.kind}" is not a server kind: use flexible, single or cosmos`,
     );
   }
-  const kind = (kindInput as ServerKind | undefined) ?? inferred?.kind;
+  const kind: ServerKind | undefined = kindInput ?? inferred?.kind;
   if (!kind) {
     throw new ClusterValidationError(
       'kind',
       `cannot tell the server kind from "${host}": give --kind flexible, single or cosmos`,
     );
   }
-  const cloud = input.cloud ?? inferred?.cloud ?? context.defaultCloud;
+  // The suffix only tells Cosmos from the rest; Single and Flexible share theirs. A Cosmos host
+  // with another kind (or the reverse) would fetch a token for the wrong audience and fail at
+  // login with a baffling "password authentication failed".
+  if (inferred && (inferred.kind === 'cosmos') !== (kind === 'cosmos')) {
+    throw new ClusterValidationError(
+      'kind',
+      inferred.kind === 'cosmos'
+        ? `"${host}" is a Cosmos DB for PostgreSQL host, so the kind is cosmos, not ${kind}`
+        : `"${host}" is an Azure Database for PostgreSQL host, so the kind is flexible or single, not cosmos`,
+    );
+  }
+  const cloud = input.cloud?.trim() || inferred?.cloud || context.defaultCloud;
   if (!allClouds(context.customClouds).some((c) => c.name === cloud)) {
     throw new ClusterValidationError(
       'cloud',
@@ -125,11 +152,8 @@ export function buildCluster(
         .join(', ')})`,
     );
   }
-  if (inferred && input.cloud && inferred.cloud !== input.cloud) {
-    throw new ClusterValidationError(
-      'cloud',
-      `"${host}" is a ${inferred.cloud} cloud host, not ${input.cloud}`,
-    );
+  if (inferred && inferred.cloud !== cloud) {
+    throw new ClusterValidationError('cloud', `"${host}" is a ${inferred.cloud} cloud host, not ${cloud}`);
   }
   let user = input.user.trim();
   if (kind === 'single') {
@@ -150,11 +174,17 @@ export function buildCluster(
     ...(input.account ? { account: input.account } : {}),
     ...(input.sslRootCert ? { sslRootCert: input.sslRootCert } : {}),
   };
-  const parsed = clusterSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ClusterValidationError(String(issue?.path[0] ?? 'cluster'), issue?.message ?? 'invalid');
-  }
-  resourceFor(parsed.data, resolveCloud(cloud, context.customClouds));
-  return parsed.data;
+  const cluster = firstIssue(clusterSchema.safeParse(candidate));
+  resourceFor(cluster, resolveCloud(cloud, context.customClouds));
+  return cluster;
+}
+
+function isServerKind(value: string): value is ServerKind {
+  return SERVER_KINDS.some((kind) => kind === value);
+}
+
+function firstIssue<T>(result: z.ZodSafeParseResult<T>): T {
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new ClusterValidationError(String(issue?.path[0] ?? 'cluster'), issue?.message ?? 'is invalid');
 }

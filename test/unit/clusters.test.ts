@@ -1,9 +1,11 @@
 // Adding a cluster the way a DBA does: paste a host, maybe a kind, a user as the portal shows
 // it. Kind and cloud come from the host when it tells; errors name the field.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveCloud } from '../../electron/core/clouds.js';
+import { resolveCloud, type CustomCloud } from '../../electron/core/clouds.js';
 import {
   buildCluster,
+  CLUSTER_NAME_PATTERN,
   ClusterValidationError,
   loginUserFor,
   resourceFor,
@@ -185,5 +187,165 @@ describe('invalid input names the field', () => {
   it('accepts names with dots, dashes and underscores, and IP/IPv6 hosts with --kind', () => {
     expect(build({ name: 'prod_eu-1.main' }).name).toBe('prod_eu-1.main');
     expect(build({ host: '[::1]', kind: 'flexible' }).host).toBe('[::1]');
+  });
+});
+
+describe('the inference table', () => {
+  it.each([
+    // host, --kind, → kind, cloud, database, login user
+    ['x.postgres.database.azure.com', undefined, 'flexible', 'public', 'postgres', 'alice@contoso.com'],
+    ['c-x.abc.postgres.cosmos.azure.com', undefined, 'cosmos', 'public', 'citus', 'alice@contoso.com'],
+    ['x.postgres.database.chinacloudapi.cn', undefined, 'flexible', 'china', 'postgres', 'alice@contoso.com'],
+    [
+      'x.postgres.database.usgovcloudapi.net',
+      undefined,
+      'flexible',
+      'usgov',
+      'postgres',
+      'alice@contoso.com',
+    ],
+    ['x.postgres.database.azure.com', 'single', 'single', 'public', 'postgres', 'alice@contoso.com@x'],
+    ['x.postgres.database.chinacloudapi.cn', 'single', 'single', 'china', 'postgres', 'alice@contoso.com@x'],
+    // Private Link names end in the public suffix too.
+    [
+      'x.privatelink.postgres.database.azure.com',
+      undefined,
+      'flexible',
+      'public',
+      'postgres',
+      'alice@contoso.com',
+    ],
+    ['10.1.2.3', 'flexible', 'flexible', 'public', 'postgres', 'alice@contoso.com'],
+  ] as const)('%s --kind %s → %s in %s', (host, kind, expectedKind, cloud, database, login) => {
+    const cluster = build({ host, ...(kind ? { kind } : {}) });
+    expect(cluster).toMatchObject({ kind: expectedKind, cloud, database });
+    expect(loginUserFor(cluster)).toBe(login);
+  });
+});
+
+describe('a kind that contradicts the host', () => {
+  it('a Cosmos host cannot be flexible or single (the token would be for the wrong audience)', () => {
+    for (const kind of ['flexible', 'single']) {
+      const error = validationError(() => build({ host: 'c-x.abc.postgres.cosmos.azure.com', kind }));
+      expect(error.field).toBe('kind');
+      expect(error.message).toContain('is a Cosmos DB for PostgreSQL host, so the kind is cosmos');
+    }
+  });
+
+  it('an Azure Database for PostgreSQL host cannot be cosmos', () => {
+    const error = validationError(() => build({ kind: 'cosmos' }));
+    expect(error.field).toBe('kind');
+    expect(error.message).toContain('flexible or single, not cosmos');
+  });
+
+  it('kind is read case-insensitively and an empty one means "infer"', () => {
+    expect(build({ kind: ' Single ' }).kind).toBe('single');
+    expect(build({ kind: '' }).kind).toBe('flexible');
+  });
+});
+
+describe('fields are checked in form order', () => {
+  it('an empty host without a kind complains about the host, not the kind', () => {
+    expect(validationError(() => build({ host: '  ' })).field).toBe('host');
+  });
+
+  it('a bad name is reported before an uninferable host', () => {
+    expect(validationError(() => build({ name: 'a b', host: 'db.internal' })).field).toBe('name');
+  });
+
+  it('the port message says what a port is, in words', () => {
+    for (const port of [0, 70000, 5432.5, Number.NaN]) {
+      const error = validationError(() => build({ port }));
+      expect(error.field).toBe('port');
+      expect(error.message).toMatch(/^port: the port is a (whole )?number from 1 to 65535$/);
+    }
+  });
+});
+
+describe('the cloud when the host does not tell', () => {
+  const lab: CustomCloud = {
+    name: 'lab',
+    authorityHost: 'https://login.lab.example',
+    resources: { flexible: 'https://pg.lab.example', single: 'https://pg.lab.example' },
+  };
+
+  it('is the configured default, even when there is only one custom cloud', () => {
+    expect(
+      buildCluster(
+        { name: 'p', host: '127.0.0.1', kind: 'flexible', user: 'u' },
+        { defaultCloud: 'public', customClouds: [lab] },
+      ).cloud,
+    ).toBe('public');
+    expect(
+      buildCluster(
+        { name: 'p', host: '127.0.0.1', kind: 'flexible', user: 'u' },
+        { defaultCloud: 'lab', customClouds: [lab] },
+      ).cloud,
+    ).toBe('lab');
+  });
+
+  it('a custom cloud without Cosmos refuses a Cosmos cluster, naming kind', () => {
+    const error = validationError(() =>
+      buildCluster(
+        { name: 'p', host: '127.0.0.1', kind: 'cosmos', user: 'u' },
+        { defaultCloud: 'lab', customClouds: [lab] },
+      ),
+    );
+    expect(error.field).toBe('kind');
+    expect(error.message).toBe(
+      'kind: the custom cloud "lab" has no resources.cosmos; add one to it to use Cosmos DB for PostgreSQL',
+    );
+  });
+
+  it('a host with a known suffix keeps its own cloud whatever the default', () => {
+    // The suffix wins over the default; only an explicit contradicting --cloud is an error.
+    expect(
+      buildCluster(
+        { name: 'p', host: 'x.postgres.database.azure.com', user: 'u' },
+        { defaultCloud: 'lab', customClouds: [lab] },
+      ).cloud,
+    ).toBe('public');
+  });
+});
+
+describe('properties', () => {
+  const server = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,15}$/);
+  const user = fc
+    .string({ minLength: 1, maxLength: 40 })
+    .filter((u) => u.trim() !== '' && !/[\r\n\0]/.test(u));
+
+  it('Single Server: the login user ends in "@server" exactly once, pasted suffix or not', () => {
+    fc.assert(
+      fc.property(server, user, fc.boolean(), (name, rawUser, pasted) => {
+        const host = `${name}.postgres.database.azure.com`;
+        const bare = rawUser.trim();
+        fc.pre(!bare.toLowerCase().endsWith(`@${name}`));
+        const cluster = build({ host, kind: 'single', user: pasted ? `${bare}@${name}` : bare });
+        expect(cluster.user).toBe(bare);
+        expect(loginUserFor(cluster)).toBe(`${bare}@${name}`);
+        expect(loginUserFor({ ...cluster, user: loginUserFor(cluster) })).toBe(`${bare}@${name}`);
+      }),
+    );
+  });
+
+  it('Flexible and Cosmos: the login user is the user as given (trimmed)', () => {
+    fc.assert(
+      fc.property(
+        user,
+        fc.constantFrom('x.postgres.database.azure.com', 'c-x.a.postgres.cosmos.azure.com'),
+        (u, host) => {
+          expect(loginUserFor(build({ host, user: u }))).toBe(u.trim());
+        },
+      ),
+    );
+  });
+
+  it('a name is accepted exactly when it is a shell-safe id of 1–64 characters', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 70 }), (name) => {
+        if (CLUSTER_NAME_PATTERN.test(name)) expect(build({ name }).name).toBe(name);
+        else expect(validationError(() => build({ name })).field).toBe('name');
+      }),
+    );
   });
 });
