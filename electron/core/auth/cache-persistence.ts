@@ -108,6 +108,7 @@ export async function openCachePersistence(options: {
 export class SharedCachePlugin implements ICachePlugin {
   private lastSync = 0;
   private loaded = false;
+  private snapshot = '{}';
   private release: (() => Promise<void>) | undefined;
   private queue: Promise<void> = Promise.resolve();
 
@@ -140,9 +141,9 @@ export class SharedCachePlugin implements ICachePlugin {
         const contents = await this.persistence.load();
         this.lastSync = Date.now();
         this.loaded = true;
-        // An empty store after a sign-out elsewhere must empty this process's cache too.
-        context.tokenCache.deserialize(contents || '{}');
+        this.snapshot = contents || '{}';
       }
+      context.tokenCache.deserialize(this.snapshot);
     } catch (error) {
       await this.finish();
       throw error;
@@ -152,7 +153,8 @@ export class SharedCachePlugin implements ICachePlugin {
   async afterCacheAccess(context: TokenCacheContext): Promise<void> {
     try {
       if (context.cacheHasChanged) {
-        await this.persistence.save(context.tokenCache.serialize());
+        this.snapshot = context.tokenCache.serialize();
+        await this.persistence.save(this.snapshot);
         this.lastSync = Date.now();
       }
     } finally {

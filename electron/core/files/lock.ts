@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import type { Clock, FileSystem } from '../ports.js';
-import { describeFsError } from './atomic-write.js';
+import { describeFsError, FileWriteError } from './atomic-write.js';
 
 const holderSchema = z.object({
   pid: z.number().int(),
@@ -145,9 +145,13 @@ export async function acquireFileLock(
       };
     } catch (error) {
       if (!isExists(error)) {
-        throw new Error(`cannot create the lock file ${lockPath}: ${describeFsError(error).reason}`, {
-          cause: error,
-        });
+        throw new FileWriteError(
+          `cannot create the lock file ${lockPath}: ${describeFsError(error).reason}`,
+          describeFsError(error).code,
+          {
+            cause: error,
+          },
+        );
       }
     }
     // Retry at once when the lock just went away or we removed a stale one; anything that keeps
