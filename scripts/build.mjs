@@ -41,7 +41,8 @@ if (wants('cli')) {
   targets.push(
     build({
       ...common,
-      entryPoints: { pgentra: 'electron/cli/main.ts' },
+      // direct-token is an entry of its own so token.cjs (below) can import it by a stable name.
+      entryPoints: { pgentra: 'electron/cli/main.ts', 'direct-token': 'electron/cli/direct-token.ts' },
       outdir: path.join(dist, 'cli'),
       format: 'esm',
       splitting: true,
@@ -51,6 +52,26 @@ if (wants('cli')) {
       banner: {
         js: "import { createRequire as __pgentraRequire } from 'node:module'; const require = __pgentraRequire(import.meta.url);",
       },
+    }),
+  );
+}
+
+if (wants('cli')) {
+  // The `pgentra token` fast path: one CJS file, no ESM loader, no chunks (see token-entry.ts).
+  const directTokenAsEsmEntry = {
+    name: 'direct-token-as-esm-entry',
+    setup(on) {
+      on.onResolve({ filter: /\/direct-token\.js$/ }, () => ({ path: './direct-token.mjs', external: true }));
+    },
+  };
+  targets.push(
+    build({
+      ...common,
+      entryPoints: { token: 'electron/cli/token-entry.ts' },
+      outdir: path.join(dist, 'cli'),
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      plugins: [directTokenAsEsmEntry],
     }),
   );
 }

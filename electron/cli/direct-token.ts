@@ -1,18 +1,22 @@
-// `pgentra token` without an agent: open the shared MSAL cache ourselves.
+// `pgentra token` without an agent: open the shared MSAL cache ourselves. It prints and reports
+// on its own because bin/pgentra.cjs reaches it from the CommonJS fast path (token.cjs), whose
+// copies of the CLI's error classes are not the ones thrown here.
 import type { AgentRequestBody } from '../core/agent/client.js';
 import { openCore, toCliError } from './core-loader.js';
+import { ExitCode, reportError } from './exit-codes.js';
 import type { Io } from './io.js';
 
-export async function tokenFromCache(
+export async function printTokenFromCache(
   request: Extract<AgentRequestBody, { op: 'token' | 'token-for' }>,
   io: Io,
-): Promise<string> {
-  const core = await openCore(io);
+): Promise<number> {
   try {
+    const core = await openCore(io);
     const cluster = request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);
     const { token } = await core.token(cluster, { minValidSec: request.minValidSec, userAction: true });
-    return token;
+    io.stdout(`${token}\n`);
+    return ExitCode.ok;
   } catch (error) {
-    throw toCliError(error);
+    return reportError(toCliError(error), io);
   }
 }

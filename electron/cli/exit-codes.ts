@@ -1,4 +1,6 @@
 // The CLI's exit codes (design.md, Contracts). Scripts and pgAdmin rely on them: keep them stable.
+import type { Io } from './io.js';
+
 export const ExitCode = {
   ok: 0,
   /** Something pgentra did not expect: a bug to report. */
@@ -23,3 +25,14 @@ export class CliError extends Error {
 }
 
 export const usageError = (message: string, hint?: string) => new CliError(ExitCode.usage, message, hint);
+
+/** One clear line (and a hint) on stderr for a CliError; anything else is a bug and says so. */
+export function reportError(error: unknown, io: Pick<Io, 'stderr'>): number {
+  if (error instanceof CliError) {
+    io.stderr(`pgentra: ${error.message}\n`);
+    if (error.hint) io.stderr(`${error.hint}\n`);
+    return error.exitCode;
+  }
+  io.stderr(`pgentra: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return ExitCode.internal;
+}

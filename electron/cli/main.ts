@@ -1,7 +1,7 @@
 // `pgentra` entry point: dispatches to a command module loaded on demand, so `pgentra token`
 // (pgAdmin runs it for every connection) loads nothing but the agent client when the tray or
 // `pgentra agent` is running.
-import { CliError, ExitCode } from './exit-codes.js';
+import { ExitCode, reportError } from './exit-codes.js';
 import { processIo, type Io } from './io.js';
 
 export interface CommandModule {
@@ -88,16 +88,6 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const { toCliError } = await import('./core-loader.js');
     return reportError(toCliError(error), io);
   }
-}
-
-export function reportError(error: unknown, io: Io): number {
-  if (error instanceof CliError) {
-    io.stderr(`pgentra: ${error.message}\n`);
-    if (error.hint) io.stderr(`${error.hint}\n`);
-    return error.exitCode;
-  }
-  io.stderr(`pgentra: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-  return 1;
 }
 
 declare const PGENTRA_VERSION: string;

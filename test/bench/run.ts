@@ -1,7 +1,7 @@
 // `npm run bench`: performance as ratios against a baseline measured in the same run, so figures
 // compare across machines. Starts its own testbed (keyring, fake Entra, PostgreSQL) and the
 // built CLI. Prints a Markdown table; docs/benchmarks.md records a run.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,24 +20,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const started = performance.now();
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const elapsed = performance.now() - started;
-  if (result.status !== 0)
-    throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.toString()}`);
-  return elapsed;
+/** Async on purpose: the testbed (fake Entra ID) runs in this process and must keep answering. */
+function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => {
+      const elapsed = performance.now() - started;
+      if (code === 0) resolve(elapsed);
+      else reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`));
+    });
+  });
 }
 
 /** Interleaves the runs so background noise hits both sides alike. */
-function compareProcesses(a: [string, string[]], b: [string, string[]], env: NodeJS.ProcessEnv) {
+async function compareProcesses(a: [string, string[]], b: [string, string[]], env: NodeJS.ProcessEnv) {
   const timesA: number[] = [];
   const timesB: number[] = [];
-  timeProcess(a[0], a[1], env);
-  timeProcess(b[0], b[1], env);
+  await timeProcess(a[0], a[1], env);
+  await timeProcess(b[0], b[1], env);
   for (let i = 0; i < RUNS; i += 1) {
-    timesA.push(timeProcess(a[0], a[1], env));
-    timesB.push(timeProcess(b[0], b[1], env));
+    timesA.push(await timeProcess(a[0], a[1], env));
+    timesB.push(await timeProcess(b[0], b[1], env));
   }
   return { a: median(timesA), b: median(timesB) };
 }
@@ -80,14 +86,14 @@ async function main(): Promise<void> {
     // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`.
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const withAgent = compareProcesses(
+    const withAgent = await compareProcesses(
       [process.execPath, ['-e', '0']],
       [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
       env,
     );
     agent.kill('SIGTERM');
     await agent;
-    const withoutAgent = compareProcesses(
+    const withoutAgent = await compareProcesses(
       [process.execPath, ['-e', '0']],
       [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
       env,
@@ -110,6 +116,8 @@ async function main(): Promise<void> {
     );
 
     // 2. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
+    // keytar finds the keyring's session bus through this process's own environment.
+    Object.assign(process.env, testbed.facts.env);
     const core = await Pgentra.open({
       configDir: testbed.facts.pgentraHome,
       env,

@@ -435,3 +435,17 @@ describe('packaging', () => {
     },
   );
 });
+
+describe('CLI bundle', () => {
+  // pgAdmin runs `pgentra token` for every connection: its bundle must stay free of MSAL, zod and
+  // the ESM chunk graph, or every connection pays for loading them (docs/benchmarks.md).
+  it('`pgentra token` is one CommonJS file needing only Node built-ins until it falls back', async () => {
+    const source = await readFile(path.join(root, 'dist', 'cli', 'token.cjs'), 'utf8');
+    const required = [...source.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((name) => !name?.startsWith('node:'))).toEqual([]);
+    const imported = [...source.matchAll(/import\("([^"]+)"\)/g)].map((match) => match[1]);
+    expect(imported).toEqual(['./direct-token.mjs']);
+    expect(existsSync(path.join(root, 'dist', 'cli', 'direct-token.mjs'))).toBe(true);
+  });
+});

@@ -76,7 +76,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (answer && !answer.ok) throw new CliError(EXIT_FOR[answer.code], answer.message);
   }
 
-  const { tokenFromCache } = await import('../direct-token.js');
-  io.stdout(`${await tokenFromCache(request, io)}\n`);
-  return ExitCode.ok;
+  const { printTokenFromCache } = await import('../direct-token.js');
+  return printTokenFromCache(request, io);
 }
