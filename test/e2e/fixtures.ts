@@ -75,9 +75,7 @@ export const test = base.extend<WebOptions & WebFixtures>({
   page: async ({ page, host, pageErrors }, use) => {
     page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      // Chromium's own note about a CSP directive that only works as a header: not the app's error.
-      if (message.type() === 'error' && !/frame-ancestors.*<meta>/.test(message.text()))
-        pageErrors.push(`console: ${message.text()}`);
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
     await page.goto(host.url);
     await expect(page.getByRole('heading', { name: 'pgentra', level: 1 })).toBeVisible();

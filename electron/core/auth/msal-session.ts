@@ -9,6 +9,7 @@ import type {
   INetworkModule,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { scopeFor } from '../clouds.js';
 import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
 import { AuthError, classifyAuthError, redactTokens } from './errors.js';
 
@@ -47,8 +48,6 @@ export interface MsalSessionOptions {
   interactiveDeadlineMs?: number;
   onLog?: (level: 'error' | 'warning', message: string) => void;
 }
-
-export const scopeFor = (resource: string): string => `${resource.replace(/\/+$/, '')}/.default`;
 
 function toAccount(info: AccountInfo): SignedInAccount {
   return { id: info.homeAccountId, username: info.username, tenantId: info.tenantId, name: info.name };
