@@ -27,6 +27,8 @@ export interface CliRun extends Promise<CliResult> {
   pid: number | undefined;
   /** Resolves with the first stderr match (a device code, a sign-in URL, "serving tokens"). */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Everything written to stderr so far (to wait for what comes after a point). */
+  stderrSoFar(): string;
   kill(signal?: NodeJS.Signals): void;
 }
 
@@ -54,6 +56,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     child.once('close', (code) => resolve({ code, stdout, stderr })),
   ) as CliRun;
   done.pid = child.pid;
+  done.stderrSoFar = () => stderr;
   done.kill = (signal = 'SIGTERM') => void child.kill(signal);
   done.waitForStderr = (pattern, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {

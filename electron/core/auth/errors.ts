@@ -7,7 +7,7 @@ export type AuthErrorKind =
   | 'needs-sign-in'
   /** Conditional Access, MFA or consent wants the user in a browser (a claims challenge). */
   | 'interaction-required'
-  /** Entra answered 429 or 5xx-with-Retry-After: wait, do not hammer. */
+  /** Entra answered 429 (AADSTS50196) or sent a Retry-After: wait, do not hammer. */
   | 'throttled'
   /** Entra could not be reached or did not answer in time. */
   | 'network'
@@ -119,7 +119,10 @@ export function classifyAuthError(error: unknown): AuthError {
   const msalCode = text(e.errorCode);
   const subError = text(e.subError);
   const description = text(e.errorMessage) || text(e.message) || String(error);
-  const entraCode = entraCodeOf(description);
+  // MSAL answers repeats of a throttled request itself, with the AADSTS number as its code.
+  const errorNo = typeof e.errorNo === 'number' || typeof e.errorNo === 'string' ? String(e.errorNo) : '';
+  const entraNumber = /^\d+$/.test(msalCode) ? msalCode : /^\d+$/.test(errorNo) ? errorNo : undefined;
+  const entraCode = entraCodeOf(description) ?? (entraNumber ? `AADSTS${entraNumber}` : undefined);
   const claims = text(e.claims) || undefined;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const retryAfterSec = typeof e.retryAfterSec === 'number' ? e.retryAfterSec : undefined;
@@ -153,10 +156,14 @@ export function classifyAuthError(error: unknown): AuthError {
     status === 429 ||
     msalCode === 'server_unavailable' ||
     msalCode === 'throttled' ||
+    entraCode === 'AADSTS50196' ||
     /\b429\b/.test(description) ||
     retryAfterSec !== undefined
   ) {
     return new AuthError('throttled', `Entra ID is throttling requests: ${summary}`, details);
+  }
+  if (msalCode === 'temporarily_unavailable' || entraCode === 'AADSTS90006') {
+    return new AuthError('network', `Entra ID is temporarily unavailable: ${summary}`, details);
   }
   if (
     msalCode === 'timed_out' ||
@@ -177,9 +184,24 @@ export function classifyAuthError(error: unknown): AuthError {
 }
 
 function firstLine(message: string): string {
-  const line = message.split(/\r?\n/)[0] ?? message;
+  const line = readableServerError(message) ?? message.split(/\r?\n/)[0] ?? message;
   // MSAL messages may quote request bodies; keep them short and free of anything token-shaped.
   return redactTokens(line).slice(0, 300);
+}
+
+/**
+ * MSAL's server errors read "Error(s): 50196 - Timestamp: … - Description: AADSTS50196: … Trace
+ * ID: … Correlation ID: … Timestamp: …". People need Entra's sentence, and the correlation ID is
+ * what Microsoft support asks for; the rest is noise.
+ */
+function readableServerError(message: string): string | undefined {
+  const description =
+    /Description:\s*(.+?)(?:\s+Trace ID:|\s+Correlation ID:|\s+-\s+Correlation ID:|\r?\n|$)/s.exec(
+      message,
+    )?.[1];
+  if (!description) return undefined;
+  const correlation = /Correlation ID:\s*([0-9a-f-]{36})/i.exec(message)?.[1];
+  return correlation ? `${description.trim()} (correlation ID ${correlation})` : description.trim();
 }
 
 /** Replaces anything that looks like a JWT (three base64url segments) with a marker. */

@@ -12,6 +12,7 @@ import type {
 import { scopeFor } from '../clouds.js';
 import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
 import { AuthError, classifyAuthError, redactTokens } from './errors.js';
+import type { RequestFailureHint } from './network-client.js';
 
 export interface AuthSettings {
   /** e.g. https://login.microsoftonline.com (no tenant). */
@@ -41,12 +42,25 @@ export interface DeviceCodePrompt {
 export interface MsalSessionOptions {
   settings: AuthSettings;
   cachePlugin: ICachePlugin;
-  networkClient: INetworkModule;
+  /** With `takeFailureHint` (our HTTPS client has it) failures keep Retry-After and the network cause. */
+  networkClient: INetworkModule & { takeFailureHint?: () => RequestFailureHint | undefined };
   /** Deadline for silent calls (network round trips included). */
   silentDeadlineMs?: number;
   /** Deadline for a person to finish a browser or device-code sign-in. */
   interactiveDeadlineMs?: number;
   onLog?: (level: 'error' | 'warning', message: string) => void;
+}
+
+/** Puts back what msal-node's error dropped: Entra's Retry-After and the real network cause. */
+function withHint(error: AuthError, hint: RequestFailureHint | undefined): AuthError {
+  if (!hint) return error;
+  const retryAfterSec = error.details.retryAfterSec ?? hint.retryAfterSec;
+  const message =
+    hint.networkProblem && error.details.msalCode === 'network_error'
+      ? `Entra ID unreachable: ${hint.networkProblem}`
+      : error.message;
+  if (retryAfterSec === error.details.retryAfterSec && message === error.message) return error;
+  return new AuthError(error.kind, message, { ...error.details, retryAfterSec });
 }
 
 function toAccount(info: AccountInfo): SignedInAccount {
@@ -99,6 +113,7 @@ export class MsalSession implements TokenSource {
     private readonly settings: AuthSettings,
     private readonly silentDeadlineMs: number,
     private readonly interactiveDeadlineMs: number,
+    private readonly takeFailureHint: () => RequestFailureHint | undefined,
   ) {}
 
   static async create(options: MsalSessionOptions): Promise<MsalSession> {
@@ -131,6 +146,7 @@ export class MsalSession implements TokenSource {
       { ...settings, authorityHost },
       options.silentDeadlineMs ?? 30_000,
       options.interactiveDeadlineMs ?? 10 * 60_000,
+      () => options.networkClient.takeFailureHint?.(),
     );
   }
 
@@ -283,10 +299,11 @@ export class MsalSession implements TokenSource {
     what: string,
     onTimeout?: () => void,
   ): Promise<T> {
+    this.takeFailureHint(); // a hint left by an earlier operation is not about this one
     try {
       return await withDeadline(work(), deadlineMs, what, onTimeout);
     } catch (error) {
-      throw classifyAuthError(error);
+      throw withHint(classifyAuthError(error), this.takeFailureHint());
     }
   }
 }

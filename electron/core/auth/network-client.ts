@@ -2,10 +2,12 @@
 // (POSTs included — MSAL's default only times out GETs) has a deadline, so a stalled identity
 // provider cannot hang a refresh forever; a private CA (a corporate TLS proxy, the testbed) can be
 // trusted without NODE_EXTRA_CA_CERTS, which only works if set before the process starts; and
-// Retry-After survives into the error so backoff can honour it.
+// Retry-After is kept for the caller, because msal-node's public-client errors drop the header
+// (and the status) so backoff could not honour it otherwise.
 import https from 'node:https';
 import tls from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { parseRetryAfterMs } from '../refresh-policy.js';
 
 export interface HttpsNetworkClientOptions {
   /** Extra trusted roots, added to Node's bundled ones. */
@@ -26,8 +28,21 @@ export class NetworkRequestError extends Error {
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}): INetworkModule {
+/** What msal-node's errors lose: the Retry-After of a 429/5xx, and why a request failed. */
+export interface RequestFailureHint {
+  retryAfterSec?: number;
+  /** e.g. "no answer from login.microsoftonline.com within 15 s", where MSAL only says network_error. */
+  networkProblem?: string;
+}
+
+export interface HttpsNetworkClient extends INetworkModule {
+  /** The hint left by the latest failed request since the previous call, then forgotten. */
+  takeFailureHint(): RequestFailureHint | undefined;
+}
+
+export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}): HttpsNetworkClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  let hint: RequestFailureHint | undefined;
   const ca = options.extraCa?.length ? [...tls.rootCertificates, ...options.extraCa.map(String)] : undefined;
   const agent = new https.Agent({ keepAlive: true, ca, maxSockets: 4 });
 
@@ -79,6 +94,11 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
             for (const [name, value] of Object.entries(res.headers)) {
               if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             }
+            const status = res.statusCode ?? 0;
+            if (status === 429 || status >= 500) {
+              const ms = parseRetryAfterMs(headers['retry-after'], Date.now());
+              hint = ms === undefined ? {} : { retryAfterSec: Math.ceil(ms / 1000) };
+            }
             const text = Buffer.concat(chunks).toString('utf8');
             let parsed: unknown;
             try {
@@ -104,14 +124,15 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
         );
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof NetworkRequestError) reject(error);
-        else
-          reject(
-            new NetworkRequestError(
-              `cannot reach ${target.host}: ${error.code ?? error.message}`,
-              error.code,
-            ),
-          );
+        const failure =
+          error instanceof NetworkRequestError
+            ? error
+            : new NetworkRequestError(
+                `cannot reach ${target.host}: ${error.code ?? error.message}`,
+                error.code,
+              );
+        hint = { networkProblem: failure.message };
+        reject(failure);
       });
       req.end(body);
     });
@@ -120,5 +141,10 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
   return {
     sendGetRequestAsync: (url, request, timeout) => send('GET', url, request, timeout),
     sendPostRequestAsync: (url, request) => send('POST', url, request),
+    takeFailureHint: () => {
+      const seen = hint;
+      hint = undefined;
+      return seen;
+    },
   };
 }

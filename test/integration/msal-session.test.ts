@@ -1,0 +1,108 @@
+// pgentra's MSAL layer against the fake Entra ID, through pgentra's own HTTPS client: what a
+// refresh failure becomes (kind, Entra code, a sentence a person can read, Retry-After) decides
+// the engine's backoff and what the tray, `status` and `doctor` show.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ICachePlugin } from '@azure/msal-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError } from '../../electron/core/auth/errors.js';
+import { MsalSession } from '../../electron/core/auth/msal-session.js';
+import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
+import { startFakeEntra, type FakeEntra } from '../support/fake-entra/index.js';
+import { createTestCa } from '../support/tls.js';
+
+const PG = 'https://ossrdbms-aad.database.windows.net';
+const CORRELATION = /\(correlation ID [0-9a-f-]{36}\)$/;
+
+/** The shared encrypted cache is tested elsewhere; here one process keeps it in memory. */
+function memoryCache(): ICachePlugin {
+  let serialized = '';
+  return {
+    beforeCacheAccess: async (context) => {
+      if (serialized) context.tokenCache.deserialize(serialized);
+    },
+    afterCacheAccess: async (context) => {
+      if (context.cacheHasChanged) serialized = context.tokenCache.serialize();
+    },
+  };
+}
+
+const failureOf = async (promise: Promise<unknown>): Promise<AuthError> => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthError);
+    return error as AuthError;
+  }
+  throw new Error('expected the call to fail');
+};
+
+describe('MsalSession against the fake Entra ID', () => {
+  let dir: string;
+  let entra: FakeEntra;
+
+  const signedIn = async (options: { timeoutMs?: number } = {}) => {
+    const session = await MsalSession.create({
+      settings: {
+        authorityHost: `https://${new URL(entra.authority).host}`,
+        knownAuthorities: [new URL(entra.authority).host],
+        clientId: entra.clientId,
+        tenant: entra.tenantId,
+      },
+      cachePlugin: memoryCache(),
+      networkClient: createHttpsNetworkClient({
+        extraCa: [await fs.readFile(entra.caFile)],
+        timeoutMs: options.timeoutMs,
+      }),
+    });
+    const account = await session.signInDeviceCode({ resource: PG, onCode: () => undefined });
+    return { session, key: { accountId: account.id, resource: PG } };
+  };
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-msal-'));
+    entra = await startFakeEntra({
+      dir,
+      ca: await createTestCa(path.join(dir, 'ca')),
+      users: [{ upn: 'alice@contoso.com' }],
+    });
+  });
+  afterAll(async () => {
+    await entra?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('a 429 is "throttled" with Entra’s code, its sentence and the Retry-After msal-node itself drops', async () => {
+    const { session, key } = await signedIn();
+    entra.injectFault({ endpoint: 'token', kind: 'http-429', count: 1, retryAfterSec: 7 });
+    const throttled = await failureOf(session.acquire({ ...key, forceRefresh: true }));
+    expect(throttled.kind).toBe('throttled');
+    expect(throttled.details).toMatchObject({ entraCode: 'AADSTS50196', retryAfterSec: 7 });
+    expect(throttled.message).toMatch(
+      /^Entra ID is throttling requests: AADSTS50196: The server terminated an operation because it encountered a client request loop\. \(correlation ID [0-9a-f-]{36}\)$/,
+    );
+  });
+
+  it('a 503 is Entra "temporarily unavailable" (a network-kind failure), with Retry-After when sent', async () => {
+    const { session, key } = await signedIn();
+    entra.injectFault({ endpoint: 'token', kind: 'http-503', count: 1, retryAfterSec: 3 });
+    const unavailable = await failureOf(session.acquire({ ...key, forceRefresh: true }));
+    expect(unavailable.kind).toBe('network');
+    expect(unavailable.details).toMatchObject({ entraCode: 'AADSTS90006', retryAfterSec: 3 });
+    expect(unavailable.message).toMatch(/^Entra ID is temporarily unavailable: AADSTS90006: /);
+    expect(unavailable.message).toMatch(CORRELATION);
+  });
+
+  it('a request Entra never answers ends at the network deadline as "network", naming the host', async () => {
+    const { session, key } = await signedIn({ timeoutMs: 1_500 });
+    entra.injectFault({ endpoint: 'token', kind: 'stall', count: 1 });
+    const stalled = await failureOf(session.acquire({ ...key, forceRefresh: true }));
+    expect(stalled.kind).toBe('network');
+    expect(stalled.message).toContain(`no answer from ${new URL(entra.authority).host} within 2 s`);
+    // And the next refresh, with the fault spent, works.
+    await expect(session.acquire({ ...key, forceRefresh: true })).resolves.toMatchObject({
+      accessToken: expect.stringMatching(/^eyJ/),
+    });
+  });
+});
