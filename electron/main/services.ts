@@ -7,7 +7,7 @@ import path from 'node:path';
 import { adviceFor, type AuthErrorKind } from '../core/auth/errors.js';
 import { startBackground, type Background } from '../core/background.js';
 import { openPsqlWindow } from '../core/launch/psql.js';
-import { serversJson, setUpPgadmin } from '../core/launch/pgadmin.js';
+import { pgentraCommandEnv, serversJson, setUpPgadmin } from '../core/launch/pgadmin.js';
 import { createNodeProcesses } from '../core/launch/terminal.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
@@ -99,7 +99,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
           pgentraCommand: deps.pgentraCommand,
           minValidSec: 600,
           platform: process.platform,
-          commandEnv: deps.env.PGENTRA_HOME ? { PGENTRA_HOME: deps.configDir } : undefined,
+          commandEnv: pgentraCommandEnv(deps.configDir, deps.env, process.platform, os.homedir()),
         });
         const workDir = path.join(deps.configDir, 'pgadmin');
         const result = await setUpPgadmin(

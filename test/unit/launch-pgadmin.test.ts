@@ -6,6 +6,7 @@ import { run as pgadminCommand, type PgadminCommandDeps } from '../../electron/c
 import type { Io } from '../../electron/cli/io.js';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
 import {
+  pgentraCommandEnv,
   DESKTOP_BOOTSTRAP,
   findPgadmin,
   manualImportInstructions,
@@ -249,6 +250,34 @@ describe('PasswordExecCommand', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the environment PasswordExecCommand names', () => {
+  it('pins the config dir only when a bare environment would not find it', () => {
+    expect(pgentraCommandEnv('/home/ann/.config/pgentra', {}, 'linux', '/home/ann')).toBeUndefined();
+    expect(
+      pgentraCommandEnv(
+        '/home/ann/.config/pgentra',
+        { PGENTRA_HOME: '/home/ann/.config/pgentra' },
+        'linux',
+        '/home/ann',
+      ),
+    ).toBeUndefined();
+    expect(
+      pgentraCommandEnv('/srv/xdg/pgentra', { XDG_CONFIG_HOME: '/srv/xdg' }, 'linux', '/home/ann'),
+    ).toEqual({
+      PGENTRA_HOME: '/srv/xdg/pgentra',
+    });
+    expect(
+      pgentraCommandEnv('/tmp/profile', { PGENTRA_HOME: '/tmp/profile' }, 'darwin', '/Users/ann'),
+    ).toEqual({
+      PGENTRA_HOME: '/tmp/profile',
+    });
+    const appData = 'C:\\Users\\ann\\AppData\\Roaming';
+    expect(
+      pgentraCommandEnv(`${appData}\\pgentra`, { APPDATA: appData }, 'win32', 'C:\\Users\\ann'),
+    ).toBeUndefined();
   });
 });
 

@@ -127,14 +127,11 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     for (const name of names)
       clusters.push({ name, target: await used.connectionTarget(name, { ensureToken: serverMode }) });
     const configDir = resolveConfigDir(io.env);
-    // pgAdmin starts `pgentra token` with pgAdmin's environment; pin the config dir when ours is not the default.
-    const commandEnv =
-      io.env.PGENTRA_HOME || io.env.XDG_CONFIG_HOME ? { PGENTRA_HOME: configDir } : undefined;
     const json = launchModule.serversJson(clusters, {
       pgentraCommand: used.pgentraCommand,
       minValidSec,
       platform: used.processes.platform,
-      commandEnv,
+      commandEnv: launchModule.pgentraCommandEnv(configDir, io.env, used.processes.platform, used.homedir),
       mode: serverMode ? 'server' : 'desktop',
       passfile: values.passfile,
     });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { resolveConfigDir } from '../config-dir.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { ConnectionTarget } from './connection.js';
 import { LaunchError, cmdQuotedPath, shQuote, shWord } from './terminal.js';
@@ -18,6 +19,20 @@ export const PGENTRA_GROUP = 'pgentra';
 const CLUSTER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 // ---- servers.json --------------------------------------------------------------------------
+/**
+ * pgAdmin runs `pgentra token` with pgAdmin's environment, not ours: unless pgentra uses the
+ * default config dir (what a bare environment resolves to), the command must name it.
+ */
+export function pgentraCommandEnv(
+  configDir: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  homedir: string,
+): Record<string, string> | undefined {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const bare = resolveConfigDir({ APPDATA: env.APPDATA }, platform, homedir);
+  return paths.resolve(configDir) === paths.resolve(bare) ? undefined : { PGENTRA_HOME: configDir };
+}
 
 /** One server as pgAdmin's import reads it (keys are pgAdmin's; see validate_json_data). */
 export interface PgadminServer {
