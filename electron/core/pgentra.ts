@@ -20,6 +20,7 @@ import { TokenEngine, type TokenKey, type TokenSource, type TokenState } from '.
 import type { ConnectionTarget } from './launch/connection.js';
 import { cleanPgpass, resolvePgpassPath, syncPgpass, type PgpassEntry } from './pgpass/index.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
+import { timeLeftSec } from './tokens.js';
 
 export interface PgentraDeps {
   configDir: string;
@@ -531,7 +532,28 @@ export class Pgentra {
               : 5;
       }
     }
-    const result = await syncPgpass({ fs: this.deps.fs, path: file, entries, clock: this.deps.clock });
+    // A cluster this run has no token for (this process never fetched one, or Entra is down)
+    // keeps the line another process wrote while its token is still valid: removing a cluster
+    // from the CLI must not take the tray's tokens for the others out of the file.
+    const target = (host: string, port: string | number | null, user: string) =>
+      JSON.stringify([host, String(port), user]);
+    const written = new Set(entries.map((e) => target(e.host, e.port, e.user)));
+    const keepable = new Set(
+      this.clusters()
+        .map((c) => target(c.host, c.port, c.loginUser))
+        .filter((key) => !written.has(key)),
+    );
+    const now = this.deps.clock.now();
+    const result = await syncPgpass({
+      fs: this.deps.fs,
+      path: file,
+      entries,
+      clock: this.deps.clock,
+      keepExisting: (entry) =>
+        entry.database === null &&
+        keepable.has(target(entry.host, entry.port, entry.user)) &&
+        stillValid(entry.password, now),
+    });
     if (result.fixedMode)
       this.deps.warn(
         `${file} was readable by other users; pgentra set it to 0600 (libpq ignores a pgpass file with wider permissions).`,
@@ -582,5 +604,13 @@ async function defaultRootCert(homedir: string): Promise<string | undefined> {
     return candidate;
   } catch {
     return undefined;
+  }
+}
+
+function stillValid(token: string, nowMs: number): boolean {
+  try {
+    return timeLeftSec(token, nowMs) > 0;
+  } catch {
+    return false;
   }
 }

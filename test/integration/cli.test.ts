@@ -209,6 +209,37 @@ describe('pgentra CLI against the testbed', () => {
     expect((await cli('pgpass', 'sync')).code).toBe(0);
   });
 
+  it('removing a cluster keeps the other clusters’ tokens in the pgpass file (this process had none of them)', async () => {
+    const pgpass = env.PGPASSFILE ?? '';
+    const g = testbed.facts.gateways.flexible;
+    const tokenLines = (text: string) => text.split(/\r?\n/).filter((line) => /:eyJ/.test(line));
+    const added = await cli(
+      'cluster',
+      'add',
+      'scratch',
+      '--host',
+      g.host,
+      '--port',
+      String(g.port),
+      '--kind',
+      'flexible',
+      '--user',
+      'bob@contoso.com',
+      '--database',
+      testbed.facts.database,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect((await cli('pgpass', 'sync')).code).toBe(0);
+    const before = tokenLines(await fs.readFile(pgpass, 'utf8'));
+    expect(before.filter((line) => line.includes(':bob@contoso.com:'))).toHaveLength(1);
+
+    expect((await cli('cluster', 'remove', 'scratch')).code).toBe(0);
+    const after = tokenLines(await fs.readFile(pgpass, 'utf8'));
+    expect(after).toEqual(before.filter((line) => !line.includes(':bob@contoso.com:')));
+    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({ code: 0 });
+    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({ code: 0 });
+  });
+
   it('prints only the token on stdout, by name or by host, port and user', async () => {
     const byName = await cli('token', 'flex', '--min-valid', '10m');
     expect(byName.code, byName.stderr).toBe(0);

@@ -10,6 +10,7 @@ import {
   formatEntry,
   joinLines,
   lookupPassword,
+  managedEntries,
   matchLine,
   parse,
   PgpassEntryError,
@@ -170,6 +171,20 @@ describe('byte-exact round trips', () => {
           expect(line.text.includes('\n')).toBe(false);
           if (i < lines.length - 1) expect(line.eol).not.toBe('');
         });
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('reading our block back', () => {
+  it('gives exactly the entries written, whatever the names and the user’s lines around it', () => {
+    fc.assert(
+      fc.property(foreignFile, entriesArb, (file, entries) => {
+        const document = parse(render(file, entries));
+        expect(managedEntries(document, scanManagedBlocks(document))).toEqual(
+          entries.map((e) => ({ ...e, port: e.port === null ? null : String(e.port) })),
+        );
       }),
       RUNS,
     );

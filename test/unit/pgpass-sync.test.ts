@@ -94,6 +94,29 @@ describe('syncPgpass', () => {
     expect(writes(fs).length).toBe(callsBefore);
   });
 
+  it('keepExisting: lines the predicate accepts stay after the new ones, unless a new entry replaces them', async () => {
+    const { fs, sync } = setup(USER_LINES);
+    const bob = entry('bob@contoso.com', 'token-bob-1');
+    const carol = entry('carol@contoso.com', 'token-carol-1');
+    await sync([ALICE, bob, carol]);
+    const keepBobAndAlice = (e: { user: string }) => e.user !== 'carol@contoso.com';
+    await syncPgpass({
+      fs,
+      path: FILE,
+      entries: [{ ...ALICE, password: 'token-alice-2' }],
+      keepExisting: keepBobAndAlice,
+      lock: { clock: new FakeClock() },
+      platform: 'linux',
+    });
+    const text = fs.peek(FILE)?.toString() ?? '';
+    expect(text.startsWith(`${BLOCK_START}\r\n${HOST}:5432:*:alice@contoso.com:token-alice-2\r\n`)).toBe(
+      true,
+    );
+    expect(text).toContain(`${HOST}:5432:*:bob@contoso.com:token-bob-1\r\n${BLOCK_END}\r\n${USER_LINES}`);
+    expect(text).not.toContain('token-alice-1');
+    expect(text).not.toContain('carol');
+  });
+
   it('a new token replaces the old one; the old one is gone from the file', async () => {
     const { fs, sync } = setup(USER_LINES);
     await sync([ALICE]);

@@ -294,6 +294,20 @@ export function escapeField(value: string): string {
 const FIELD_NAMES = ['host', 'port', 'database', 'user', 'password'] as const;
 
 /**
+ * An entry line read back the way formatEntry wrote it (a byte string in, text out); `*` port or
+ * database is null. Null for anything else: a comment, a short line, a foreign shape.
+ */
+export function parseEntryLine(text: string): PgpassEntry | null {
+  const fields = splitRawFields(text);
+  if (fields.length !== 5) return null;
+  const [host, port, database, user, password] = fields.map((field) =>
+    field === '*' ? null : fromByteString(unescapeField(field)),
+  );
+  if (!host || !user || !password) return null;
+  return { host, port: port ?? null, database: database ?? null, user, password };
+}
+
+/**
  * The entry as one pgpass line (a byte string, no terminator). Throws on values no pgpass line
  * can carry; messages name the field and never quote a password.
  */

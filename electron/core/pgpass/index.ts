@@ -11,6 +11,7 @@ export {
   matchLine,
   normalizeTarget,
   parse,
+  parseEntryLine,
   PgpassEntryError,
   serialize,
   splitLines,
@@ -28,6 +29,7 @@ export {
 export {
   BLOCK_END,
   BLOCK_START,
+  managedEntries,
   PgpassBlockError,
   scanManagedBlocks,
   withManagedBlock,

@@ -13,6 +13,8 @@
 //   line, and moving it would change what that line means to libpq.
 import {
   formatEntry,
+  fromByteString,
+  parseEntryLine,
   PgpassEntryError,
   type LineEnding,
   type PgpassDocument,
@@ -102,6 +104,24 @@ export function scanManagedBlocks(document: PgpassDocument): ManagedBlockScan {
     bomOnMarker: first !== undefined && first.text.startsWith(BOM + START_PREFIX),
     blockEol: last ? (lines[last.start] as RawLine).eol || null : null,
   };
+}
+
+/** The entries now in pgentra's block(s), each with the comment line written above it. */
+export function managedEntries(document: PgpassDocument, scan: ManagedBlockScan): PgpassManagedEntry[] {
+  const entries: PgpassManagedEntry[] = [];
+  for (const { start, end } of scan.blocks) {
+    let comment: string | undefined;
+    for (const line of document.lines.slice(start + 1, end)) {
+      if (line.text.startsWith('# ')) {
+        comment = fromByteString(line.text.slice(2));
+        continue;
+      }
+      const entry = parseEntryLine(line.text);
+      if (entry) entries.push(comment === undefined ? entry : { ...entry, comment });
+      comment = undefined;
+    }
+  }
+  return entries;
 }
 
 function blockLines(entries: readonly PgpassManagedEntry[]): string[] {

@@ -10,9 +10,11 @@ import {
 } from '../files/atomic-write.js';
 import { withFileLock, type LockOptions } from '../files/lock.js';
 import type { Clock, FileStat, FileSystem } from '../ports.js';
-import { parse, serialize, type PgpassDocument } from './format.js';
+import { parse, serialize, type PgpassDocument, type PgpassEntry } from './format.js';
 import {
+  managedEntries,
   PgpassBlockError,
+  scanManagedBlocks,
   withManagedBlock,
   type ManagedBlockScan,
   type PgpassManagedEntry,
@@ -65,6 +67,12 @@ export type PgpassSyncOptions = {
   fs: FileSystem;
   path: string;
   entries: readonly PgpassManagedEntry[];
+  /**
+   * Entries already in the block that this predicate accepts stay (after `entries`), unless an
+   * entry in `entries` is for the same host, port, database and user. For tokens this process has
+   * no fresh copy of but another process wrote and are still valid. Read under the lock.
+   */
+  keepExisting?: (entry: PgpassEntry) => boolean;
   /** Mode bits are only checked and fixed on POSIX (libpq does not check them on Windows). */
   platform?: NodeJS.Platform;
 } & LockChoice;
@@ -73,7 +81,7 @@ export type PgpassCleanOptions = Omit<PgpassSyncOptions, 'entries'>;
 
 /** Replaces pgentra's block with exactly these entries (none: the block is removed). */
 export function syncPgpass(options: PgpassSyncOptions): Promise<PgpassReport> {
-  return rewrite(options, options.entries);
+  return rewrite(options, options.entries, options.keepExisting);
 }
 
 /** Removes pgentra's block and nothing else. */
@@ -86,6 +94,7 @@ const MAX_ATTEMPTS = 3;
 async function rewrite(
   options: PgpassCleanOptions,
   entries: readonly PgpassManagedEntry[],
+  keepExisting?: (entry: PgpassEntry) => boolean,
 ): Promise<PgpassReport> {
   const { fs, path: file } = options;
   const lock: LockOptions & { path?: string } = options.lock ?? { clock: options.clock as Clock };
@@ -93,7 +102,7 @@ async function rewrite(
   // The lock file sits beside the pgpass file, so its directory must exist before the lock:
   // %APPDATA%\postgresql may not exist yet (0700: it is about to hold a secret). Nothing to
   // clean in a directory that does not exist.
-  if (entries.length > 0) {
+  if (entries.length > 0 || keepExisting) {
     await fs.mkdir(path.dirname(file), 0o700).catch((error: unknown) => {
       throw new PgpassFileError(
         `cannot create the directory for ${file}: ${describeFsError(error).reason}`,
@@ -113,7 +122,7 @@ async function rewrite(
       // between our read and our rename, read it again rather than overwrite the edit.
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await rewriteOnce(fs, file, entries, options.platform ?? process.platform);
+          return await rewriteOnce(fs, file, entries, options.platform ?? process.platform, keepExisting);
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -126,8 +135,9 @@ async function rewrite(
 async function rewriteOnce(
   fs: FileSystem,
   file: string,
-  entries: readonly PgpassManagedEntry[],
+  wanted: readonly PgpassManagedEntry[],
   platform: NodeJS.Platform,
+  keepExisting?: (entry: PgpassEntry) => boolean,
 ): Promise<PgpassReport> {
   const stat = await inspect(fs, file);
   let before: Buffer;
@@ -142,8 +152,19 @@ async function rewriteOnce(
   }
 
   let next: { document: PgpassDocument; scan: ManagedBlockScan };
+  let entries = wanted;
   try {
-    next = withManagedBlock(parse(before), entries);
+    const document = parse(before);
+    if (keepExisting) {
+      const key = (e: PgpassEntry) =>
+        JSON.stringify([e.host, String(e.port ?? '*'), e.database ?? '*', e.user]);
+      const replaced = new Set(wanted.map(key));
+      const kept = managedEntries(document, scanManagedBlocks(document)).filter(
+        (entry) => !replaced.has(key(entry)) && keepExisting(entry),
+      );
+      entries = [...wanted, ...kept];
+    }
+    next = withManagedBlock(document, entries);
   } catch (error) {
     if (error instanceof PgpassBlockError)
       throw new PgpassFileError(`pgentra did not change ${file}: ${error.message}`, 'EBLOCK', {
