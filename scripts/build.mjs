@@ -2,14 +2,17 @@
 // One build for every bundle. esbuild for the Node-side bundles (main, preload, CLI): it is fast,
 // has no config layer of its own, and lets the CLI be split so `pgentra token` loads only the
 // agent client, not MSAL. Vite for the renderer (React + dev server + the preview host).
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
-const release = process.env.NODE_ENV === 'production';
-const only = process.argv.slice(2);
+// --release (used by `npm run dist`) minifies; --watch (used by `npm run dev`) rebuilds on every
+// change and keeps running.
+const release = process.env.NODE_ENV === 'production' || process.argv.includes('--release');
+const watch = process.argv.includes('--watch');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const wants = (target) => only.length === 0 || only.includes(target);
 
 // Native and binary-carrying packages stay outside the bundles and are loaded from node_modules
@@ -36,10 +39,15 @@ const common = {
 if (only.length === 0) rmSync(dist, { recursive: true, force: true });
 
 const targets = [];
+const bundle = async (options) => {
+  if (!watch) return build(options);
+  const ctx = await context(options);
+  await ctx.watch();
+};
 
 if (wants('cli')) {
   targets.push(
-    build({
+    bundle({
       ...common,
       // direct-token is an entry of its own so token.cjs (below) can import it by a stable name.
       entryPoints: { pgentra: 'electron/cli/main.ts', 'direct-token': 'electron/cli/direct-token.ts' },
@@ -65,7 +73,7 @@ if (wants('cli')) {
     },
   };
   targets.push(
-    build({
+    bundle({
       ...common,
       entryPoints: { token: 'electron/cli/token-entry.ts' },
       outdir: path.join(dist, 'cli'),
@@ -78,7 +86,7 @@ if (wants('cli')) {
 
 if (wants('main') && existsSync(path.join(root, 'electron/main/main.ts'))) {
   targets.push(
-    build({
+    bundle({
       ...common,
       entryPoints: { main: 'electron/main/main.ts' },
       outdir: path.join(dist, 'main'),
@@ -91,7 +99,7 @@ if (wants('main') && existsSync(path.join(root, 'electron/main/main.ts'))) {
 if (wants('preload') && existsSync(path.join(root, 'electron/preload/preload.ts'))) {
   // A sandboxed preload can only require a few Electron modules: it must be one self-contained CJS file.
   targets.push(
-    build({
+    bundle({
       ...common,
       entryPoints: { preload: 'electron/preload/preload.ts' },
       outdir: path.join(dist, 'preload'),
@@ -106,6 +114,12 @@ await Promise.all(targets);
 
 if (wants('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({
+    configFile: path.join(root, 'renderer/vite.config.ts'),
+    logLevel: 'warn',
+    ...(watch ? { build: { watch: {} } } : {}),
+  });
 }
-console.log(`built ${only.length ? only.join(', ') : 'all'} into ${path.relative(root, dist)}/`);
+console.log(
+  `built ${only.length ? only.join(', ') : 'all'} into ${path.relative(root, dist)}/${watch ? '; watching for changes' : ''}`,
+);

@@ -1,6 +1,6 @@
 // What runs while the tray app or `pgentra agent` is up: the engine's scheduler, the pgpass sink
 // (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
-// a periodic config reload so clusters added from the CLI are picked up.
+// a periodic config reload so clusters added and sign-ins made from the CLI are picked up.
 import { AuthError, adviceFor } from './auth/errors.js';
 import { agentEndpoint } from './agent/paths.js';
 import type { AgentResponse } from './agent/protocol.js';
@@ -72,9 +72,10 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     ),
   ];
 
-  await core
-    .trackClusters()
-    .catch((error: unknown) => log(`accounts: ${error instanceof Error ? error.message : String(error)}`));
+  const logError = (what: string) => (error: unknown) =>
+    log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  await core.trackClusters().catch(logError('accounts'));
+  await core.noticeSignInsElsewhere().catch(logError('accounts'));
   core.engine.start();
 
   let server: AgentServer | undefined;
@@ -110,7 +111,8 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     core
       .reload()
       .then(() => core.trackClusters())
-      .catch((error: unknown) => log(`config: ${error instanceof Error ? error.message : String(error)}`));
+      .then(() => core.noticeSignInsElsewhere())
+      .catch(logError('config'));
   }, options.configReloadMs ?? 15_000);
   reload.unref();
 

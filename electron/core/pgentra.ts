@@ -66,6 +66,7 @@ export class Pgentra {
   private sessions = new Map<string, Promise<MsalSession>>();
   private cacheOpened: Promise<OpenedCache> | undefined;
   private accountsCache: SignedInAccount[] | undefined;
+  private signInsSeen: Map<string, string> | undefined;
   readonly engine: TokenEngine;
 
   private constructor(
@@ -96,6 +97,27 @@ export class Pgentra {
   async reload(): Promise<void> {
     this.config = await this.store.load();
     this.accountsCache = undefined;
+    this.engine.setRefreshMarginSec(this.config.settings.refreshMarginSec);
+  }
+
+  /**
+   * Retries tokens waiting for a sign-in when the shared cache shows that another process (say
+   * `pgentra login` while the tray runs) signed that account in again. The first call only
+   * records what the cache holds.
+   */
+  async noticeSignInsElsewhere(): Promise<void> {
+    const seen = new Map<string, string>();
+    for (const session of this.sessions.values())
+      for (const [account, fingerprint] of await (await session).signInFingerprints())
+        seen.set(account, fingerprint);
+    const before = this.signInsSeen;
+    this.signInsSeen = seen;
+    if (!before) return;
+    for (const [account, fingerprint] of seen)
+      if (before.get(account) !== fingerprint) {
+        this.accountsCache = undefined;
+        this.engine.accountSignedIn(account, { onlyWaiting: true });
+      }
   }
 
   // ---- clouds and sign-in ----------------------------------------------------------------
@@ -258,6 +280,8 @@ export class Pgentra {
   async addCluster(input: Omit<ClusterInput, 'user'> & { user?: string }): Promise<ClusterView> {
     let user = input.user;
     const account = input.account;
+    if (!user && input.group)
+      throw new ClusterValidationError('user', 'a group login needs the Entra group name as the user');
     if (!user) {
       // The database user defaults to the chosen (or only, or first) signed-in account's UPN.
       const accounts = await this.accounts().catch(() => []);
@@ -280,7 +304,7 @@ export class Pgentra {
     );
     this.config = await this.store.update((config) => {
       if (config.clusters.some((c) => c.name === cluster.name))
-        throw new Error(`a cluster named "${cluster.name}" already exists`);
+        throw new ClusterValidationError('name', `a cluster named "${cluster.name}" already exists`);
       return { ...config, clusters: [...config.clusters, cluster] };
     });
     return this.view(cluster);
@@ -302,6 +326,8 @@ export class Pgentra {
       problems.push({ field: 'kind', message: 'cannot tell the server kind from this host: choose one' });
     if (form.name && this.config.clusters.some((c) => c.name === form.name))
       problems.push({ field: 'name', message: `a cluster named "${form.name}" already exists` });
+    if (form.group && !form.user?.trim())
+      problems.push({ field: 'user', message: 'a group login needs the Entra group name as the user' });
     let loginUser: string | null = null;
     if (kind && host && form.name && form.user) {
       try {
@@ -376,6 +402,7 @@ export class Pgentra {
         },
       };
     });
+    this.engine.setRefreshMarginSec(this.config.settings.refreshMarginSec);
     // MSAL clients are bound to a client ID and tenant: build new ones on next use.
     if (identityChanged) {
       this.sessions.clear();

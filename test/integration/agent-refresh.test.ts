@@ -1,9 +1,9 @@
 // The point of pgentra: tokens that expire while you work are replaced before anyone notices.
-// Short-lived tokens from the fake Entra ID and `pgentra agent` running. Two scenarios, run side by
-// side because each mostly waits for tokens to age: a 503 at the first refresh, and a 429 followed
-// by a request Entra never answers. Either way psql keeps working on the old token, the agent
-// backs off and retries, and after the original token has expired psql still logs in with no
-// password prompt.
+// Short-lived tokens from the fake Entra ID and `pgentra agent` running. Three scenarios, run side
+// by side because each mostly waits for tokens to age: a 503 at the first refresh; a 429 followed
+// by a request Entra never answers; a revoked sign-in fixed by `pgentra login` in another
+// terminal. Psql keeps working on the old token, the agent backs off and retries, and after the
+// original token has expired psql still logs in with no password prompt.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -148,6 +148,33 @@ describe.concurrent('pgentra agent keeps short-lived tokens fresh through faults
         expect(await s.pgpassToken()).not.toBe(first);
         await sleep(Math.max(0, s.signedInAt + 182_000 - Date.now()));
         expect(await s.psql()).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
+      } finally {
+        await s.stop();
+      }
+    },
+  );
+
+  it(
+    'a revoked sign-in: the agent says so once, and `pgentra login` elsewhere brings it back',
+    { timeout: 200_000 },
+    async () => {
+      const s = await agentScenario(90);
+      try {
+        const first = await s.pgpassToken();
+        s.testbed.entra.revokeRefreshTokens('alice@contoso.com');
+        const needed = await s.waitForNext(/sign-in needed for [^\n]*/, 80_000);
+        expect(needed[0]).toMatch(/AADSTS50173[^\n]*Run `pgentra login`/);
+        // The old token still serves while it lasts.
+        expect(await s.pgpassToken()).toBe(first);
+
+        // Signing in from another terminal: the agent sees the new sign-in in the shared cache
+        // at its next config reload (15 s) and refreshes without being restarted.
+        const refreshed = s.waitForNext(REFRESHED, 45_000);
+        expect((await runCli(['login', '--device-code'], s.env)).code).toBe(0);
+        await refreshed;
+        expect(await s.pgpassToken()).not.toBe(first);
+        expect(await s.psql()).toMatchObject({ code: 0, stdout: 'alice@contoso.com' });
+        expect(s.agent.stderrSoFar().match(/sign-in needed for/g)).toHaveLength(1);
       } finally {
         await s.stop();
       }

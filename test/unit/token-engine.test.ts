@@ -155,6 +155,45 @@ describe('TokenEngine', () => {
     engine.stop();
   });
 
+  it('a sign-in seen elsewhere retries only tokens waiting for one, not healthy or backing-off ones', async () => {
+    const { engine, source, clock } = setup();
+    engine.setTrackedKeys([alicePg, aliceCosmos]);
+    engine.start();
+    await clock.advance(1_000);
+    // At the proactive refresh the Flexible token's sign-in is revoked; the Cosmos one gets a
+    // 503 and backs off.
+    source.next = [revoked(), unavailable()];
+    await clock.advance(45 * MIN);
+    expect(engine.state(alicePg)?.status).toBe('needs-sign-in');
+    expect(engine.state(aliceCosmos)?.consecutiveFailures).toBe(1);
+    const cosmosRetryAt = engine.state(aliceCosmos)?.nextRefreshAt;
+    const calls = source.calls.length;
+
+    engine.accountSignedIn('alice', { onlyWaiting: true });
+    await clock.advance(100);
+    expect(source.calls.slice(calls).map((c) => c.key)).toEqual([alicePg.resource]);
+    expect(engine.state(alicePg)?.status).toBe('fresh');
+    expect(engine.state(aliceCosmos)?.nextRefreshAt).toBe(cosmosRetryAt);
+    engine.stop();
+  });
+
+  it('a new refresh margin moves the next refresh at once, without a restart', async () => {
+    const { engine, source, clock } = setup();
+    engine.setTrackedKeys([alicePg]);
+    engine.start();
+    await clock.advance(1_000);
+    const issuedAt = clock.now() - 1_000;
+    expect(engine.state(alicePg)?.nextRefreshAt).toBe(issuedAt + 45 * MIN);
+    await clock.advance(40 * MIN);
+    expect(engine.state(alicePg)?.status).toBe('fresh');
+    engine.setRefreshMarginSec(25 * 60);
+    await clock.advance(100);
+    // 25 minutes before expiry is already past: the token is refreshed now, not at 45 minutes.
+    expect(source.calls).toHaveLength(2);
+    expect(engine.state(alicePg)?.nextRefreshAt).toBe(clock.now() - 100 + 35 * MIN);
+    engine.stop();
+  });
+
   it('refreshes first when a sink asks for more validity than is left', async () => {
     const { engine, source, clock } = setup();
     await engine.getToken(alicePg);

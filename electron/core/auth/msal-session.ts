@@ -232,6 +232,37 @@ export class MsalSession implements TokenSource {
     });
   }
 
+  /**
+   * Per account, a digest of the refresh tokens in the shared cache. It changes when another
+   * process signs the account in again (or refreshes it), which is how a tray stuck in
+   * needs-sign-in learns that `pgentra login` fixed it without asking Entra on every tick.
+   */
+  async signInFingerprints(): Promise<Map<string, string>> {
+    return this.exclusively(async () => {
+      await this.allAccounts(); // brings the in-memory cache up to date with the shared store
+      const cache: unknown = JSON.parse(this.app.getTokenCache().serialize());
+      const refreshTokens =
+        typeof cache === 'object' && cache !== null && 'RefreshToken' in cache
+          ? cache.RefreshToken
+          : undefined;
+      const secrets = new Map<string, string[]>();
+      for (const entry of Object.values(
+        typeof refreshTokens === 'object' && refreshTokens ? refreshTokens : {},
+      )) {
+        const { home_account_id: account, secret } = (entry ?? {}) as Record<string, unknown>;
+        if (typeof account !== 'string' || typeof secret !== 'string') continue;
+        secrets.set(account, [...(secrets.get(account) ?? []), secret]);
+      }
+      const { createHash } = await import('node:crypto');
+      return new Map(
+        [...secrets].map(([account, list]) => [
+          account,
+          createHash('sha256').update(list.sort().join('\n')).digest('base64url'),
+        ]),
+      );
+    });
+  }
+
   /** TokenSource: a token for (account, resource), from the cache unless forceRefresh. */
   acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken> {
     return this.exclusively(async () => {

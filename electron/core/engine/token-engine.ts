@@ -99,7 +99,7 @@ export class TokenEngine {
   };
   private readonly source: TokenSource;
   private readonly clock: Clock;
-  private readonly marginSec: number;
+  private marginSec: number;
   private readonly minSpacingMs: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
@@ -134,6 +134,13 @@ export class TokenEngine {
     this.reschedule();
   }
 
+  /** A new refresh margin (settings changed): statuses and the schedule follow at once. */
+  setRefreshMarginSec(marginSec: number): void {
+    if (marginSec === this.marginSec) return;
+    this.marginSec = marginSec;
+    this.reschedule(0);
+  }
+
   states(): TokenState[] {
     return [...this.entries.values()].map((entry) => this.stateOf(entry));
   }
@@ -156,10 +163,15 @@ export class TokenEngine {
     this.cancelTimer = undefined;
   }
 
-  /** A fresh sign-in for this account: clear needs-sign-in and fetch again right away. */
-  accountSignedIn(accountId: string): void {
+  /**
+   * A fresh sign-in for this account: clear needs-sign-in and fetch again right away. With
+   * `onlyWaiting` (a sign-in seen in the shared cache, made by another process) only entries
+   * waiting for a person are retried, so healthy or backing-off entries keep their schedule.
+   */
+  accountSignedIn(accountId: string, options: { onlyWaiting?: boolean } = {}): void {
     for (const entry of this.entries.values()) {
       if (entry.key.accountId !== accountId) continue;
+      if (options.onlyWaiting && entry.status !== 'needs-sign-in') continue;
       // Signing in is a person acting: no spacing or backoff applies to the fetch that follows.
       entry.retryNotBeforeMono = undefined;
       entry.lastAttemptMono = undefined;
