@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { AuthError, adviceFor } from '../core/auth/errors.js';
 import { resolveConfigDir } from '../core/config-dir.js';
-import { conninfo } from '../core/launch/connection.js';
+import { psqlInvocation } from '../core/launch/psql.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import { decodeClaims, tokenUser } from '../core/tokens.js';
 import { exitCodeFor, openCore } from './core-loader.js';
@@ -100,6 +100,21 @@ async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): 
       'check the cluster kind and cloud (`pgentra cluster add --kind/--cloud`)',
     );
   } else report.ok(`audience ${claims.aud} matches a ${cluster.kind} server`);
+  // The server accepts tokens only from its own Entra tenant, which only the server knows; a
+  // tenant pinned in the settings is what the user says it is.
+  const pinnedTenant = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(core.settings.tenant)
+    ? core.settings.tenant.toLowerCase()
+    : undefined;
+  if (pinnedTenant && claims.tid.toLowerCase() !== pinnedTenant)
+    report.fail(
+      ExitCode.config,
+      `the token is from tenant ${claims.tid} but the settings pin tenant ${pinnedTenant}`,
+      'sign in with `pgentra login --tenant ' + pinnedTenant + '`',
+    );
+  else
+    report.ok(
+      `token from tenant ${claims.tid}${pinnedTenant ? ' as the settings pin' : ''} (the server must belong to it)`,
+    );
   const upn = tokenUser(claims);
   const expectedUser =
     cluster.kind === 'single'
@@ -154,9 +169,12 @@ async function checkServer(
     stderr: string;
     missing?: boolean;
   }>((resolve) => {
-    // conninfo carries passfile=: the token goes from the 0600 file to libpq, never through argv.
-    const child = spawn('psql', ['-w', '-X', '-A', '-t', '-c', 'select current_user', conninfo(target)], {
+    // The same invocation `pgentra psql` uses: passfile= in the conninfo, and no PGPASSWORD or
+    // PGSERVICE from this shell to override the fresh token.
+    const psql = psqlInvocation(target, ['-w', '-X', '-A', '-t', '-c', 'select current_user']);
+    const child = spawn(psql.command, psql.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...psql.env },
     });
     let stdout = '';
     let stderr = '';

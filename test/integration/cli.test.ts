@@ -274,8 +274,11 @@ describe('pgentra CLI against the testbed', () => {
   });
 
   it('doctor explains each cluster: claims, reachability, and a real login', async () => {
-    const result = await cli('doctor', 'flex');
+    // A stale PGPASSWORD in the shell would win over the passfile; doctor's psql must ignore it.
+    const result = await runCli(['doctor', 'flex'], { ...env, PGPASSWORD: 'stale-password' });
+    outputs.push(result);
     expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`token from tenant ${testbed.facts.tenantId} as the settings pin`);
     expect(result.stdout).toContain('token cache encrypted by linux-libsecret');
     expect(result.stdout).toContain(
       'audience https://ossrdbms-aad.database.windows.net matches a flexible server',

@@ -6,7 +6,7 @@ import type { Io } from '../io.js';
 const help: CommandHelp = {
   usage: 'pgentra env NAME [--shell sh|powershell|cmd]',
   summary:
-    'Prints libpq environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, PGPASSFILE) for a cluster, after ' +
+    'Prints libpq environment variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, PGSSLROOTCERT when one is used, PGPASSFILE) for a cluster, after ' +
     'making sure its fresh token is in the pgpass file. The token itself is never printed: PGPASSFILE points libpq at it, ' +
     'which is safer than PGPASSWORD (other users can read a process environment on some systems).',
   options: [['--shell SHELL', 'sh (default on macOS/Linux), powershell (default on Windows) or cmd']],

@@ -12,8 +12,8 @@ const help: CommandHelp = {
   summary:
     'Starts psql connected to a cluster, after making sure its fresh token is in the pgpass file. psql reads the token ' +
     'from that file (`passfile=` in the connection string), so it never appears in the process list or environment. ' +
-    "Everything after `--` goes to psql; psql's exit code is pgentra's. Note that `\\c otherdb` inside psql re-uses the " +
-    'password it started with, which expires: reconnect with `\\c "dbname=otherdb"` to read a fresh one.',
+    "Everything after `--` goes to psql; psql's exit code is pgentra's. Switching databases inside psql with " +
+    '`\\c otherdb` reads the pgpass file again, so it gets the token pgentra keeps fresh there.',
   options: [
     ['--new-window', 'open psql in a new terminal window instead of this one'],
     [

@@ -51,7 +51,7 @@ function keychainAdvice(platform: NodeJS.Platform): string {
       'pgentra keeps your sign-in in the Secret Service (GNOME Keyring, KWallet). None is reachable: ' +
       'install and unlock one (e.g. `apt install gnome-keyring libsecret-1-0`, then log in to a desktop session, ' +
       'or over SSH run pgentra inside `dbus-run-session` with `gnome-keyring-daemon --unlock`). ' +
-      'As a last resort set "allowPlaintextCache": true in config.json to keep it in a 0600 file instead.'
+      'As a last resort set "allowPlaintextCache": true under "settings" in config.json to keep it in a 0600 file instead.'
     );
   }
   if (platform === 'darwin')
