@@ -218,9 +218,8 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
         notifier.notify({ title: 'pgentra', body: `Signed in as ${account.username}.` }),
       ),
     signOut: (accountId) => run('accounts:signOut', [accountId]),
-    // The renderer has one page with tabs; it opens on its clusters tab.
-    openWindow: () => {
-      window.show();
+    openWindow: (view) => {
+      window.show(view);
       // A menu-bar app (LSUIElement) is never frontmost by itself on macOS.
       if (platform === 'darwin') app.focus({ steal: true });
     },

@@ -5,6 +5,10 @@ import type { Channel } from './ipc-contract.js';
 export const EVENT_SNAPSHOT = 'app:snapshot-changed';
 /** Main → renderer push: a device-code sign-in finished or failed. */
 export const EVENT_SIGN_IN = 'accounts:sign-in-finished';
+/** Main → renderer push: show this part of the window (the tray's "Settings…", "Open pgentra…"). */
+export const EVENT_SHOW_VIEW = 'app:show-view';
+export const WINDOW_VIEWS = ['clusters', 'accounts', 'settings'] as const;
+export type WindowView = (typeof WINDOW_VIEWS)[number];
 
 /** The named methods the preload exposes as `window.pgentra` (and the preview host mirrors). */
 export const apiMethods = {

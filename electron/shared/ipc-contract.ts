@@ -139,7 +139,9 @@ export type ErrorCode =
   'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-export { apiMethods, EVENT_SIGN_IN, EVENT_SNAPSHOT } from './api-surface.js';
+export { apiMethods, EVENT_SHOW_VIEW, EVENT_SIGN_IN, EVENT_SNAPSHOT, WINDOW_VIEWS } from './api-surface.js';
+import type { WindowView } from './api-surface.js';
+export type { WindowView };
 
 /** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
 export function parseArgs<C extends Channel>(
@@ -171,4 +173,5 @@ export type PgentraApi = {
 } & {
   onSnapshot(listener: (snapshot: AppSnapshot) => void): () => void;
   onSignInFinished(listener: (event: SignInFinished) => void): () => void;
+  onShowView(listener: (view: WindowView) => void): () => void;
 };

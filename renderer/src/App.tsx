@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppSnapshot, ClusterSnapshot } from '../../electron/shared/ipc-contract';
+import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../electron/shared/ipc-contract';
 import { call, getApi } from './api/client';
 import { AccountsPanel } from './features/accounts/AccountsPanel';
 import { ClusterForm } from './features/clusters/ClusterForm';
 import { ClusterList } from './features/clusters/ClusterList';
 import { SettingsPanel } from './features/settings/SettingsPanel';
 
-type Tab = 'clusters' | 'accounts' | 'settings';
+type Tab = WindowView;
 
 export function App() {
   const [snapshot, setSnapshot] = useState<AppSnapshot | null>(null);
@@ -17,11 +17,16 @@ export function App() {
 
   useEffect(() => {
     const api = getApi();
-    const off = api.onSnapshot(setSnapshot);
+    const offSnapshot = api.onSnapshot(setSnapshot);
+    // The tray's "Settings…" and "Open pgentra…" say which part to show.
+    const offShowView = api.onShowView(setTab);
     call(api.snapshot()).then(setSnapshot, (error: unknown) =>
       setLoadError(error instanceof Error ? error.message : String(error)),
     );
-    return off;
+    return () => {
+      offSnapshot();
+      offShowView();
+    };
   }, []);
 
   const onNotice = useCallback((message: string, isError = false) => setNotice({ message, isError }), []);

@@ -332,6 +332,17 @@ test.describe('tokens', () => {
   });
 });
 
+test.describe('window', () => {
+  test("the tray's Settings… and Open pgentra… open the window at that section", async ({ page, host }) => {
+    await expect(tab(page, 'Clusters')).toHaveAttribute('aria-selected', 'true');
+    await host.showView('settings');
+    await expect(tab(page, 'Settings')).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByLabel('Refresh this many minutes before expiry')).toBeVisible();
+    await host.showView('clusters');
+    await expect(tab(page, 'Clusters')).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
 test.describe('preview host', () => {
   test('refuses WebSockets from any other origin', async ({ host }) => {
     const attempt = (origin: string) =>

@@ -2,12 +2,14 @@
 // WebSocket with the same methods the Electron preload exposes (built from the same contract).
 import {
   apiMethods,
+  EVENT_SHOW_VIEW,
   EVENT_SIGN_IN,
   EVENT_SNAPSHOT,
   type AppSnapshot,
   type PgentraApi,
   type Result,
   type SignInFinished,
+  type WindowView,
 } from '../../electron/shared/ipc-contract.js';
 
 const socket = new WebSocket(`ws://${location.host}/ipc`);
@@ -19,6 +21,7 @@ const pending = new Map<number, (result: Result<unknown>) => void>();
 const listeners = {
   [EVENT_SNAPSHOT]: new Set<(payload: AppSnapshot) => void>(),
   [EVENT_SIGN_IN]: new Set<(payload: SignInFinished) => void>(),
+  [EVENT_SHOW_VIEW]: new Set<(payload: WindowView) => void>(),
 };
 
 socket.addEventListener('message', (message: MessageEvent<string>) => {
@@ -35,6 +38,8 @@ socket.addEventListener('message', (message: MessageEvent<string>) => {
     for (const listener of listeners[EVENT_SNAPSHOT]) listener(data.payload as AppSnapshot);
   } else if (data.event === EVENT_SIGN_IN) {
     for (const listener of listeners[EVENT_SIGN_IN]) listener(data.payload as SignInFinished);
+  } else if (data.event === EVENT_SHOW_VIEW) {
+    for (const listener of listeners[EVENT_SHOW_VIEW]) listener(data.payload as WindowView);
   }
 });
 
@@ -60,6 +65,10 @@ api.onSnapshot = (listener) => {
 api.onSignInFinished = (listener) => {
   listeners[EVENT_SIGN_IN].add(listener);
   return () => listeners[EVENT_SIGN_IN].delete(listener);
+};
+api.onShowView = (listener) => {
+  listeners[EVENT_SHOW_VIEW].add(listener);
+  return () => listeners[EVENT_SHOW_VIEW].delete(listener);
 };
 window.pgentra = api;
 

@@ -22,7 +22,12 @@ import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
 import type { Clipboard, Notifier } from '../../electron/core/ports.js';
 import { dispatch } from '../../electron/main/ipc/handlers.js';
 import { startServices, type Services } from '../../electron/main/services.js';
-import { EVENT_SIGN_IN, EVENT_SNAPSHOT } from '../../electron/shared/ipc-contract.js';
+import {
+  EVENT_SHOW_VIEW,
+  EVENT_SIGN_IN,
+  EVENT_SNAPSHOT,
+  type WindowView,
+} from '../../electron/shared/ipc-contract.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
@@ -67,6 +72,8 @@ export interface PreviewHost {
   browserUrls(): Promise<string[]>;
   launches(): Promise<RecordedLaunch[]>;
   logs(): Promise<string[]>;
+  /** What the tray's "Settings…" / "Open pgentra…" do to the window. */
+  showView(view: WindowView): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -349,6 +356,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     browserUrls: async () => [...browserUrls],
     launches: async () => launches.map((launch) => ({ ...launch })),
     logs: async () => [...logs],
+    showView: async (view) => broadcast(EVENT_SHOW_VIEW, view),
     stop: () =>
       (stopping ??= (async () => {
         for (const socket of sockets) socket.terminate();
@@ -366,6 +374,7 @@ type Query = 'clipboardText' | 'clipboardSecret' | 'notices' | 'browserUrls' | '
 type ParentMessage =
   | { op: 'start'; options: Omit<PreviewHostOptions, 'log'> }
   | { op: 'query'; id: number; what: Query }
+  | { op: 'show-view'; id: number; view: WindowView }
   | { op: 'stop' };
 type ChildMessage =
   | { op: 'ready'; url: string; port: number }
@@ -447,6 +456,12 @@ export async function startPreviewHostProcess(options: PreviewHostOptions): Prom
     browserUrls: () => query('browserUrls'),
     launches: () => query('launches'),
     logs: async () => (child.connected ? query<string[]>('logs') : [...output]),
+    showView: (view) =>
+      new Promise<void>((resolve) => {
+        const id = nextId++;
+        pending.set(id, () => resolve());
+        send({ op: 'show-view', id, view });
+      }),
     stop: () =>
       (stopping ??= (async () => {
         if (child.exitCode === null && child.connected) send({ op: 'stop' });
@@ -485,6 +500,8 @@ async function runAsChild(): Promise<void> {
       const current = host;
       if (!current) return reply({ op: 'answer', id: message.id, value: null });
       void current[message.what]().then((value: unknown) => reply({ op: 'answer', id: message.id, value }));
+    } else if (message.op === 'show-view') {
+      void host?.showView(message.view).then(() => reply({ op: 'answer', id: message.id, value: null }));
     } else if (message.op === 'stop') {
       void shutdown();
     }

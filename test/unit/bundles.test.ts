@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiMethods, EVENT_SIGN_IN, EVENT_SNAPSHOT } from '../../electron/shared/api-surface.js';
+import {
+  apiMethods,
+  EVENT_SHOW_VIEW,
+  EVENT_SIGN_IN,
+  EVENT_SNAPSHOT,
+} from '../../electron/shared/api-surface.js';
 import { channels } from '../../electron/shared/ipc-contract.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -65,6 +70,7 @@ function electronMainStub() {
     readonly sent: [string, unknown][] = [];
     openHandler: Listener | undefined;
     isDestroyed = () => false;
+    isLoading = () => false;
     send = (channel: string, payload: unknown) => void this.sent.push([channel, payload]);
     setWindowOpenHandler = (handler: Listener) => void (this.openHandler = handler);
   }
@@ -210,7 +216,7 @@ describe('preload bundle', () => {
     expect(exposed.map(([key]) => key)).toEqual(['pgentra']);
     const api = exposed[0]?.[1] ?? {};
     expect(Object.keys(api).sort()).toEqual(
-      [...Object.keys(apiMethods), 'onSignInFinished', 'onSnapshot'].sort(),
+      [...Object.keys(apiMethods), 'onShowView', 'onSignInFinished', 'onSnapshot'].sort(),
     );
     expect(Object.isFrozen(api)).toBe(true);
 
@@ -223,11 +229,14 @@ describe('preload bundle', () => {
     const off = api.onSnapshot?.(() => undefined) as () => void;
     off();
     (api.onSignInFinished?.(() => undefined) as () => void)();
+    (api.onShowView?.(() => undefined) as () => void)();
     expect(subscribed).toEqual([
       `on ${EVENT_SNAPSHOT}`,
       `off ${EVENT_SNAPSHOT}`,
       `on ${EVENT_SIGN_IN}`,
       `off ${EVENT_SIGN_IN}`,
+      `on ${EVENT_SHOW_VIEW}`,
+      `off ${EVENT_SHOW_VIEW}`,
     ]);
   });
 });

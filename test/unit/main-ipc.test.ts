@@ -72,8 +72,14 @@ class FakeWebContents implements WebContentsLike {
   sent: [string, unknown][] = [];
   destroyed = false;
   constructor(readonly id: number) {}
+  loading = false;
   isDestroyed = () => this.destroyed;
+  isLoading = () => this.loading;
   send = (channel: string, payload: unknown) => void this.sent.push([channel, payload]);
+  once(event: string, listener: never) {
+    this.listeners.set(event, listener);
+    return this;
+  }
   setWindowOpenHandler(handler: never) {
     this.openHandler = handler;
   }
@@ -313,6 +319,21 @@ describe('the window', () => {
     const second = vi.fn();
     window.listeners.get('close')?.({ preventDefault: second });
     expect(second).not.toHaveBeenCalled();
+  });
+
+  it('opens at the view the tray asked for, once a new window has loaded its page', () => {
+    const { main, window } = setUpWindow();
+    window.webContents.loading = true;
+    main.show('settings');
+    expect(window.visible).toBe(true);
+    expect(window.webContents.sent).toEqual([]);
+    window.webContents.loading = false;
+    window.webContents.listeners.get('did-finish-load')?.();
+    main.show('accounts');
+    expect(window.webContents.sent).toEqual([
+      ['app:show-view', 'settings'],
+      ['app:show-view', 'accounts'],
+    ]);
   });
 
   it('pushes events to a live window only', () => {

@@ -1,7 +1,7 @@
 // What the tray shows, computed from a snapshot and the time: the menu as plain descriptors, the
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
-import type { AppSnapshot, ClusterSnapshot } from '../../shared/ipc-contract.js';
+import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
 
 export type TrayLevel = 'fresh' | 'refreshing' | 'expiring' | 'needs-sign-in' | 'error' | 'idle';
 
@@ -23,7 +23,7 @@ export interface TrayActions {
   refresh(cluster: string | null): void;
   signIn(): void;
   signOut(accountId: string): void;
-  openWindow(view: 'clusters' | 'accounts' | 'settings'): void;
+  openWindow(view: WindowView): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }

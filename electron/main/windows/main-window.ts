@@ -1,6 +1,7 @@
 // The one app window. Security settings are spelled out even where they equal Electron's defaults,
 // so a reader (and Electronegativity) sees them, and a future default change cannot loosen them.
 import type { BrowserWindowConstructorOptions, Event as ElectronEvent, HandlerDetails } from 'electron';
+import { EVENT_SHOW_VIEW, type WindowView } from '../../shared/api-surface.js';
 import { CONTENT_SECURITY_POLICY, isAllowedRendererUrl, isSafeExternalUrl } from './url-policy.js';
 
 /** The frame an IPC message came from, as Electron's WebFrameMain shows it. */
@@ -12,6 +13,8 @@ export interface FrameLike {
 export interface WebContentsLike {
   readonly id: number;
   isDestroyed(): boolean;
+  isLoading(): boolean;
+  once(event: 'did-finish-load', listener: () => void): unknown;
   send(channel: string, ...args: unknown[]): void;
   setWindowOpenHandler(handler: (details: HandlerDetails) => { action: 'deny' }): void;
   on(
@@ -92,12 +95,17 @@ export class MainWindow {
     this.#deps = deps;
   }
 
-  /** Shows (creating it if needed) and focuses the window. */
-  show(): void {
+  /** Shows (creating it if needed) and focuses the window, at `view` when given. */
+  show(view?: WindowView): void {
     const window = this.#ensure();
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
+    if (!view) return;
+    // A window created just now has no page yet to receive the push: wait for it.
+    const contents = window.webContents;
+    if (contents.isLoading()) contents.once('did-finish-load', () => this.send(EVENT_SHOW_VIEW, view));
+    else this.send(EVENT_SHOW_VIEW, view);
   }
 
   hide(): void {
