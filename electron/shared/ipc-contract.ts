@@ -140,8 +140,7 @@ export type ErrorCode =
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
 export { apiMethods, EVENT_SHOW_VIEW, EVENT_SIGN_IN, EVENT_SNAPSHOT, WINDOW_VIEWS } from './api-surface.js';
-import type { WindowView } from './api-surface.js';
-export type { WindowView };
+export type { WindowView } from './api-surface.js';
 
 /** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
 export function parseArgs<C extends Channel>(
@@ -157,7 +156,7 @@ export function parseArgs<C extends Channel>(
   return { ok: false, code: 'invalid-argument', message: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
-import type { apiMethods } from './api-surface.js';
+import type { apiMethods, WindowView } from './api-surface.js';
 
 export type ApiMethod = keyof typeof apiMethods;
 
