@@ -376,6 +376,7 @@ export class Pgentra {
     const identityChanged =
       (patch.clientId !== undefined && patch.clientId !== this.config.settings.clientId) ||
       (patch.tenant !== undefined && patch.tenant !== this.config.settings.tenant);
+    const pgpassBefore = { enabled: this.config.settings.pgpass.enabled, path: this.pgpassPath() };
     this.config = await this.store.update((config) => {
       const s = config.settings;
       return {
@@ -408,6 +409,27 @@ export class Pgentra {
       this.sessions.clear();
       this.accountsCache = undefined;
     }
+    await this.followPgpassSettings(pgpassBefore);
+  }
+
+  /**
+   * Turning pgpass off or moving it takes our block out of the old file (tokens must not linger
+   * where nobody refreshes them); turning it on or moving it writes the tokens at once rather than
+   * at the next refresh, up to an hour later.
+   */
+  private async followPgpassSettings(before: { enabled: boolean; path: string }): Promise<void> {
+    const after = { enabled: this.config.settings.pgpass.enabled, path: this.pgpassPath() };
+    const moved = after.path !== before.path;
+    if (before.enabled && (!after.enabled || moved)) {
+      await cleanPgpass({ fs: this.deps.fs, path: before.path, clock: this.deps.clock }).catch(
+        (error: unknown) =>
+          this.deps.warn(
+            `pgpass: could not remove pgentra's lines from ${before.path}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      );
+    }
+    if (after.enabled && (!before.enabled || moved))
+      await this.syncPgpass({ userAction: false, onlyCached: true });
   }
 
   cloudNames(): string[] {

@@ -210,7 +210,11 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
         }),
       ),
     openPsql: (cluster) => run('clusters:openPsql', [cluster]),
-    openPgadmin: (cluster) => run('clusters:openPgadmin', [cluster]),
+    // Without pgAdmin installed the message says where servers.json is and how to import it.
+    openPgadmin: (cluster) =>
+      run<{ message: string }>('clusters:openPgadmin', [cluster], ({ message }) =>
+        notifier.notify({ title: 'pgentra', body: message }),
+      ),
     copyConnectionString: (cluster) => run('clusters:copyConnectionString', [cluster]),
     refresh: (cluster) => run('clusters:refresh', [cluster]),
     signIn: () =>

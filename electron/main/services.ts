@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { adviceFor, type AuthErrorKind } from '../core/auth/errors.js';
 import { startBackground, type Background } from '../core/background.js';
+import { installCliShim } from '../core/launch/cli-shim.js';
 import { openPsqlWindow } from '../core/launch/psql.js';
 import { pgentraCommandEnv, serversJson, setUpPgadmin } from '../core/launch/pgadmin.js';
 import { createNodeProcesses } from '../core/launch/terminal.js';
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   onSnapshot: (snapshot: AppSnapshot) => void;
   onSignInFinished: (event: SignInFinished) => void;
   setStartAtLogin?: (enabled: boolean) => void;
+  /** Where "Install the pgentra command" puts its launcher (default: the OS user's home). */
+  homedir?: string;
   /** Overrides for tests; default: open a real terminal / pgAdmin. */
   openPsql?: (cluster: ClusterView) => Promise<void>;
   openPgadmin?: (cluster: ClusterView) => Promise<string>;
@@ -114,6 +117,18 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
         );
         return result.message;
       }),
+    installCli: async () =>
+      (
+        await installCliShim(
+          { fs: deps.fs, processes },
+          {
+            platform: process.platform,
+            homedir: deps.homedir ?? os.homedir(),
+            env: deps.env,
+            pgentraCommand: deps.pgentraCommand,
+          },
+        )
+      ).message,
     broadcastSnapshot: changed,
     signInFinished: deps.onSignInFinished,
     setStartAtLogin: deps.setStartAtLogin,

@@ -26,4 +26,5 @@ export const apiMethods = {
   signInDeviceCode: 'accounts:signInDeviceCode',
   signOut: 'accounts:signOut',
   updateSettings: 'settings:update',
+  installCli: 'app:installCli',
 } as const satisfies Record<string, Channel>;

@@ -129,6 +129,7 @@ export const channels = {
   'accounts:signInDeviceCode': { args: noArgs, result: result<DeviceCodeInfo>() },
   'accounts:signOut': { args: z.tuple([z.string().min(1).max(512)]), result: result<null>() },
   'settings:update': { args: z.tuple([settingsPatchSchema]), result: result<SettingsSnapshot>() },
+  'app:installCli': { args: noArgs, result: result<{ message: string }>() },
 } as const;
 
 export type Channel = keyof typeof channels;

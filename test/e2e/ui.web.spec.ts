@@ -1,9 +1,11 @@
 // The pgentra window in Debian Chromium, served by the preview host: the real renderer talking
 // over the real IPC contract to the real core, against the offline testbed (fake Entra ID,
 // PostgreSQL behind token-checking gateways, a private keyring). Each test has its own stack.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { conninfoOf, runPsql } from '../support/psql.js';
 import {
@@ -20,6 +22,7 @@ import {
 } from './fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+const execFileAsync = promisify(execFile);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 test.describe('sign-in', () => {
@@ -340,6 +343,48 @@ test.describe('window', () => {
     await expect(page.getByLabel('Refresh this many minutes before expiry')).toBeVisible();
     await host.showView('clusters');
     await expect(tab(page, 'Clusters')).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
+test.describe('settings', () => {
+  test('moving the pgpass file writes the tokens there at once and takes them out of the old one', async ({
+    page,
+    testbed,
+    stackEnv,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+    await expectFresh(clusterRow(page, 'flex'));
+    const oldFile = stackEnv.PGPASSFILE ?? '';
+    await expect
+      .poll(async () => (await readFile(oldFile, 'utf8').catch(() => '')).includes(':alice@contoso.com:'))
+      .toBe(true);
+
+    const newFile = path.join(path.dirname(oldFile), 'moved.pgpass');
+    await tab(page, 'Settings').click();
+    await page.getByLabel('pgpass file', { exact: true }).fill(newFile);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    // No refresh is due for an hour: the new file is written by the save itself.
+    await expect
+      .poll(async () => (await readFile(newFile, 'utf8').catch(() => '')).includes(':alice@contoso.com:'))
+      .toBe(true);
+    expect(await readFile(oldFile, 'utf8')).not.toContain('pgentra managed block');
+  });
+});
+
+test.describe('command line', () => {
+  test('Install the pgentra command puts a launcher on PATH that runs the CLI', async ({
+    page,
+    stackEnv,
+  }) => {
+    await tab(page, 'Settings').click();
+    await page.getByRole('button', { name: 'Install the pgentra command' }).click();
+    const shim = path.join(stackEnv.HOME ?? '', '.local', 'bin', 'pgentra');
+    await expect(page.getByRole('status')).toContainText(`Installed ${shim}`);
+    const { stdout } = await execFileAsync('/bin/sh', ['-c', 'pgentra cluster --help'], {
+      env: { PATH: `${path.dirname(shim)}:/usr/bin:/bin`, HOME: stackEnv.HOME },
+    });
+    expect(stdout).toMatch(/^Usage: pgentra cluster/m);
   });
 });
 

@@ -250,6 +250,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       },
     },
     pgentraCommand: [process.execPath, path.join(root, 'bin', 'pgentra.cjs')],
+    homedir: options.env.HOME,
     serveAgent: options.serveAgent ?? false,
     log,
     onSnapshot: (snapshot) => broadcast(EVENT_SNAPSHOT, snapshot),

@@ -1,6 +1,7 @@
-// Copying a token to the clipboard: marked secret (kept out of clipboard history where the OS
-// allows), cleared after a delay, but only if the clipboard still holds our token — the user may
-// have copied something else meanwhile, which we must not destroy. Also cleared on quit.
+// Copying a token to the clipboard: written as a secret (the port marks it for clipboard history
+// and sync where it can; Electron's adapter cannot yet, see main/adapters/clipboard.ts), cleared
+// after a delay, but only if the clipboard still holds our token — the user may have copied
+// something else meanwhile, which we must not destroy. Also cleared on quit.
 import type { Cancel, Clipboard, Clock } from '../ports.js';
 
 export class ClipboardGuard {

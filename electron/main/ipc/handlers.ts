@@ -31,6 +31,8 @@ export interface HandlerDeps {
   broadcastSnapshot: () => void;
   signInFinished: (event: SignInFinished) => void;
   setStartAtLogin?: (enabled: boolean) => void;
+  /** Puts a `pgentra` launcher on the user's PATH; resolves with what the user should know. */
+  installCli: () => Promise<string>;
   warnings: () => string[];
 }
 
@@ -44,6 +46,8 @@ function errorCodeOf(error: unknown): ErrorCode {
     return 'internal';
   }
   if (error instanceof Error && error.name === 'ClusterNotFoundError') return 'not-found';
+  if (error instanceof Error && (error.name === 'CliShimError' || error.name === 'FileWriteError'))
+    return 'config';
   if (error instanceof Error && (error.name === 'ClusterValidationError' || error.name === 'ConfigError'))
     return 'invalid-argument';
   return 'internal';
@@ -215,6 +219,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await core.trackClusters();
       return changed(null);
     },
+    'app:installCli': async () => ({ message: await deps.installCli() }),
     'settings:update': async (patch) => {
       await core.updateSettings(patch);
       if (patch.startAtLogin !== undefined) deps.setStartAtLogin?.(patch.startAtLogin);

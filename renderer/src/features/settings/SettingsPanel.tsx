@@ -6,6 +6,17 @@ import {
 } from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
 
+/** The names the form shows, for messages about a field. */
+const FIELD_LABELS: Record<string, string> = {
+  refreshMarginSec: 'Refresh this many minutes before expiry',
+  pgpassPath: 'pgpass file',
+  clipboardClearSec: 'Clear a copied token after (seconds)',
+  terminal: 'Terminals to try',
+  pgadminPath: 'pgAdmin location',
+  clientId: 'Client ID',
+  tenant: 'Tenant',
+};
+
 interface Props {
   snapshot: AppSnapshot;
   onNotice: (message: string, isError?: boolean) => void;
@@ -43,9 +54,18 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     startAtLogin: draft.startAtLogin,
   });
   const parsed = settingsPatchSchema.safeParse(patch());
-  const fieldProblem = parsed.success
-    ? null
-    : `${String(parsed.error.issues[0]?.path[0] ?? '')}: ${parsed.error.issues[0]?.message ?? ''}`;
+  const firstIssue = parsed.success ? undefined : parsed.error.issues[0];
+  const fieldProblem = firstIssue
+    ? `${FIELD_LABELS[String(firstIssue.path[0])] ?? String(firstIssue.path[0] ?? '')}: ${firstIssue.message}`
+    : null;
+
+  const installCli = async () => {
+    try {
+      onNotice((await call(getApi().installCli())).message);
+    } catch (error) {
+      onNotice(error instanceof Error ? error.message : String(error), true);
+    }
+  };
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -109,6 +129,9 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
       <div className="actions">
         <button type="submit" className="primary">
           Save settings
+        </button>
+        <button type="button" onClick={() => void installCli()}>
+          Install the pgentra command
         </button>
       </div>
     </form>

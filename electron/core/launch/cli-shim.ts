@@ -1,0 +1,108 @@
+// "Install the pgentra command": a small launcher in a per-user bin directory that runs the CLI
+// shipped with the app, so `pgentra` works in any terminal without an npm install. No admin
+// rights: ~/.local/bin (XDG; also used on macOS) or %LOCALAPPDATA%\pgentra\bin. A file there that
+// pgentra did not write (an npm-installed pgentra, say) is never replaced.
+import path from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import type { FileSystem, Processes } from '../ports.js';
+
+/** Marks a launcher as ours: only a file carrying it may be replaced. */
+const MARK = 'written by the pgentra app (Install the pgentra command)';
+
+export interface CliShimInput {
+  platform: NodeJS.Platform;
+  homedir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The CLI as the app runs it: an executable, or an interpreter and a script. */
+  pgentraCommand: readonly string[];
+}
+
+export interface CliShimPlan {
+  file: string;
+  directory: string;
+  content: string;
+  /** Whether `directory` is already on the PATH this process sees. */
+  onPath: boolean;
+}
+
+const shQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+// In a .cmd file `%` starts a variable even inside quotes; Windows paths cannot contain `"`.
+const cmdQuote = (value: string) => `"${value.replace(/%/g, '%%')}"`;
+
+export function planCliShim(input: CliShimInput): CliShimPlan {
+  const windows = input.platform === 'win32';
+  const paths = windows ? path.win32 : path.posix;
+  if (input.pgentraCommand.length === 0) throw new Error('no pgentra command to install');
+  const directory = windows
+    ? paths.join(input.env.LOCALAPPDATA ?? paths.join(input.homedir, 'AppData', 'Local'), 'pgentra', 'bin')
+    : paths.join(input.homedir, '.local', 'bin');
+  const file = paths.join(directory, windows ? 'pgentra.cmd' : 'pgentra');
+  const content = windows
+    ? `@echo off\r\nrem ${MARK}\r\n${input.pgentraCommand.map(cmdQuote).join(' ')} %*\r\n`
+    : `#!/bin/sh\n# ${MARK}\nexec ${input.pgentraCommand.map(shQuote).join(' ')} "$@"\n`;
+  const normalise = (dir: string) => paths.normalize(dir).replace(/[\\/]+$/, '');
+  const wanted = windows ? normalise(directory).toLowerCase() : normalise(directory);
+  const onPath = (input.env.PATH ?? input.env.Path ?? '')
+    .split(windows ? ';' : ':')
+    .filter(Boolean)
+    .some((entry) => (windows ? normalise(entry).toLowerCase() : normalise(entry)) === wanted);
+  return { file, directory, content, onPath };
+}
+
+export class CliShimError extends Error {
+  override readonly name = 'CliShimError';
+}
+
+/**
+ * Writes the launcher (atomically, 0755) and, on Windows, adds its directory to the user's PATH
+ * through PowerShell (the directory travels in an environment variable, never in the script).
+ * Returns what the user should know: where it is and whether a new terminal will find it.
+ */
+export async function installCliShim(
+  deps: { fs: FileSystem; processes: Processes },
+  input: CliShimInput,
+): Promise<{ file: string; message: string }> {
+  const plan = planCliShim(input);
+  const existing = await deps.fs.lstat(plan.file);
+  if (existing) {
+    const current = existing.isFile ? (await deps.fs.readFile(plan.file)).toString('utf8') : '';
+    if (!current.includes(MARK))
+      throw new CliShimError(
+        `${plan.file} already exists and was not written by pgentra; remove it or rename it, then try again`,
+      );
+  }
+  await deps.fs.mkdir(plan.directory, 0o755);
+  await writeFileAtomic(deps.fs, plan.file, Buffer.from(plan.content, 'utf8'), {
+    mode: 0o755,
+    expect: existing,
+  });
+  if (plan.onPath) return { file: plan.file, message: `Installed ${plan.file}: run \`pgentra --help\`.` };
+
+  if (input.platform === 'win32') {
+    const result = await deps.processes.run({
+      command: 'powershell.exe',
+      args: [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        "$d = $env:PGENTRA_BIN_DIR; $p = [Environment]::GetEnvironmentVariable('Path', 'User'); " +
+          "if (-not (($p -split ';') -contains $d)) { [Environment]::SetEnvironmentVariable('Path', (@($p, $d) | Where-Object { $_ }) -join ';', 'User') }",
+      ],
+      env: { ...input.env, PGENTRA_BIN_DIR: plan.directory },
+    });
+    if (result.exitCode !== 0)
+      return {
+        file: plan.file,
+        message: `Installed ${plan.file}, but adding ${plan.directory} to your PATH failed; add it under Settings → System → About → Advanced system settings → Environment Variables.`,
+      };
+    return {
+      file: plan.file,
+      message: `Installed ${plan.file} and added ${plan.directory} to your PATH: open a new terminal and run \`pgentra --help\`.`,
+    };
+  }
+  const profile = input.platform === 'darwin' ? '~/.zprofile' : '~/.profile';
+  return {
+    file: plan.file,
+    message: `Installed ${plan.file}. ${plan.directory} is not on your PATH yet: add \`export PATH="$HOME/.local/bin:$PATH"\` to ${profile} and open a new terminal.`,
+  };
+}
