@@ -118,7 +118,10 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
 
   // An empty user means the signed-in account's UPN (the core fills it in on save): preview with
   // it, so "Logs in as …" (and a Single Server's @server suffix) shows before anything is typed.
-  const defaultUser = snapshot.accounts[0]?.username;
+  // The core fills in the chosen account's UPN, or the first account's when none is chosen.
+  const defaultUser =
+    snapshot.accounts.find((account) => account.username === draft.account)?.username ??
+    snapshot.accounts[0]?.username;
   useEffect(() => {
     let current = true;
     const timer = window.setTimeout(() => {
