@@ -405,6 +405,7 @@ describe('clipboard wiring', () => {
       now: () => clock.now(),
       openPsql: async () => undefined,
       openPgadmin: async () => '',
+      installCli: async () => '',
       broadcastSnapshot: () => undefined,
       signInFinished: () => undefined,
       warnings: () => [],
