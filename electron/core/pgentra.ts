@@ -629,30 +629,46 @@ export class Pgentra {
         if (problem) throw new AuthError('unknown', problem.message);
       }
     }
-    const rootCert =
-      cluster.sslRootCert ??
-      this.cloud(cluster.cloud).caFile ??
-      (await defaultRootCert(this.deps.homedir ?? os.homedir()));
     return {
       host: cluster.host,
       port: cluster.port,
       database: cluster.database,
       user: cluster.loginUser,
       passfile: this.pgpassPath(),
-      sslmode: rootCert ? 'verify-full' : 'require',
-      sslrootcert: rootCert,
+      ...(await this.tlsFor(cluster)),
     };
   }
-}
 
-/** libpq's own default root certificate: if the user installed Azure's roots there, verify fully. */
-async function defaultRootCert(homedir: string): Promise<string | undefined> {
-  const candidate = path.join(homedir, '.postgresql', 'root.crt');
-  try {
-    await fsp.access(candidate);
-    return candidate;
-  } catch {
-    return undefined;
+  /**
+   * `verify-full` when there are root certificates to verify Azure's server certificate with: the
+   * cluster's own, the cloud's, PGSSLROOTCERT, or libpq's default root.crt (where the Azure docs
+   * tell people to put them); otherwise `require` (encrypted, server not verified). The window
+   * shows which, and why.
+   */
+  async tlsFor(cluster: ClusterView): Promise<{ sslmode: 'verify-full' | 'require'; sslrootcert?: string }> {
+    const env = this.deps.env;
+    const platform = this.deps.platform ?? process.platform;
+    const homedir = this.deps.homedir ?? os.homedir();
+    const libpqDefault =
+      platform === 'win32'
+        ? path.win32.join(
+            env.APPDATA ?? path.win32.join(homedir, 'AppData', 'Roaming'),
+            'postgresql',
+            'root.crt',
+          )
+        : path.join(homedir, '.postgresql', 'root.crt');
+    const candidates = [
+      cluster.sslRootCert,
+      this.cloud(cluster.cloud).caFile,
+      env.PGSSLROOTCERT,
+      libpqDefault,
+    ];
+    for (const candidate of candidates) {
+      if (!candidate) continue;
+      if ((await this.deps.fs.lstat(candidate).catch(() => null)) !== null)
+        return { sslmode: 'verify-full', sslrootcert: candidate };
+    }
+    return { sslmode: 'require' };
   }
 }
 

@@ -61,6 +61,8 @@ export interface ClusterSnapshot {
   expiresAt: number | null;
   lastRefreshAt: number | null;
   error: { kind: string; message: string; advice: string; entraCode: string | null } | null;
+  /** How psql and `pgentra env` connect: verify-full with these root certificates, or require. */
+  tls: { sslmode: 'verify-full' | 'require'; rootCert: string | null };
 }
 
 export interface AccountSnapshot {

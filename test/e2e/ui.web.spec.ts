@@ -118,6 +118,10 @@ test.describe('clusters', () => {
     const row = clusterRow(page, 'orders');
     await expect(row).toContainText('single · legacy.postgres.database.azure.com:5432 · postgres');
     await expect(row).toContainText('bob@contoso.com@legacy');
+    // No Azure root certificates anywhere libpq looks: the window says the server is not verified.
+    await expect(row.getByTestId('tls')).toContainText(
+      'TLS require: encrypted, but the server is not verified',
+    );
     await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)');
     // The form is empty again for the next one.
     await expect(form.getByLabel('Name')).toHaveValue('');
@@ -226,6 +230,10 @@ test.describe('clusters', () => {
     await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     await expectFresh(clusterRow(page, 'flex'));
+    // The testbed's cloud brings its CA, so psql verifies the gateway's certificate.
+    await expect(clusterRow(page, 'flex').getByTestId('tls')).toHaveText(
+      `TLS verify-full: the server is checked against ${testbed.facts.caFile}`,
+    );
     const g = testbed.facts.gateways.flexible;
     const conninfo = conninfoOf({
       host: g.host,

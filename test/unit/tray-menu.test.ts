@@ -39,6 +39,7 @@ function cluster(name: string, overrides: Partial<ClusterSnapshot> = {}): Cluste
     expiresAt: NOW + 42 * MIN,
     lastRefreshAt: NOW - 10 * MIN,
     error: null,
+    tls: { sslmode: 'require', rootCert: null },
     ...overrides,
   };
 }

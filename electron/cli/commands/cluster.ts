@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { formatHelp, parseCommand, parsePort, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
@@ -5,7 +7,7 @@ import type { Io } from '../io.js';
 
 const addHelp: CommandHelp = {
   usage:
-    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT]',
+    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--sslrootcert FILE]',
   summary:
     'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
     "and cloud are inferred from the host name; the user defaults to the signed-in account's UPN. For legacy Single Server " +
@@ -19,6 +21,10 @@ const addHelp: CommandHelp = {
     ['--kind KIND', 'flexible | single | cosmos (only needed when the host does not tell)'],
     ['--cloud CLOUD', 'public | china | usgov | a custom cloud (only needed when the host does not tell)'],
     ['--account ACCOUNT', 'which signed-in account to use, when several are'],
+    [
+      '--sslrootcert FILE',
+      "Azure's root certificates (PEM) to verify the server with (sslmode=verify-full); default: PGSSLROOTCERT or libpq's root.crt",
+    ],
   ],
   examples: [
     'pgentra cluster add prod --host myserver.postgres.database.azure.com --database appdb',
@@ -77,6 +83,7 @@ async function add(argv: string[], io: Io): Promise<number> {
       kind: { type: 'string' },
       cloud: { type: 'string' },
       account: { type: 'string' },
+      sslrootcert: { type: 'string' },
     },
     addHelp,
     io,
@@ -86,6 +93,9 @@ async function add(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parsed;
   if (!values.host) throw usageError('--host is required', `Usage: ${addHelp.usage}`);
   if (values.group && !values.user) throw usageError('--group needs --user GROUP_NAME');
+  const sslRootCert = values.sslrootcert === undefined ? undefined : path.resolve(values.sslrootcert);
+  if (sslRootCert !== undefined && !existsSync(sslRootCert))
+    throw usageError(`--sslrootcert: no file at ${sslRootCert}`);
   const core = await openCore(io);
   const cluster = await core.addCluster({
     name: positionals[0] ?? '',
@@ -97,6 +107,7 @@ async function add(argv: string[], io: Io): Promise<number> {
     kind: values.kind,
     cloud: values.cloud,
     account: values.account,
+    sslRootCert: sslRootCert,
   });
   io.stderr(
     `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +

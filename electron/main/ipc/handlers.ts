@@ -59,9 +59,15 @@ export async function buildSnapshot(
   const { core } = deps;
   const accounts = await core.accounts().catch(() => []);
   const statuses = new Map((await core.status()).map((row) => [row.name, row]));
-  const clusters = core
-    .clusters()
-    .map((cluster) => clusterSnapshot(cluster, statuses.get(cluster.name), core));
+  const clusters = await Promise.all(
+    core.clusters().map(async (cluster) => ({
+      ...clusterSnapshot(cluster, statuses.get(cluster.name), core),
+      tls: await core.tlsFor(cluster).then(({ sslmode, sslrootcert }) => ({
+        sslmode,
+        rootCert: sslrootcert ?? null,
+      })),
+    })),
+  );
   const settings = core.settings;
   return {
     clusters,
@@ -94,7 +100,7 @@ function clusterSnapshot(
   cluster: ClusterView,
   status: ClusterStatus | undefined,
   core: Pgentra,
-): ClusterSnapshot {
+): Omit<ClusterSnapshot, 'tls'> {
   const state = core.engineStateFor(cluster);
   return {
     name: cluster.name,

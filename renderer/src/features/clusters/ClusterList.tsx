@@ -81,6 +81,11 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               {cluster.group ? ' (group)' : ''}
               {cluster.lastRefreshAt ? ` · refreshed ${formatAgo(now - cluster.lastRefreshAt)}` : ''}
             </div>
+            <div className="cluster-meta" data-testid="tls">
+              {cluster.tls.sslmode === 'verify-full'
+                ? `TLS verify-full: the server is checked against ${cluster.tls.rootCert ?? 'the root certificates'}`
+                : "TLS require: encrypted, but the server is not verified. Put Azure's root certificates in libpq's root.crt (see the README) to verify it."}
+            </div>
             {cluster.error && (
               <div className="cluster-error" role="alert" data-testid="error">
                 <strong>{cluster.error.message}</strong>
