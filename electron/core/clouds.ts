@@ -130,6 +130,27 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
 ];
 
 /**
+ * The host names MSAL records as an account's `environment` for each built-in cloud: its cache
+ * key is the cloud's preferred alias (login.windows.net for the public cloud), so any alias may
+ * appear (msal-common's instance-discovery metadata).
+ */
+const ENTRA_HOST_ALIASES: Record<(typeof BUILT_IN_CLOUD_NAMES)[number], readonly string[]> = {
+  public: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+  china: ['login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'],
+  usgov: ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
+};
+
+/** Whether an account signed in at `environment` (MSAL's AccountInfo.environment) belongs to `cloud`. */
+export function accountInCloud(environment: string, cloud: Cloud): boolean {
+  const wanted = environment.toLowerCase();
+  const builtIn = BUILT_IN_CLOUD_NAMES.find((name) => name === cloud.name);
+  const hosts = builtIn
+    ? ENTRA_HOST_ALIASES[builtIn]
+    : [new URL(cloud.authorityHost).host, ...(cloud.knownAuthorities ?? [])].map((h) => h.toLowerCase());
+  return hosts.includes(wanted);
+}
+
+/**
  * Named like ClusterValidationError on purpose: callers (CLI exit code 2, IPC messages) treat an
  * unknown cloud exactly like any other bad cluster field.
  */

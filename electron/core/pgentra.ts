@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { OpenedCache } from './auth/cache-persistence.js';
 import { AuthError, adviceFor } from './auth/errors.js';
 import type { SignedInAccount, DeviceCodePrompt, MsalSession } from './auth/msal-session.js';
-import { allClouds, inferFromHost, resolveCloud, type Cloud } from './clouds.js';
+import { accountInCloud, allClouds, inferFromHost, resolveCloud, type Cloud } from './clouds.js';
 import {
   buildCluster,
   ClusterValidationError,
@@ -188,7 +188,13 @@ export class Pgentra {
     clouds.add(this.config.settings.cloud);
     for (const cloudName of clouds) {
       const session = await this.session(cloudName);
-      if ((await session.accounts()).some((account) => account.id === accountId)) return session;
+      const account = (await session.accounts()).find((known) => known.id === accountId);
+      if (!account) continue;
+      // Every session sees every account (one shared cache); tokens come from the account's own cloud.
+      const home = allClouds(this.config.settings.customClouds).find((cloud) =>
+        accountInCloud(account.environment, cloud),
+      );
+      return home ? this.session(home.name) : session;
     }
     throw new AuthError('needs-sign-in', 'This account is not signed in on this computer.');
   }
@@ -453,11 +459,16 @@ export class Pgentra {
 
   // ---- tokens ----------------------------------------------------------------------------
 
-  /** Which signed-in account a cluster uses: its own setting, else the one named like its user, else the first. */
+  /**
+   * Which signed-in account a cluster uses, among those of the cluster's cloud: its own setting,
+   * else the one named like its user, else the first.
+   */
   private pickAccount(
     cluster: ClusterView,
-    accounts: readonly SignedInAccount[],
+    signedIn: readonly SignedInAccount[],
   ): SignedInAccount | undefined {
+    const cloud = this.cloud(cluster.cloud);
+    const accounts = signedIn.filter((account) => accountInCloud(account.environment, cloud));
     if (cluster.account) {
       const wanted = cluster.account.toLowerCase();
       return accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
@@ -470,13 +481,17 @@ export class Pgentra {
   }
 
   async keyFor(cluster: ClusterView): Promise<TokenKey> {
-    const account = this.pickAccount(cluster, await this.accounts());
+    const accounts = await this.accounts();
+    const account = this.pickAccount(cluster, accounts);
     if (!account) {
+      const cloud = this.cloud(cluster.cloud);
       throw new AuthError(
         'needs-sign-in',
         cluster.account
-          ? `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in.`
-          : 'No account is signed in.',
+          ? `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in to the ${cloud.name} cloud.`
+          : accounts.length > 0
+            ? `No account is signed in to the ${cloud.name} cloud, where ${cluster.name} is: run \`pgentra login --cloud ${cloud.name}\`.`
+            : 'No account is signed in.',
       );
     }
     return { accountId: account.id, resource: cluster.resource };

@@ -373,6 +373,19 @@ describe('pgentra CLI against the testbed', () => {
     expect((await cli('cluster', 'remove', 'ca')).code).toBe(0);
   });
 
+  it("a cluster in another cloud never borrows this cloud's account", async () => {
+    const add = await cli('cluster', 'add', 'gov', '--host', 'db1.postgres.database.usgovcloudapi.net');
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toContain('cloud usgov');
+    const token = await cli('token', 'gov');
+    expect(token.code).toBe(3);
+    expect(token.stderr).toContain(
+      'No account is signed in to the usgov cloud, where gov is: run `pgentra login --cloud usgov`.',
+    );
+    expect(token.stdout).toBe('');
+    expect((await cli('cluster', 'remove', 'gov')).code).toBe(0);
+  });
+
   it('every command has --help with an example', async () => {
     for (const command of [
       'login',

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  accountInCloud,
   allClouds,
   BUILT_IN_CLOUDS,
   cloudResource,
@@ -256,5 +257,40 @@ describe('inferFromHost properties', () => {
         if (!known) expect(inferFromHost(host)).toBeNull();
       }),
     );
+  });
+});
+
+describe('accountInCloud', () => {
+  const byName = (name: string) => resolveCloud(name);
+  it("knows every host MSAL may record for a built-in cloud's accounts, and only that cloud's", () => {
+    // login.windows.net is the public cloud's cache alias: what msal-node stores for its accounts.
+    for (const host of [
+      'login.windows.net',
+      'LOGIN.MICROSOFTONLINE.COM',
+      'login.microsoft.com',
+      'sts.windows.net',
+    ])
+      expect(accountInCloud(host, byName('public'))).toBe(true);
+    expect(accountInCloud('login.microsoftonline.us', byName('usgov'))).toBe(true);
+    expect(accountInCloud('login.usgovcloudapi.net', byName('usgov'))).toBe(true);
+    expect(accountInCloud('login.partner.microsoftonline.cn', byName('china'))).toBe(true);
+    expect(accountInCloud('login.windows.net', byName('usgov'))).toBe(false);
+    expect(accountInCloud('login.microsoftonline.us', byName('public'))).toBe(false);
+    expect(accountInCloud('login.chinacloudapi.cn', byName('public'))).toBe(false);
+  });
+
+  it('a custom cloud owns its authority host with the port, and its known authorities', () => {
+    const cloud = resolveCloud('corp', [
+      customCloudSchema.parse({
+        name: 'corp',
+        authorityHost: 'https://login.corp.example:8443',
+        resources: { flexible: 'https://pg.corp.example', single: 'https://pg.corp.example' },
+        knownAuthorities: ['sts.corp.example'],
+      }),
+    ]);
+    expect(accountInCloud('login.corp.example:8443', cloud)).toBe(true);
+    expect(accountInCloud('sts.corp.example', cloud)).toBe(true);
+    expect(accountInCloud('login.corp.example', cloud)).toBe(false);
+    expect(accountInCloud('login.windows.net', cloud)).toBe(false);
   });
 });

@@ -30,6 +30,8 @@ export interface SignedInAccount {
   username: string;
   tenantId: string;
   name?: string;
+  /** The Entra host it signed in at (MSAL's `environment`): which cloud the account belongs to. */
+  environment: string;
 }
 
 export interface DeviceCodePrompt {
@@ -64,7 +66,13 @@ function withHint(error: AuthError, hint: RequestFailureHint | undefined): AuthE
 }
 
 function toAccount(info: AccountInfo): SignedInAccount {
-  return { id: info.homeAccountId, username: info.username, tenantId: info.tenantId, name: info.name };
+  return {
+    id: info.homeAccountId,
+    username: info.username,
+    tenantId: info.tenantId,
+    name: info.name,
+    environment: info.environment,
+  };
 }
 
 function issuedAtOf(result: AuthenticationResult, fallback: number): number {
