@@ -73,7 +73,6 @@ export function status(
       : refreshAt({ issuedAt: args.policy.issuedAt, expiresAt: args.expiresAt, marginSec });
   return args.now >= due ? 'expiring' : 'fresh';
 }
-export { status as tokenStatus };
 
 const backoffArgs = z
   .object({
@@ -163,41 +162,18 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
   return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
-export type SpacingDecision = { allowed: true } | { allowed: false; waitMs: number };
-
 /**
- * Whether a request may go out now, given when the last one for the same key went out. A person's
- * explicit action (Refresh now, Copy) always may; anything automatic waits out the spacing. Pass
- * monotonic time: if `now` is before `lastRequestAt` the clock is not trustworthy and we allow,
- * rather than blocking for however far it jumped.
+ * The earliest (monotonic) time an automatic request for a key may go out: one request per key
+ * per `minSpacingMs`, and never before a Retry-After or backoff deadline. A person's explicit
+ * action (Refresh now, Copy token, `pgentra token`) is not held to it; the engine decides that.
  */
-export function spacingDecision(
-  lastRequestAt: number | undefined,
-  now: number,
-  options: { userAction?: boolean; minSpacingMs?: number } = {},
-): SpacingDecision {
-  const minSpacingMs = options.minSpacingMs ?? MIN_REQUEST_SPACING_MS;
-  if (options.userAction || lastRequestAt === undefined || now < lastRequestAt) return { allowed: true };
-  const waitMs = lastRequestAt + minSpacingMs - now;
-  return waitMs <= 0 ? { allowed: true } : { allowed: false, waitMs };
-}
-
-/** Per-key bookkeeping for spacingDecision: `tryAcquire` records the request when it allows it. */
-export class RequestSpacing {
-  private readonly last = new Map<string, number>();
-
-  constructor(private readonly minSpacingMs = MIN_REQUEST_SPACING_MS) {}
-
-  tryAcquire(key: string, now: number, options: { userAction?: boolean } = {}): SpacingDecision {
-    const decision = spacingDecision(this.last.get(key), now, {
-      ...options,
-      minSpacingMs: this.minSpacingMs,
-    });
-    if (decision.allowed) this.last.set(key, now);
-    return decision;
-  }
-
-  forget(key: string): void {
-    this.last.delete(key);
-  }
+export function earliestAutomaticRequest(args: {
+  lastRequestAt?: number;
+  retryNotBefore?: number;
+  minSpacingMs?: number;
+}): number {
+  return Math.max(
+    args.retryNotBefore ?? -Infinity,
+    (args.lastRequestAt ?? -Infinity) + (args.minSpacingMs ?? MIN_REQUEST_SPACING_MS),
+  );
 }

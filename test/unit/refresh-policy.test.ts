@@ -6,12 +6,11 @@ import {
   backoff,
   backoffCapMs,
   backoffDelayMs,
+  earliestAutomaticRequest,
   MAX_RETRY_AFTER_MS,
   MIN_REQUEST_SPACING_MS,
   parseRetryAfterMs,
   refreshAt,
-  RequestSpacing,
-  spacingDecision,
   status,
 } from '../../electron/core/refresh-policy.js';
 
@@ -278,60 +277,28 @@ describe('parseRetryAfterMs', () => {
   });
 });
 
-describe('request spacing', () => {
-  it('one automatic request per key per 30 s; a person may always ask', () => {
+describe('earliestAutomaticRequest', () => {
+  it('one automatic request per key per 30 s, and never before Retry-After or backoff', () => {
     expect(MIN_REQUEST_SPACING_MS).toBe(30_000);
-    const spacing = new RequestSpacing();
-    expect(spacing.tryAcquire('alice|pg', 0)).toEqual({ allowed: true });
-    expect(spacing.tryAcquire('alice|pg', 10_000)).toEqual({ allowed: false, waitMs: 20_000 });
-    expect(spacing.tryAcquire('alice|cosmos', 10_000)).toEqual({ allowed: true });
-    expect(spacing.tryAcquire('alice|pg', 10_000, { userAction: true })).toEqual({ allowed: true });
-    // The user's request counts: the next automatic one waits from it.
-    expect(spacing.tryAcquire('alice|pg', 39_999)).toEqual({ allowed: false, waitMs: 1 });
-    expect(spacing.tryAcquire('alice|pg', 40_000)).toEqual({ allowed: true });
-    spacing.forget('alice|pg');
-    expect(spacing.tryAcquire('alice|pg', 40_001)).toEqual({ allowed: true });
+    expect(earliestAutomaticRequest({})).toBe(-Infinity);
+    expect(earliestAutomaticRequest({ lastRequestAt: 1_000 })).toBe(31_000);
+    expect(earliestAutomaticRequest({ lastRequestAt: 1_000, retryNotBefore: 50_000 })).toBe(50_000);
+    expect(earliestAutomaticRequest({ lastRequestAt: 1_000, retryNotBefore: 5_000 })).toBe(31_000);
+    expect(earliestAutomaticRequest({ lastRequestAt: 1_000, minSpacingMs: 1_000 })).toBe(2_000);
   });
 
-  it('a clock that went backwards does not block for the size of the jump', () => {
-    expect(spacingDecision(1_000_000, 5)).toEqual({ allowed: true });
-  });
-
-  it('whatever the sequence, allowed automatic requests for a key are at least 30 s apart', () => {
+  it('is never sooner than the spacing after the last request, nor than the retry deadline', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ dt: fc.nat(40_000), key: fc.constantFrom('a', 'b'), user: fc.boolean() }), {
-          maxLength: 60,
-        }),
-        (steps) => {
-          const spacing = new RequestSpacing();
-          const sent = new Map<string, number[]>();
-          let now = 0;
-          for (const { dt, key, user } of steps) {
-            now += dt;
-            const decision = spacing.tryAcquire(key, now, { userAction: user });
-            if (user) expect(decision.allowed).toBe(true);
-            if (decision.allowed) sent.set(key, [...(sent.get(key) ?? []), now]);
-            else expect(decision.waitMs).toBeGreaterThan(0);
-            if (!decision.allowed) expect(decision.waitMs).toBeLessThanOrEqual(MIN_REQUEST_SPACING_MS);
-          }
-          for (const [key, times] of sent) {
-            for (let i = 1; i < times.length; i += 1) {
-              const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
-              // Only a person's request may come sooner.
-              if (gap < MIN_REQUEST_SPACING_MS) expect(wasUser(steps, key, times[i] ?? 0)).toBe(true);
-            }
-          }
+        fc.option(fc.integer({ min: -1e12, max: 1e12 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -1e12, max: 1e12 }), { nil: undefined }),
+        fc.nat(3_600_000),
+        (lastRequestAt, retryNotBefore, minSpacingMs) => {
+          const at = earliestAutomaticRequest({ lastRequestAt, retryNotBefore, minSpacingMs });
+          if (lastRequestAt !== undefined) expect(at).toBeGreaterThanOrEqual(lastRequestAt + minSpacingMs);
+          if (retryNotBefore !== undefined) expect(at).toBeGreaterThanOrEqual(retryNotBefore);
         },
       ),
     );
   });
 });
-
-function wasUser(steps: { dt: number; key: string; user: boolean }[], key: string, at: number): boolean {
-  let now = 0;
-  return steps.some((step) => {
-    now += step.dt;
-    return step.key === key && now === at && step.user;
-  });
-}

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../electron/core/auth/errors.js';
 import {
@@ -192,6 +193,45 @@ describe('TokenEngine', () => {
     expect(source.calls).toHaveLength(2);
     expect(engine.state(alicePg)?.nextRefreshAt).toBe(clock.now() - 100 + 35 * MIN);
     engine.stop();
+  });
+
+  it('whatever the lifetimes and failures, automatic requests for a key are at least 30 s apart', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 5_000, max: 2 * 60 * MIN }),
+        fc.array(fc.constantFrom<'ok' | '503' | '429' | 'revoked'>('ok', 'ok', '503', '429', 'revoked'), {
+          maxLength: 40,
+        }),
+        fc.array(fc.integer({ min: 100, max: 10 * MIN }), { minLength: 20, maxLength: 60 }),
+        async (lifetimeMs, outcomes, steps) => {
+          const { engine, source, clock } = setup({ random: Math.random });
+          source.lifetimeMs = lifetimeMs;
+          source.next = outcomes.map((outcome) =>
+            outcome === 'ok'
+              ? 'ok'
+              : outcome === '503'
+                ? unavailable()
+                : outcome === '429'
+                  ? throttled(5)
+                  : revoked(),
+          );
+          engine.setTrackedKeys([alicePg, aliceCosmos]);
+          engine.start();
+          for (const step of steps) {
+            await clock.advance(step);
+            // A sign-in seen elsewhere now and then, as the tray notices it: it skips no spacing.
+            if (step % 7 === 0) engine.accountSignedIn('alice', { onlyWaiting: true });
+          }
+          engine.stop();
+          for (const resource of [alicePg.resource, aliceCosmos.resource]) {
+            const times = source.calls.filter((call) => call.key === resource).map((call) => call.at);
+            for (let i = 1; i < times.length; i += 1)
+              expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(30_000);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('refreshes first when a sink asks for more validity than is left', async () => {

@@ -4,7 +4,14 @@
 // Tokens stay inside this object and the sinks that ask for them; events carry state only.
 import { AuthError, classifyAuthError, type AuthErrorKind } from '../auth/errors.js';
 import type { Cancel, Clock } from '../ports.js';
-import { backoffDelayMs, refreshAt } from '../refresh-policy.js';
+import {
+  backoffDelayMs,
+  DEFAULT_REFRESH_MARGIN_SEC,
+  earliestAutomaticRequest,
+  MIN_REQUEST_SPACING_MS,
+  refreshAt,
+  status as tokenTimeStatus,
+} from '../refresh-policy.js';
 
 export interface TokenKey {
   accountId: string;
@@ -112,8 +119,8 @@ export class TokenEngine {
   constructor(options: EngineOptions) {
     this.source = options.source;
     this.clock = options.clock;
-    this.marginSec = options.refreshMarginSec ?? 900;
-    this.minSpacingMs = (options.minSpacingSec ?? 30) * 1000;
+    this.marginSec = options.refreshMarginSec ?? DEFAULT_REFRESH_MARGIN_SEC;
+    this.minSpacingMs = options.minSpacingSec === undefined ? MIN_REQUEST_SPACING_MS : options.minSpacingSec * 1000;
     this.backoffBaseMs = options.backoffBaseMs ?? 5_000;
     this.backoffMaxMs = options.backoffMaxMs ?? 5 * 60_000;
     this.clockCheckMs = options.clockCheckMs ?? 5_000;
@@ -292,9 +299,10 @@ export class TokenEngine {
   private timeStatus(entry: Entry): TokenStatus {
     const token = entry.token;
     if (!token) return 'pending';
-    const now = this.clock.now();
-    if (now >= token.expiresAt) return 'expired';
-    return now >= this.refreshPoint(token) ? 'expiring' : 'fresh';
+    return tokenTimeStatus(token.expiresAt, this.clock.now(), {
+      marginSec: this.marginSec,
+      issuedAt: token.issuedAt,
+    });
   }
 
   private refreshPoint(token: AcquiredToken): number {
@@ -312,10 +320,11 @@ export class TokenEngine {
   }
 
   private notBeforeMono(entry: Entry): number {
-    return Math.max(
-      entry.retryNotBeforeMono ?? -Infinity,
-      (entry.lastAttemptMono ?? -Infinity) + this.minSpacingMs,
-    );
+    return earliestAutomaticRequest({
+      lastRequestAt: entry.lastAttemptMono,
+      retryNotBefore: entry.retryNotBeforeMono,
+      minSpacingMs: this.minSpacingMs,
+    });
   }
 
   private reschedule(delayMs?: number): void {
