@@ -120,7 +120,8 @@ export class TokenEngine {
     this.source = options.source;
     this.clock = options.clock;
     this.marginSec = options.refreshMarginSec ?? DEFAULT_REFRESH_MARGIN_SEC;
-    this.minSpacingMs = options.minSpacingSec === undefined ? MIN_REQUEST_SPACING_MS : options.minSpacingSec * 1000;
+    this.minSpacingMs =
+      options.minSpacingSec === undefined ? MIN_REQUEST_SPACING_MS : options.minSpacingSec * 1000;
     this.backoffBaseMs = options.backoffBaseMs ?? 5_000;
     this.backoffMaxMs = options.backoffMaxMs ?? 5 * 60_000;
     this.clockCheckMs = options.clockCheckMs ?? 5_000;
@@ -179,9 +180,11 @@ export class TokenEngine {
     for (const entry of this.entries.values()) {
       if (entry.key.accountId !== accountId) continue;
       if (options.onlyWaiting && entry.status !== 'needs-sign-in') continue;
-      // Signing in is a person acting: no spacing or backoff applies to the fetch that follows.
+      // Signing in here is a person acting: no spacing or backoff applies to the fetch that
+      // follows. A change seen in the shared cache may be another process's refresh, so the
+      // 30-s spacing still holds for it.
       entry.retryNotBeforeMono = undefined;
-      entry.lastAttemptMono = undefined;
+      if (!options.onlyWaiting) entry.lastAttemptMono = undefined;
       entry.signInAnnounced = false;
       entry.lastError = undefined;
       entry.consecutiveFailures = 0;
