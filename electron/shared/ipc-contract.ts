@@ -29,14 +29,22 @@ export type ClusterForm = z.infer<typeof clusterFormSchema>;
 
 export const settingsPatchSchema = z
   .object({
-    refreshMarginSec: z.number().int().min(60).max(3600),
+    refreshMarginSec: z
+      .number({ error: 'a whole number of minutes' })
+      .int('a whole number of minutes')
+      .min(60, 'at least 1 minute')
+      .max(3600, 'at most 60 minutes'),
     pgpassEnabled: z.boolean(),
     pgpassPath: z.string().max(4096).nullable(),
-    clipboardClearSec: z.number().int().min(5).max(600),
+    clipboardClearSec: z
+      .number({ error: 'a whole number of seconds' })
+      .int('a whole number of seconds')
+      .min(5, 'at least 5 seconds')
+      .max(600, 'at most 600 seconds'),
     terminal: z.array(z.string().min(1).max(256)).max(10),
     pgadminPath: z.string().max(4096).nullable(),
     clientId: z.string().uuid('the client ID is a GUID, e.g. 04b07795-8ddb-461a-bbee-02f9e1bf7b46'),
-    tenant: z.string().min(1).max(256),
+    tenant: z.string().min(1, '"organizations", a tenant ID or a domain').max(256),
     startAtLogin: z.boolean(),
   })
   .partial();

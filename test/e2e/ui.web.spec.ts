@@ -355,6 +355,28 @@ test.describe('window', () => {
 });
 
 test.describe('settings', () => {
+  test('a bad setting names its field as the form does and marks it invalid; saving is refused', async ({
+    page,
+  }) => {
+    await tab(page, 'Settings').click();
+    const margin = page.getByLabel('Refresh this many minutes before expiry');
+    await margin.fill('0');
+    await expect(page.getByRole('alert')).toHaveText(
+      'Refresh this many minutes before expiry: at least 1 minute',
+    );
+    await expect(margin).toHaveAttribute('aria-invalid', 'true');
+    await expect(margin).toHaveAccessibleDescription(
+      'Refresh this many minutes before expiry: at least 1 minute',
+    );
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status')).not.toContainText('Settings saved.');
+    await margin.fill('20');
+    await expect(page.getByRole('alert')).toBeHidden();
+    await expect(margin).not.toHaveAttribute('aria-invalid', 'true');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status')).toContainText('Settings saved.');
+  });
+
   test('moving the pgpass file writes the tokens there at once and takes them out of the old one', async ({
     page,
     testbed,

@@ -55,6 +55,13 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
   });
   const parsed = settingsPatchSchema.safeParse(patch());
   const firstIssue = parsed.success ? undefined : parsed.error.issues[0];
+  // The form edits minutes where the setting is in seconds; every other field has the same name.
+  const invalidField = firstIssue
+    ? String(firstIssue.path[0]) === 'refreshMarginSec'
+      ? 'refreshMarginMin'
+      : String(firstIssue.path[0])
+    : undefined;
+  const problemId = `${id}-problem`;
   const fieldProblem = firstIssue
     ? `${FIELD_LABELS[String(firstIssue.path[0])] ?? String(firstIssue.path[0] ?? '')}: ${firstIssue.message}`
     : null;
@@ -93,6 +100,8 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
           id={`${id}-${key}`}
           type={type}
           value={String(draft[key])}
+          aria-invalid={invalidField === key ? true : undefined}
+          aria-describedby={invalidField === key ? problemId : undefined}
           onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
         />
       )}
@@ -122,7 +131,7 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
       {input('tenant', 'Tenant', '"organizations", a tenant ID or a domain')}
       {input('startAtLogin', 'Start pgentra when I log in', undefined, 'checkbox')}
       {(problem ?? fieldProblem) && (
-        <div className="problem" role="alert">
+        <div className="problem" role="alert" id={problemId}>
           {problem ?? fieldProblem}
         </div>
       )}
