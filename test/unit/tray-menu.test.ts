@@ -372,9 +372,13 @@ describe('trayState', () => {
     expect(tooltip.length).toBeLessThanOrEqual(127);
   });
 
-  it('shows "!" in the macOS title when sign-in is needed, minutes otherwise', () => {
-    expect(trayTitle({ level: 'needs-sign-in', minutesLeft: 3, tooltip: '' })).toBe('!');
+  it('marks every state but fresh in the macOS title, whose icon has no colour', () => {
+    expect(trayTitle({ level: 'needs-sign-in', minutesLeft: 3, tooltip: '' })).toBe('⚠ sign in');
     expect(trayTitle({ level: 'fresh', minutesLeft: 42, tooltip: '' })).toBe('42m');
+    expect(trayTitle({ level: 'refreshing', minutesLeft: 42, tooltip: '' })).toBe('↻ 42m');
+    expect(trayTitle({ level: 'expiring', minutesLeft: 4, tooltip: '' })).toBe('◔ 4m');
+    expect(trayTitle({ level: 'error', minutesLeft: 12, tooltip: '' })).toBe('⚠ 12m');
+    expect(trayTitle({ level: 'error', minutesLeft: null, tooltip: '' })).toBe('⚠');
     expect(trayTitle({ level: 'idle', minutesLeft: null, tooltip: '' })).toBe('');
   });
 });

@@ -69,10 +69,23 @@ export function toMenuTemplate(
   });
 }
 
-/** The tray title on macOS (the minutes beside the template icon). */
+/**
+ * The tray title on macOS, beside the template icon, which cannot carry colour: the minutes, with
+ * a mark for every state but fresh, so trouble reads at a glance in a monochrome menu bar.
+ */
+const TITLE_MARKS: Record<TrayState['level'], string> = {
+  fresh: '',
+  idle: '',
+  refreshing: '↻ ',
+  expiring: '◔ ',
+  error: '⚠ ',
+  'needs-sign-in': '⚠ ',
+};
+
 export function trayTitle(state: TrayState): string {
-  if (state.level === 'needs-sign-in') return '!';
-  return state.minutesLeft === null ? '' : `${state.minutesLeft}m`;
+  if (state.level === 'needs-sign-in') return '⚠ sign in';
+  const minutes = state.minutesLeft === null ? '' : `${state.minutesLeft}m`;
+  return `${TITLE_MARKS[state.level]}${minutes}`.trim();
 }
 
 export class TrayController {
