@@ -13,6 +13,8 @@ export interface BackgroundOptions {
   serveAgent: boolean;
   log: (message: string) => void;
   configReloadMs?: number;
+  /** Called when config.json changed under us (a cluster added from the CLI): redraw. */
+  onConfigChanged?: () => void;
 }
 
 export interface Background {
@@ -91,7 +93,7 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
           cluster = find();
         } catch {
           // Perhaps added by `pgentra cluster add` since we last read the config.
-          await core.reload();
+          if (await core.reload()) options.onConfigChanged?.();
           await core.trackClusters();
           cluster = find();
         }
@@ -110,7 +112,10 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
   const reload = setInterval(() => {
     core
       .reload()
-      .then(() => core.trackClusters())
+      .then((changed) => {
+        if (changed) options.onConfigChanged?.();
+        return core.trackClusters();
+      })
       .then(() => core.noticeSignInsElsewhere())
       .catch(logError('config'));
   }, options.configReloadMs ?? 15_000);

@@ -58,6 +58,14 @@ export const clusterSchema = z.object({
   account: z.string().min(1).optional(),
   /** Root certificate for sslmode=verify-full (e.g. Azure's roots); absent = libpq's default. */
   sslRootCert: z.string().min(1).optional(),
+  /**
+   * The Entra tenant the server belongs to, when it is not the account's own (a guest account):
+   * tokens are then requested from that tenant. A tenant ID or domain.
+   */
+  tenant: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'the tenant is a tenant ID or a domain like contoso.com')
+    .optional(),
 });
 export type Cluster = z.infer<typeof clusterSchema>;
 
@@ -72,6 +80,7 @@ export interface ClusterInput {
   cloud?: string;
   account?: string;
   sslRootCert?: string;
+  tenant?: string;
 }
 
 export class ClusterValidationError extends Error {
@@ -173,6 +182,7 @@ export function buildCluster(
     cloud,
     ...(input.account ? { account: input.account } : {}),
     ...(input.sslRootCert ? { sslRootCert: input.sslRootCert } : {}),
+    ...(input.tenant ? { tenant: input.tenant.trim() } : {}),
   };
   const cluster = firstIssue(clusterSchema.safeParse(candidate));
   resourceFor(cluster, resolveCloud(cloud, context.customClouds));

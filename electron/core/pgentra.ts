@@ -94,10 +94,13 @@ export class Pgentra {
     return this.config.settings;
   }
 
-  async reload(): Promise<void> {
+  /** Reads config.json again (another process may have changed it); true when it changed. */
+  async reload(): Promise<boolean> {
+    const before = JSON.stringify(this.config);
     this.config = await this.store.load();
     this.accountsCache = undefined;
     this.engine.setRefreshMarginSec(this.config.settings.refreshMarginSec);
+    return JSON.stringify(this.config) !== before;
   }
 
   /**
@@ -357,8 +360,14 @@ export class Pgentra {
     const existing = this.cluster(name);
     if (input.name !== name)
       throw new ClusterValidationError('name', 'a cluster cannot be renamed; remove it and add it again');
+    // The window's form does not show every field: keep what it does not send.
     const cluster = buildCluster(
-      { ...input, user: input.user ?? existing.user },
+      {
+        ...input,
+        user: input.user ?? existing.user,
+        sslRootCert: input.sslRootCert ?? existing.sslRootCert,
+        tenant: input.tenant ?? existing.tenant,
+      },
       { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
     );
     this.config = await this.store.update((config) => ({
@@ -445,7 +454,7 @@ export class Pgentra {
   /** The engine's state for a cluster's token, if its account is known (no I/O). */
   engineStateFor(cluster: ClusterView): TokenState | undefined {
     const account = this.accountsCache && this.pickAccount(cluster, this.accountsCache);
-    return account ? this.engine.state({ accountId: account.id, resource: cluster.resource }) : undefined;
+    return account ? this.engine.state(tokenKeyOf(cluster, account)) : undefined;
   }
 
   async removeCluster(name: string): Promise<void> {
@@ -494,7 +503,7 @@ export class Pgentra {
             : 'No account is signed in.',
       );
     }
-    return { accountId: account.id, resource: cluster.resource };
+    return tokenKeyOf(cluster, account);
   }
 
   async token(
@@ -511,7 +520,12 @@ export class Pgentra {
     const keys: TokenKey[] = [];
     for (const cluster of this.clusters()) {
       const key = await this.keyFor(cluster).catch(() => undefined);
-      if (key && !keys.some((k) => k.accountId === key.accountId && k.resource === key.resource))
+      if (
+        key &&
+        !keys.some(
+          (k) => k.accountId === key.accountId && k.resource === key.resource && k.tenant === key.tenant,
+        )
+      )
         keys.push(key);
     }
     this.engine.setTrackedKeys(keys);
@@ -685,6 +699,15 @@ export class Pgentra {
     }
     return { sslmode: 'require' };
   }
+}
+
+/** Clusters that share (account, resource, tenant) share one token. */
+function tokenKeyOf(cluster: ClusterView, account: SignedInAccount): TokenKey {
+  return {
+    accountId: account.id,
+    resource: cluster.resource,
+    ...(cluster.tenant ? { tenant: cluster.tenant } : {}),
+  };
 }
 
 function stillValid(token: string, nowMs: number): boolean {

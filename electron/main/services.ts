@@ -165,6 +165,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       env: deps.env,
       serveAgent: deps.serveAgent,
       log: deps.log,
+      onConfigChanged: changed,
     });
   } catch (error) {
     deps.log(`background services: ${error instanceof Error ? error.message : String(error)}`);
@@ -173,6 +174,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       env: deps.env,
       serveAgent: false,
       log: deps.log,
+      onConfigChanged: changed,
     });
   }
 

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
+import { runCli } from '../support/cli.js';
 import { conninfoOf, runPsql } from '../support/psql.js';
 import {
   addForm,
@@ -351,6 +352,55 @@ test.describe('window', () => {
     await expect(page.getByLabel('Refresh this many minutes before expiry')).toBeVisible();
     await host.showView('clusters');
     await expect(tab(page, 'Clusters')).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
+test.describe('editing', () => {
+  test('editing a cluster in the window keeps what only the CLI sets (tenant, root certificates)', async ({
+    page,
+    testbed,
+    stackEnv,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    const g = testbed.facts.gateways.flexible;
+    const added = await runCli(
+      [
+        'cluster',
+        'add',
+        'guest',
+        '--host',
+        g.host,
+        '--port',
+        String(g.port),
+        '--kind',
+        'flexible',
+        '--tenant',
+        'organizations',
+        '--sslrootcert',
+        testbed.facts.caFile,
+      ],
+      stackEnv,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    // The window picks up a cluster added from the CLI by itself (config reload, 15 s).
+    await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)', { timeout: 30_000 });
+    await tab(page, 'Clusters').click();
+    const row = clusterRow(page, 'guest');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit guest' });
+    await form.getByLabel('Database', { exact: true }).fill('postgres');
+    await form.getByRole('button', { name: /Save/ }).click();
+    await expect(page.getByRole('status')).toContainText('Saved guest.');
+    const config = JSON.parse(
+      await readFile(path.join(testbed.facts.pgentraHome, 'config.json'), 'utf8'),
+    ) as {
+      clusters: { name: string; database: string; tenant?: string; sslRootCert?: string }[];
+    };
+    expect(config.clusters.find((c) => c.name === 'guest')).toMatchObject({
+      database: 'postgres',
+      tenant: 'organizations',
+      sslRootCert: testbed.facts.caFile,
+    });
   });
 });
 

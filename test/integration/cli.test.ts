@@ -386,6 +386,57 @@ describe('pgentra CLI against the testbed', () => {
     expect((await cli('cluster', 'remove', 'gov')).code).toBe(0);
   });
 
+  it("--tenant asks the server's own tenant for the token (guest access), and says so when Entra does not know it", async () => {
+    const g = testbed.facts.gateways.flexible;
+    const other = '0b1f0e5c-9c4e-4d8e-8f5a-2c3b4d5e6f70';
+    const add = await cli(
+      'cluster',
+      'add',
+      'guest',
+      '--host',
+      g.host,
+      '--port',
+      String(g.port),
+      '--kind',
+      'flexible',
+      '--tenant',
+      other,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toContain(`tenant ${other}`);
+    const before = testbed.entra.requests.length;
+    const unknown = await cli('token', 'guest', '--min-valid', '24h');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(
+      new RegExp(`Entra ID refused the authority: localhost:\\d+: AADSTS\\d+: Tenant '${other}' not found`),
+    );
+    expect(testbed.entra.requests.slice(before).some((r) => r.tenant === other)).toBe(true);
+    expect((await cli('cluster', 'remove', 'guest')).code).toBe(0);
+
+    // A tenant Entra knows: the token comes from there, and psql logs in with it.
+    const known = await cli(
+      'cluster',
+      'add',
+      'guest',
+      '--host',
+      g.host,
+      '--port',
+      String(g.port),
+      '--kind',
+      'flexible',
+      '--tenant',
+      'organizations',
+    );
+    expect(known.code, known.stderr).toBe(0);
+    const from = testbed.entra.requests.length;
+    const token = await cli('token', 'guest', '--min-valid', '24h');
+    expect(token.code, token.stderr).toBe(0);
+    expect(
+      testbed.entra.requests.slice(from).some((r) => r.endpoint === 'token' && r.tenant === 'organizations'),
+    ).toBe(true);
+    expect((await cli('cluster', 'remove', 'guest')).code).toBe(0);
+  });
+
   it('every command has --help with an example', async () => {
     for (const command of [
       'login',

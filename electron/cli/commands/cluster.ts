@@ -7,7 +7,7 @@ import type { Io } from '../io.js';
 
 const addHelp: CommandHelp = {
   usage:
-    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--sslrootcert FILE]',
+    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--sslrootcert FILE]',
   summary:
     'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
     "and cloud are inferred from the host name; the user defaults to the signed-in account's UPN. For legacy Single Server " +
@@ -21,6 +21,10 @@ const addHelp: CommandHelp = {
     ['--kind KIND', 'flexible | single | cosmos (only needed when the host does not tell)'],
     ['--cloud CLOUD', 'public | china | usgov | a custom cloud (only needed when the host does not tell)'],
     ['--account ACCOUNT', 'which signed-in account to use, when several are'],
+    [
+      '--tenant TENANT',
+      "the server's Entra tenant (ID or domain) when it is not your account's own, e.g. as a guest",
+    ],
     [
       '--sslrootcert FILE',
       "Azure's root certificates (PEM) to verify the server with (sslmode=verify-full); default: PGSSLROOTCERT or libpq's root.crt",
@@ -84,6 +88,7 @@ async function add(argv: string[], io: Io): Promise<number> {
       cloud: { type: 'string' },
       account: { type: 'string' },
       sslrootcert: { type: 'string' },
+      tenant: { type: 'string' },
     },
     addHelp,
     io,
@@ -107,11 +112,13 @@ async function add(argv: string[], io: Io): Promise<number> {
     kind: values.kind,
     cloud: values.cloud,
     account: values.account,
-    sslRootCert: sslRootCert,
+    sslRootCert,
+    tenant: values.tenant,
   });
   io.stderr(
     `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +
-      `user ${cluster.loginUser}${cluster.group ? ' (group)' : ''}, cloud ${cluster.cloud}.\n`,
+      `user ${cluster.loginUser}${cluster.group ? ' (group)' : ''}, cloud ${cluster.cloud}` +
+      `${cluster.tenant ? `, tenant ${cluster.tenant}` : ''}.\n`,
   );
   return ExitCode.ok;
 }

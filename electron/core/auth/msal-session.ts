@@ -53,14 +53,19 @@ export interface MsalSessionOptions {
   onLog?: (level: 'error' | 'warning', message: string) => void;
 }
 
-/** Puts back what msal-node's error dropped: Entra's Retry-After and the real network cause. */
+/**
+ * Puts back what msal-node's error dropped: Entra's Retry-After, the real network cause, and
+ * Entra's reason for refusing an authority (an unknown tenant).
+ */
 function withHint(error: AuthError, hint: RequestFailureHint | undefined): AuthError {
   if (!hint) return error;
   const retryAfterSec = error.details.retryAfterSec ?? hint.retryAfterSec;
   const message =
     hint.networkProblem && error.details.msalCode === 'network_error'
       ? `Entra ID unreachable: ${hint.networkProblem}`
-      : error.message;
+      : hint.authorityProblem && error.details.msalCode === 'endpoints_resolution_error'
+        ? `Entra ID refused the authority: ${hint.authorityProblem}`
+        : error.message;
   if (retryAfterSec === error.details.retryAfterSec && message === error.message) return error;
   return new AuthError(error.kind, message, { ...error.details, retryAfterSec });
 }
@@ -286,7 +291,7 @@ export class MsalSession implements TokenSource {
           this.app.acquireTokenSilent({
             account,
             scopes: [scopeFor(request.resource)],
-            authority: this.authorityFor(account.tenantId),
+            authority: this.authorityFor(request.tenant ?? account.tenantId),
             forceRefresh: request.forceRefresh,
           }),
         this.silentDeadlineMs,

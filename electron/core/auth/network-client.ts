@@ -33,6 +33,11 @@ export interface RequestFailureHint {
   retryAfterSec?: number;
   /** e.g. "no answer from login.microsoftonline.com within 15 s", where MSAL only says network_error. */
   networkProblem?: string;
+  /**
+   * Entra's own sentence for a refused metadata request (e.g. "Tenant '…' not found"), which
+   * MSAL replaces with endpoints_resolution_error and a link.
+   */
+  authorityProblem?: string;
 }
 
 export interface HttpsNetworkClient extends INetworkModule {
@@ -109,6 +114,12 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
                 error: `http_${res.statusCode ?? 0}`,
                 error_description: `HTTP ${res.statusCode ?? 0} from ${target.host}`,
               };
+            }
+            if (method === 'GET' && status >= 400 && status < 500) {
+              const description = (parsed as { error_description?: unknown }).error_description;
+              if (typeof description === 'string')
+                // The first line only: the rest is trace and correlation IDs.
+                hint = { authorityProblem: `${target.host}: ${description.split(/\r?\n/)[0] ?? ''}` };
             }
             resolve({ headers, body: parsed as T, status: res.statusCode ?? 0 });
           });

@@ -16,6 +16,8 @@ import {
 export interface TokenKey {
   accountId: string;
   resource: string;
+  /** The tenant to ask, when not the account's own (guest access to another tenant's server). */
+  tenant?: string;
 }
 
 export interface AcquiredToken {
@@ -94,7 +96,8 @@ export interface GetTokenOptions {
   userAction?: boolean;
 }
 
-const keyId = (key: TokenKey): string => `${key.accountId}\u0000${key.resource}`;
+const keyId = (key: TokenKey): string =>
+  `${key.accountId}\u0000${key.resource}\u0000${key.tenant?.toLowerCase() ?? ''}`;
 
 export class TokenEngine {
   private readonly entries = new Map<string, Entry>();
