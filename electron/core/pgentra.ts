@@ -286,7 +286,9 @@ export class Pgentra {
     return match;
   }
 
-  async addCluster(input: Omit<ClusterInput, 'user'> & { user?: string }): Promise<ClusterView> {
+  async addCluster(
+    input: Omit<ClusterInput, 'user' | 'tenant'> & { user?: string; tenant?: string | null },
+  ): Promise<ClusterView> {
     let user = input.user;
     const account = input.account;
     if (!user && input.group)
@@ -308,7 +310,7 @@ export class Pgentra {
     }
     // Without --account the account is chosen at use: the one named like the user, else the first.
     const cluster = buildCluster(
-      { ...input, user, account },
+      { ...input, user, account, tenant: input.tenant ?? undefined },
       { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
     );
     this.config = await this.store.update((config) => {
@@ -320,7 +322,9 @@ export class Pgentra {
   }
 
   /** What the form would produce, for validation as you type: inferred kind, cloud and user. */
-  previewCluster(form: Partial<Omit<ClusterInput, 'user'>> & { user?: string }): {
+  previewCluster(
+    form: Partial<Omit<ClusterInput, 'user' | 'tenant'>> & { user?: string; tenant?: string | null },
+  ): {
     kind: Cluster['kind'] | null;
     cloud: string | null;
     loginUser: string | null;
@@ -341,7 +345,7 @@ export class Pgentra {
     if (kind && host && form.name && form.user) {
       try {
         const cluster = buildCluster(
-          { ...form, name: form.name, host, user: form.user, kind },
+          { ...form, name: form.name, host, user: form.user, kind, tenant: form.tenant ?? undefined },
           { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
         );
         loginUser = loginUserFor(cluster);
@@ -355,7 +359,7 @@ export class Pgentra {
 
   async updateCluster(
     name: string,
-    input: Omit<ClusterInput, 'user'> & { user?: string },
+    input: Omit<ClusterInput, 'user' | 'tenant'> & { user?: string; tenant?: string | null },
   ): Promise<ClusterView> {
     const existing = this.cluster(name);
     if (input.name !== name)
@@ -366,7 +370,8 @@ export class Pgentra {
         ...input,
         user: input.user ?? existing.user,
         sslRootCert: input.sslRootCert ?? existing.sslRootCert,
-        tenant: input.tenant ?? existing.tenant,
+        // null: the form cleared it; absent: a caller that does not know about tenants.
+        tenant: input.tenant === undefined ? existing.tenant : (input.tenant ?? undefined),
       },
       { defaultCloud: this.config.settings.cloud, customClouds: this.config.settings.customClouds },
     );

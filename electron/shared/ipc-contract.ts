@@ -24,6 +24,13 @@ export const clusterFormSchema = z.object({
   kind: clusterKindSchema.optional(),
   cloud: z.string().min(1).max(64).optional(),
   account: z.string().min(1).max(256).optional(),
+  /** The server's tenant for guest access; null clears it (absent keeps it when editing). */
+  tenant: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'a tenant ID or a domain like contoso.com')
+    .nullable()
+    .optional(),
 });
 export type ClusterForm = z.infer<typeof clusterFormSchema>;
 
@@ -64,6 +71,8 @@ export interface ClusterSnapshot {
   kind: ClusterKind;
   cloud: string;
   account: string | null;
+  /** Set for guest access to a server in another tenant. */
+  tenant: string | null;
   status: TokenStatus;
   /** Epoch ms; the renderer counts down from it locally. */
   expiresAt: number | null;

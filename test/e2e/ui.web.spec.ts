@@ -356,7 +356,7 @@ test.describe('window', () => {
 });
 
 test.describe('editing', () => {
-  test('editing a cluster in the window keeps what only the CLI sets (tenant, root certificates)', async ({
+  test('editing a cluster in the window keeps what only the CLI sets; the tenant can be cleared there', async ({
     page,
     testbed,
     stackEnv,
@@ -401,6 +401,21 @@ test.describe('editing', () => {
       tenant: 'organizations',
       sslRootCert: testbed.facts.caFile,
     });
+
+    // The tenant is in the form too; clearing it there takes it away.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const tenant = form.getByLabel("Server's tenant (guest access)");
+    await expect(tenant).toHaveValue('organizations');
+    await tenant.fill('');
+    await form.getByRole('button', { name: /Save/ }).click();
+    const saved = async () =>
+      (
+        JSON.parse(await readFile(path.join(testbed.facts.pgentraHome, 'config.json'), 'utf8')) as {
+          clusters: { name: string; tenant?: string; sslRootCert?: string }[];
+        }
+      ).clusters.find((c) => c.name === 'guest');
+    await expect.poll(async () => (await saved())?.tenant ?? 'cleared').toBe('cleared');
+    expect((await saved())?.sslRootCert).toBe(testbed.facts.caFile);
   });
 });
 

@@ -35,6 +35,7 @@ function cluster(name: string, overrides: Partial<ClusterSnapshot> = {}): Cluste
     kind: 'flexible',
     cloud: 'public',
     account: 'acc-1',
+    tenant: null,
     status: 'fresh',
     expiresAt: NOW + 42 * MIN,
     lastRefreshAt: NOW - 10 * MIN,

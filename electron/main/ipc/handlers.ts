@@ -113,6 +113,7 @@ function clusterSnapshot(
     kind: cluster.kind,
     cloud: cluster.cloud,
     account: status?.account ?? null,
+    tenant: cluster.tenant ?? null,
     status: status?.state ?? 'pending',
     expiresAt: state?.expiresAt ?? null,
     lastRefreshAt: state?.lastRefreshAt ?? null,

@@ -25,6 +25,7 @@ interface Draft {
   kind: '' | 'flexible' | 'single' | 'cosmos';
   cloud: string;
   account: string;
+  tenant: string;
 }
 
 const empty: Draft = {
@@ -37,6 +38,7 @@ const empty: Draft = {
   kind: '',
   cloud: '',
   account: '',
+  tenant: '',
 };
 
 function toDraft(cluster: ClusterSnapshot | null): Draft {
@@ -51,6 +53,7 @@ function toDraft(cluster: ClusterSnapshot | null): Draft {
     kind: cluster.kind,
     cloud: cluster.cloud,
     account: cluster.account ?? '',
+    tenant: cluster.tenant ?? '',
   };
 }
 
@@ -65,6 +68,7 @@ function toForm(draft: Draft): Partial<FormValues> {
     ...(draft.kind ? { kind: draft.kind } : {}),
     ...(draft.cloud ? { cloud: draft.cloud } : {}),
     ...(draft.account ? { account: draft.account } : {}),
+    tenant: draft.tenant.trim() || null,
   };
 }
 
@@ -101,7 +105,17 @@ function previewable(form: Partial<FormValues>): Partial<FormValues> {
 }
 
 /** Field order on screen: where focus goes when a submit is blocked. */
-const FIELD_ORDER = ['name', 'host', 'port', 'database', 'user', 'kind', 'cloud', 'account'] as const;
+const FIELD_ORDER = [
+  'name',
+  'host',
+  'port',
+  'database',
+  'user',
+  'kind',
+  'cloud',
+  'account',
+  'tenant',
+] as const;
 
 export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   const id = useId();
@@ -187,7 +201,7 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       ) : null}
     </div>
   );
-  const text = (name: 'name' | 'host' | 'port' | 'database' | 'user', placeholder: string) => (
+  const text = (name: 'name' | 'host' | 'port' | 'database' | 'user' | 'tenant', placeholder: string) => (
     <input
       id={`${id}-${name}`}
       name={name}
@@ -294,6 +308,12 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
             </select>,
           )}
       </div>
+      {field(
+        'tenant',
+        "Server's tenant (guest access)",
+        text('tenant', 'empty: your own'),
+        "Only when the server is in another organisation's Entra tenant: its tenant ID or domain.",
+      )}
       {submitError && (
         <div className="problem" role="alert">
           {submitError}

@@ -79,6 +79,7 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
             <div className="cluster-meta">
               {cluster.kind} · {cluster.host}:{cluster.port} · {cluster.database} · {cluster.loginUser}
               {cluster.group ? ' (group)' : ''}
+              {cluster.tenant ? ` · tenant ${cluster.tenant}` : ''}
               {cluster.lastRefreshAt ? ` · refreshed ${formatAgo(now - cluster.lastRefreshAt)}` : ''}
             </div>
             <div className="cluster-meta" data-testid="tls">
