@@ -20,7 +20,7 @@ import { TokenEngine, type TokenKey, type TokenSource, type TokenState } from '.
 import type { ConnectionTarget } from './launch/connection.js';
 import { cleanPgpass, resolvePgpassPath, syncPgpass, type PgpassEntry } from './pgpass/index.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
-import { timeLeftSec } from './tokens.js';
+import { decodeClaims, timeLeftSec, tokenUser } from './tokens.js';
 
 export interface PgentraDeps {
   configDir: string;
@@ -617,10 +617,12 @@ export class Pgentra {
     }
     // A cluster this run has no token for (this process never fetched one, or Entra is down)
     // keeps the line another process wrote while its token is still valid: removing a cluster
-    // from the CLI must not take the tray's tokens for the others out of the file.
+    // from the CLI must not take the tray's tokens for the others out of the file. Only while
+    // the token's account is signed in, though: signing out takes that account's tokens out.
     const target = (host: string, port: string | number | null, user: string) =>
       JSON.stringify([host, String(port), user]);
     const written = new Set(entries.map((e) => target(e.host, e.port, e.user)));
+    const signedIn = await this.accounts().catch((): SignedInAccount[] => []);
     const keepable = new Set(
       this.clusters()
         .map((c) => target(c.host, c.port, c.loginUser))
@@ -635,7 +637,8 @@ export class Pgentra {
       keepExisting: (entry) =>
         entry.database === null &&
         keepable.has(target(entry.host, entry.port, entry.user)) &&
-        stillValid(entry.password, now),
+        stillValid(entry.password, now) &&
+        heldBySignedInAccount(entry.password, signedIn),
     });
     if (result.fixedMode)
       this.deps.warn(
@@ -713,6 +716,23 @@ function tokenKeyOf(cluster: ClusterView, account: SignedInAccount): TokenKey {
     resource: cluster.resource,
     ...(cluster.tenant ? { tenant: cluster.tenant } : {}),
   };
+}
+
+/**
+ * Whether a token belongs to one of these accounts: its oid.tid is the account's home ID, or it
+ * names the account's user. (A guest token from another tenant matches neither and is dropped;
+ * the process that holds it writes it back at its next refresh.)
+ */
+function heldBySignedInAccount(token: string, accounts: readonly SignedInAccount[]): boolean {
+  let claims;
+  try {
+    claims = decodeClaims(token);
+  } catch {
+    return false;
+  }
+  const user = tokenUser(claims)?.toLowerCase();
+  const home = `${claims.oid}.${claims.tid}`.toLowerCase();
+  return accounts.some((a) => a.id.toLowerCase() === home || a.username.toLowerCase() === user);
 }
 
 function stillValid(token: string, nowMs: number): boolean {

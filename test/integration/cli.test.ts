@@ -437,6 +437,20 @@ describe('pgentra CLI against the testbed', () => {
     expect((await cli('cluster', 'remove', 'guest')).code).toBe(0);
   });
 
+  it("signing out takes that account's tokens out of the pgpass file, and only those", async () => {
+    const pgpass = env.PGPASSFILE ?? '';
+    expect((await cli('pgpass', 'sync')).code).toBe(0);
+    const before = await fs.readFile(pgpass, 'utf8');
+    expect(before).toContain(':bob@contoso.com@localhost:eyJ');
+    const out = await cli('logout', 'bob@contoso.com');
+    expect(out.code, out.stderr).toBe(0);
+    const after = await fs.readFile(pgpass, 'utf8');
+    expect(after).not.toContain(':bob@contoso.com@localhost:');
+    expect(after).toContain(':alice@contoso.com:eyJ');
+    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({ code: 0 });
+    expect(await psqlAs('single', 'bob@contoso.com@localhost')).not.toMatchObject({ code: 0 });
+  });
+
   it('every command has --help with an example', async () => {
     for (const command of [
       'login',
