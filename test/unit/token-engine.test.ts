@@ -270,6 +270,25 @@ describe('TokenEngine', () => {
     expect(engine.state(alicePg)?.status).toBe('fresh');
   });
 
+  it('a wall clock set back does not stretch a token: countdown and refresh follow real time', async () => {
+    const { engine, source, clock } = setup();
+    engine.setTrackedKeys([alicePg]);
+    engine.start();
+    await clock.advance(1_000);
+    await clock.advance(10 * MIN);
+    clock.jumpWall(-65 * MIN);
+    await clock.advance(5_000);
+    // 10 minutes of a 60-minute token are gone, whatever the wall clock now says.
+    const left = (engine.state(alicePg)?.expiresAt ?? 0) - clock.now();
+    expect(left).toBeGreaterThan(49 * MIN);
+    expect(left).toBeLessThan(51 * MIN);
+    // The refresh comes at 45 real minutes, not 65 minutes late.
+    await clock.advance(35 * MIN);
+    expect(source.calls).toHaveLength(2);
+    expect(engine.state(alicePg)?.status).toBe('fresh');
+    engine.stop();
+  });
+
   it('does not stay stuck when the wall clock is set back', async () => {
     const { engine, source, clock } = setup();
     engine.setTrackedKeys([alicePg]);

@@ -353,8 +353,20 @@ export class TokenEngine {
     const offset = this.clock.now() - this.clock.monotonic();
     // Wall time moved against monotonic time: the machine slept or the clock was set. Expiry is
     // wall time, so every countdown the UI shows is stale: publish all states again.
-    const clockJumped = Math.abs(offset - this.clockOffset) > 2_000;
+    const drift = offset - this.clockOffset;
+    const clockJumped = Math.abs(drift) > 2_000;
     this.clockOffset = offset;
+    if (drift < -2_000) {
+      // Set back (by hand, or NTP fixing a fast clock): Entra's expiry did not move, so on the
+      // new wall clock every token ends that much earlier. (Forward is sleep: nothing to fix.)
+      for (const entry of this.entries.values())
+        if (entry.token)
+          entry.token = {
+            ...entry.token,
+            issuedAt: entry.token.issuedAt + drift,
+            expiresAt: entry.token.expiresAt + drift,
+          };
+    }
     const now = this.clock.now();
     for (const entry of this.entries.values()) {
       const status =
