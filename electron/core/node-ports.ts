@@ -29,6 +29,8 @@ export const nodeFileSystem: FileSystem = {
         mode: stat.mode & 0o7777,
         size: stat.size,
         mtimeMs: stat.mtimeMs,
+        links: stat.nlink,
+        ownedByMe: process.getuid === undefined || stat.uid === process.getuid(),
       };
     } catch (error) {
       if (isMissing(error)) return null;

@@ -19,6 +19,10 @@ export interface FileStat {
   mode: number;
   size: number;
   mtimeMs: number;
+  /** Hard links to the inode: more than one means another name keeps the old contents. */
+  links: number;
+  /** Owned by the user pgentra runs as (always true where there are no POSIX owners). */
+  ownedByMe: boolean;
 }
 
 /**

@@ -238,6 +238,8 @@ export class MemoryFileSystem implements FileSystem {
             ? Buffer.byteLength(entry.target)
             : 4096,
       mtimeMs: entry.mtimeMs,
+      links: 1,
+      ownedByMe: true,
     };
   }
 

@@ -1,7 +1,11 @@
 // writeFileAtomic against a full disk, a rename that is refused, a read-only file system and a
 // planted symlink: the old file must stay byte-identical and no temp file may be left behind.
+import { chown, link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileWriteError, writeFileAtomic } from '../../electron/core/files/atomic-write.js';
+import { nodeFileSystem } from '../../electron/core/node-ports.js';
 import { MemoryFileSystem } from '../support/memory-fs.js';
 
 const DIR = '/home/alice';
@@ -134,4 +138,46 @@ describe('writeFileAtomic', () => {
     expect(error.message).toContain('/nowhere/.pgpass');
     expect(error.message).toContain('the directory does not exist');
   });
+});
+
+describe('writeFileAtomic on the real file system: files that must not be replaced', () => {
+  const withDir = async (work: (dir: string) => Promise<void>) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgentra-atomic-'));
+    try {
+      await work(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('refuses a file with a second hard link, which would keep the old token under that name', () =>
+    withDir(async (dir) => {
+      const pgpass = path.join(dir, 'pgpass');
+      await writeFile(pgpass, OLD, { mode: 0o600 });
+      await link(pgpass, path.join(dir, 'backup'));
+      const error = await writeError(writeFileAtomic(nodeFileSystem, pgpass, NEW));
+      expect(error.message).toContain(`refusing to write ${pgpass}: it has 2 hard links`);
+      expect((await readFile(pgpass)).equals(OLD)).toBe(true);
+      expect(await readdir(dir)).toEqual(['backup', 'pgpass']);
+    }));
+
+  it.runIf(process.getuid?.() === 0)('refuses a file that belongs to another user', () =>
+    withDir(async (dir) => {
+      const pgpass = path.join(dir, 'pgpass');
+      await writeFile(pgpass, OLD, { mode: 0o600 });
+      await chown(pgpass, 65534, 65534); // nobody
+      const error = await writeError(writeFileAtomic(nodeFileSystem, pgpass, NEW));
+      expect(error.message).toContain(`refusing to write ${pgpass}: it belongs to another user`);
+      expect((await readFile(pgpass)).equals(OLD)).toBe(true);
+    }),
+  );
+
+  it('replaces an ordinary file of its own, 0600', () =>
+    withDir(async (dir) => {
+      const pgpass = path.join(dir, 'pgpass');
+      await writeFile(pgpass, OLD, { mode: 0o644 });
+      await writeFileAtomic(nodeFileSystem, pgpass, NEW);
+      expect((await readFile(pgpass)).equals(NEW)).toBe(true);
+      expect((await stat(pgpass)).mode & 0o777).toBe(0o600);
+    }));
 });

@@ -392,6 +392,8 @@ function memoryFs(
     mode,
     size: 0,
     mtimeMs: 0,
+    links: 1,
+    ownedByMe: true,
   });
   return {
     files,

@@ -57,6 +57,8 @@ function filesAt(paths: string[], dirs: Record<string, string[]> = {}): FileSyst
     mode: 0o755,
     size: 1,
     mtimeMs: 0,
+    links: 1,
+    ownedByMe: true,
   };
   const missing = async () => {
     throw new Error('not used');

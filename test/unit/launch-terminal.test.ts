@@ -141,6 +141,8 @@ function recordingFs(): FileSystem & {
     mode,
     size: 0,
     mtimeMs: 0,
+    links: 1,
+    ownedByMe: true,
   });
   return {
     files,

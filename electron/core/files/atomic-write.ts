@@ -112,6 +112,19 @@ export async function writeFileAtomic(
     );
   if (existing && !existing.isFile)
     throw new FileWriteError(`refusing to write ${target}: it is not a regular file`, 'EISDIR');
+  if (existing && existing.links > 1)
+    throw new FileWriteError(
+      `refusing to write ${target}: it has ${existing.links} hard links, and replacing it would leave ` +
+        'the old contents (a token, perhaps) readable under the other names; remove the other links ' +
+        '(`find / -samefile` lists them) or point pgentra at a file of its own',
+      'EMLINK',
+    );
+  if (existing && !existing.ownedByMe)
+    throw new FileWriteError(
+      `refusing to write ${target}: it belongs to another user, who could read what pgentra puts in ` +
+        'it; take it over (chown) or point pgentra at a file of your own',
+      'EPERM',
+    );
   if (options.expect !== undefined && !sameFile(options.expect, existing))
     throw new ConcurrentChangeError(`${target} changed while pgentra was updating it`, 'ECHANGED');
 
