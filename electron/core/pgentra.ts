@@ -174,7 +174,9 @@ export class Pgentra {
             clientId: this.config.settings.clientId,
             tenant: this.config.settings.tenant,
           },
-          cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock),
+          cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock, (message) =>
+            this.deps.warn(message),
+          ),
           networkClient: createHttpsNetworkClient({ extraCa }),
         });
       })();

@@ -61,4 +61,17 @@ describe('no OS keychain', () => {
     expect(accounts.stdout).toContain('alice@contoso.com');
     expect(accounts.stderr).toContain('stored UNENCRYPTED');
   });
+
+  it('a damaged token cache asks for a new sign-in instead of failing every command', async () => {
+    await fs.writeFile(cacheFile(), '{"Account": {"x": ', { mode: 0o600 });
+    const accounts = await runCli(['accounts'], env);
+    expect(accounts.stderr).toContain('The saved sign-in could not be read (the token cache is damaged)');
+    expect(accounts.stderr).not.toContain('Unexpected end of JSON input');
+    const login = await runCli(['login', '--device-code'], env);
+    expect(login.code, login.stderr).toBe(0);
+    const after = await runCli(['accounts'], env);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('alice@contoso.com');
+    expect(after.stderr).not.toContain('damaged');
+  });
 });

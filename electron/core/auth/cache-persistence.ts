@@ -115,6 +115,8 @@ export class SharedCachePlugin implements ICachePlugin {
   constructor(
     private readonly persistence: CachePersistence,
     private readonly acquireLock: AcquireLock,
+    /** Told when the stored cache cannot be read and an empty one takes its place. */
+    private readonly onDamaged: (message: string) => void = () => undefined,
   ) {}
 
   async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
@@ -143,7 +145,18 @@ export class SharedCachePlugin implements ICachePlugin {
         this.loaded = true;
         this.snapshot = contents || '{}';
       }
-      context.tokenCache.deserialize(this.snapshot);
+      try {
+        context.tokenCache.deserialize(this.snapshot);
+      } catch {
+        // Unreadable (a truncated write, a hand edit): it holds no sign-in anyone can use, and
+        // keeping it would fail every command, `pgentra login` included. Start empty; the next
+        // save replaces it.
+        this.snapshot = '{}';
+        context.tokenCache.deserialize(this.snapshot);
+        this.onDamaged(
+          'The saved sign-in could not be read (the token cache is damaged) and was discarded: sign in again with `pgentra login`.',
+        );
+      }
     } catch (error) {
       await this.finish();
       throw error;
