@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createElectronClipboard,
@@ -226,6 +227,30 @@ describe('IPC registration', () => {
     expect(handlers['clusters:add']).not.toHaveBeenCalled();
     expect(handlers['clusters:copyToken']).not.toHaveBeenCalled();
     expect(handlers['settings:update']).not.toHaveBeenCalled();
+  });
+
+  it('any arguments on any channel (fuzzed): a Result every time, and a handler only sees what its schema accepts', async () => {
+    const channelNames = Object.keys(channels) as Channel[];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...channelNames),
+        fc.oneof(fc.anything(), fc.array(fc.anything(), { maxLength: 3 })),
+        async (channel, raw) => {
+          const { ipc, handlers } = setUp();
+          const result = await ipc.invoke(channel, fromOurs(), raw);
+          const accepted = channels[channel].args.safeParse(raw);
+          if (accepted.success) {
+            expect(result.ok).toBe(true);
+            expect(handlers[channel]).toHaveBeenCalledTimes(1);
+          } else {
+            expect(result).toMatchObject({ ok: false, code: 'invalid-argument' });
+            expect(result.ok === false && result.message.length).toBeGreaterThan(0);
+            expect(handlers[channel]).not.toHaveBeenCalled();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('turns a failing handler into an error result instead of throwing', async () => {
