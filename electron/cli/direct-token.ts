@@ -2,7 +2,7 @@
 // on its own because bin/pgentra.cjs reaches it from the CommonJS fast path (token.cjs), whose
 // copies of the CLI's error classes are not the ones thrown here.
 import type { AgentRequestBody } from '../core/agent/client.js';
-import { openCore, toCliError } from './core-loader.js';
+import { openCore } from './core-loader.js';
 import { ExitCode, reportError } from './exit-codes.js';
 import type { Io } from './io.js';
 
@@ -17,6 +17,6 @@ export async function printTokenFromCache(
     io.stdout(`${token}\n`);
     return ExitCode.ok;
   } catch (error) {
-    return reportError(toCliError(error), io);
+    return reportError(error, io);
   }
 }

@@ -2,13 +2,13 @@
 // what to do. The exit code is the worst problem found (design.md exit codes).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { AuthError, adviceFor } from '../core/auth/errors.js';
+import { describeFailure } from '../core/errors.js';
 import { resolveConfigDir } from '../core/config-dir.js';
 import { psqlInvocation } from '../core/launch/psql.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import { decodeClaims, tokenUser } from '../core/tokens.js';
-import { exitCodeFor, openCore } from './core-loader.js';
-import { ExitCode } from './exit-codes.js';
+import { openCore } from './core-loader.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { Io } from './io.js';
 
 const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
@@ -82,11 +82,11 @@ async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): 
   try {
     token = (await core.token(cluster, { userAction: true })).token;
   } catch (error) {
-    const problem = error instanceof AuthError ? error : new AuthError('unknown', String(error));
+    const problem = describeFailure(error);
     report.fail(
-      exitCodeFor(problem.kind),
+      exitCodeFor(error),
       `no token: ${problem.message}${problem.details.entraCode ? ` [${problem.details.entraCode}]` : ''}`,
-      adviceFor(problem.kind),
+      problem.advice,
     );
     return false;
   }

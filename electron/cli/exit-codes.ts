@@ -1,4 +1,5 @@
 // The CLI's exit codes (design.md, Contracts). Scripts and pgAdmin rely on them: keep them stable.
+import { describeFailure, isPgentraError, type FailureCategory } from '../core/errors.js';
 import type { Io } from './io.js';
 
 export const ExitCode = {
@@ -24,10 +25,37 @@ export class CliError extends Error {
   }
 }
 
+/** The one place a failure category becomes an exit code. */
+export const EXIT_CODE_BY_CATEGORY = {
+  'needs-sign-in': ExitCode.needsSignIn,
+  unreachable: ExitCode.unreachable,
+  config: ExitCode.config,
+  'not-found': ExitCode.usage,
+  'invalid-input': ExitCode.usage,
+  'local-file': ExitCode.config,
+  launch: ExitCode.config,
+  internal: ExitCode.internal,
+} as const satisfies Record<FailureCategory, ExitCode>;
+
+export const exitCodeFor = (error: unknown): ExitCode =>
+  EXIT_CODE_BY_CATEGORY[describeFailure(error).category];
+
+/**
+ * A core failure as the CLI reports it: its message, and the launcher's own hint (install psql, …)
+ * or the category's advice. Anything that is not a pgentra failure stays as it is (a bug).
+ */
+export function toCliError(error: unknown): unknown {
+  if (error instanceof CliError || !isPgentraError(error)) return error;
+  const failure = describeFailure(error);
+  const hint = (error as { hint?: unknown }).hint;
+  return new CliError(exitCodeFor(error), failure.message, typeof hint === 'string' ? hint : failure.advice);
+}
+
 export const usageError = (message: string, hint?: string) => new CliError(ExitCode.usage, message, hint);
 
 /** One clear line (and a hint) on stderr for a CliError; anything else is a bug and says so. */
-export function reportError(error: unknown, io: Pick<Io, 'stderr'>): number {
+export function reportError(thrown: unknown, io: Pick<Io, 'stderr'>): number {
+  const error = toCliError(thrown);
   if (error instanceof CliError) {
     io.stderr(`pgentra: ${error.message}\n`);
     if (error.hint) io.stderr(`${error.hint}\n`);

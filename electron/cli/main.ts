@@ -85,8 +85,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const module = await command.load();
     return await module.run(rest, io);
   } catch (error) {
-    const { toCliError } = await import('./core-loader.js');
-    return reportError(toCliError(error), io);
+    return reportError(error, io);
   }
 }
 

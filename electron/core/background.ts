@@ -1,9 +1,9 @@
 // What runs while the tray app or `pgentra agent` is up: the engine's scheduler, the pgpass sink
 // (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
 // a periodic config reload so clusters added and sign-ins made from the CLI are picked up.
-import { AuthError, adviceFor } from './auth/errors.js';
+import { describeFailure, failureText, type FailureCategory } from './errors.js';
 import { agentEndpoint } from './agent/paths.js';
-import type { AgentResponse } from './agent/protocol.js';
+import type { AgentFailureCode, AgentResponse } from './agent/protocol.js';
 import { startAgentServer, type AgentServer } from './agent/server.js';
 import type { Pgentra } from './pgentra.js';
 
@@ -22,25 +22,24 @@ export interface Background {
   stop(): Promise<void>;
 }
 
+/** The one place a failure category becomes the agent protocol's failure code. */
+export const AGENT_CODE_BY_CATEGORY = {
+  'needs-sign-in': 'needs-sign-in',
+  unreachable: 'unreachable',
+  config: 'config',
+  'not-found': 'usage',
+  'invalid-input': 'usage',
+  'local-file': 'config',
+  launch: 'config',
+  internal: 'internal',
+} as const satisfies Record<FailureCategory, AgentFailureCode>;
+
 export function agentFailure(error: unknown): AgentResponse {
-  if (error instanceof AuthError) {
-    const code =
-      error.kind === 'needs-sign-in' || error.kind === 'interaction-required'
-        ? 'needs-sign-in'
-        : error.kind === 'network' || error.kind === 'throttled'
-          ? 'unreachable'
-          : error.kind === 'unknown'
-            ? 'internal'
-            : 'config';
-    return { ok: false, code, message: `${error.message} ${adviceFor(error.kind)}` };
-  }
-  if (
-    error instanceof Error &&
-    (error.name === 'ClusterNotFoundError' || error.name === 'ClusterValidationError')
-  ) {
-    return { ok: false, code: 'usage', message: error.message };
-  }
-  return { ok: false, code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return {
+    ok: false,
+    code: AGENT_CODE_BY_CATEGORY[describeFailure(error).category],
+    message: failureText(error),
+  };
 }
 
 export async function startBackground(core: Pgentra, options: BackgroundOptions): Promise<Background> {

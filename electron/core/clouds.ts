@@ -1,6 +1,7 @@
 // Entra authority hosts and PostgreSQL resources per cloud (facts.md §1.5, §1.7; Azure CLI's
 // cloud.py `ossrdbms_resource_id`). Custom clouds come from config.json: a private authority, or
 // the offline testbed.
+import { PgentraError } from './errors.js';
 import { z } from 'zod';
 
 export type ServerKind = 'flexible' | 'single' | 'cosmos';
@@ -150,13 +151,13 @@ export function accountInCloud(environment: string, cloud: Cloud): boolean {
   return hosts.includes(wanted);
 }
 
-/**
- * Named like ClusterValidationError on purpose: callers (CLI exit code 2, IPC messages) treat an
- * unknown cloud exactly like any other bad cluster field.
- */
-export class UnknownCloudError extends Error {
-  override readonly name = 'ClusterValidationError';
+/** Its category is the one of a bad cluster field: the CLI and the window treat both alike. */
+export class UnknownCloudError extends PgentraError {
+  override readonly name = 'UnknownCloudError';
   readonly field = 'cloud';
+  constructor(message: string) {
+    super('unknown-cloud', message, { field: 'cloud' });
+  }
 }
 
 export function allClouds(custom: readonly CustomCloud[] = []): Cloud[] {

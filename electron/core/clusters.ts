@@ -5,6 +5,7 @@
 // the configured default, `settings.cloud` (itself `public` unless changed). We deliberately do
 // not guess "the only custom cloud": adding a second custom cloud later would then silently change
 // what an identical `cluster add` means, and a private-DNS alias of a public server is common.
+import { PgentraError } from './errors.js';
 import { z } from 'zod';
 import {
   allClouds,
@@ -83,13 +84,13 @@ export interface ClusterInput {
   tenant?: string;
 }
 
-export class ClusterValidationError extends Error {
+export class ClusterValidationError extends PgentraError {
   override readonly name = 'ClusterValidationError';
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super('cluster-invalid', `${field}: ${message}`, { field });
   }
 }
 

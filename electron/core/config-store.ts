@@ -2,6 +2,7 @@
 // read-modify-write under a lock, so neither loses the other's edits; a file that does not parse
 // or validate is moved aside (quarantined) and reported, never silently overwritten. A file from a
 // newer pgentra is refused and left exactly where it is: it is valid, just not for us.
+import { PgentraError, type FailureCode } from './errors.js';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -127,9 +128,17 @@ export type ConfigErrorCode =
   /** A change asked of update() would make the config invalid. Nothing was written. */
   | 'invalid-change';
 
-export class ConfigError extends Error {
+const FAILURE_BY_REASON = {
+  unreadable: 'config-unreadable',
+  'invalid-json': 'config-invalid',
+  invalid: 'config-invalid',
+  'newer-version': 'config-newer',
+  'invalid-change': 'config-change-invalid',
+} as const satisfies Record<ConfigErrorCode, FailureCode>;
+
+export class ConfigError extends PgentraError {
   override readonly name = 'ConfigError';
-  readonly code: ConfigErrorCode;
+  readonly reason: ConfigErrorCode;
   readonly file: string;
   /** Where the bad file now is; undefined if it was not moved. */
   readonly quarantinedTo?: string;
@@ -140,8 +149,8 @@ export class ConfigError extends Error {
     message: string,
     details: { code: ConfigErrorCode; file: string; quarantinedTo?: string; fields?: readonly string[] },
   ) {
-    super(message);
-    this.code = details.code;
+    super(FAILURE_BY_REASON[details.code], message, { file: details.file });
+    this.reason = details.code;
     this.file = details.file;
     this.quarantinedTo = details.quarantinedTo;
     this.fields = details.fields ?? [];

@@ -4,7 +4,8 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OpenedCache } from './auth/cache-persistence.js';
-import { AuthError, adviceFor } from './auth/errors.js';
+import { AuthError, PgentraError, describeFailure, type Failure } from './errors.js';
+import { classifyAuthError } from './auth/classify.js';
 import type { SignedInAccount, DeviceCodePrompt, MsalSession } from './auth/msal-session.js';
 import { accountInCloud, allClouds, inferFromHost, resolveCloud, type Cloud } from './clouds.js';
 import {
@@ -54,12 +55,15 @@ export interface PgpassReport {
   path: string;
   changed: boolean;
   written: number;
-  problems: { cluster: string; message: string }[];
-  exitCode: number;
+  /** Clusters left out of the file, each with what went wrong (the CLI's exit code comes from it). */
+  problems: { cluster: string; message: string; failure: Failure }[];
 }
 
-export class ClusterNotFoundError extends Error {
+export class ClusterNotFoundError extends PgentraError {
   override readonly name = 'ClusterNotFoundError';
+  constructor(message: string) {
+    super('cluster-not-found', message);
+  }
 }
 
 export class Pgentra {
@@ -75,7 +79,11 @@ export class Pgentra {
     private config: Config,
   ) {
     const source: TokenSource = {
-      acquire: async (request) => (await this.sessionForAccount(request.accountId)).acquire(request),
+      // The engine decides retries by AuthError kind: whatever MSAL or the keychain throws is classified here.
+      acquire: (request) =>
+        this.sessionForAccount(request.accountId)
+          .then((session) => session.acquire(request))
+          .catch((error: unknown) => Promise.reject(classifyAuthError(error))),
     };
     this.engine = new TokenEngine({
       source,
@@ -589,7 +597,6 @@ export class Pgentra {
     const file = this.pgpassPath();
     const entries: PgpassEntry[] = [];
     const problems: PgpassReport['problems'] = [];
-    let exitCode = 0;
     for (const cluster of this.clusters()) {
       try {
         const key = await this.keyFor(cluster);
@@ -604,17 +611,8 @@ export class Pgentra {
           password: token,
         });
       } catch (error) {
-        const problem =
-          error instanceof AuthError
-            ? error
-            : new AuthError('unknown', error instanceof Error ? error.message : String(error));
-        problems.push({ cluster: cluster.name, message: `${problem.message} ${adviceFor(problem.kind)}` });
-        exitCode =
-          problem.kind === 'needs-sign-in' || problem.kind === 'interaction-required'
-            ? 3
-            : problem.kind === 'network' || problem.kind === 'throttled'
-              ? 4
-              : 5;
+        const failure = describeFailure(error);
+        problems.push({ cluster: cluster.name, message: `${failure.message} ${failure.advice}`, failure });
       }
     }
     // A cluster this run has no token for (this process never fetched one, or Entra is down)
@@ -646,7 +644,7 @@ export class Pgentra {
       this.deps.warn(
         `${file} was readable by other users; pgentra set it to 0600 (libpq ignores a pgpass file with wider permissions).`,
       );
-    return { path: file, changed: result.changed, written: entries.length, problems, exitCode };
+    return { path: file, changed: result.changed, written: entries.length, problems };
   }
 
   async cleanPgpass(): Promise<{ path: string; changed: boolean }> {

@@ -1,6 +1,7 @@
 // Reading a token's claims for display and diagnosis (`doctor`, the UI's expiry). The token is
 // NOT verified here — the database server does that; we only need to know what it says. No error
 // raised here ever quotes the token or a piece of it: messages end up in logs and bug reports.
+import { PgentraError } from './errors.js';
 import { z } from 'zod';
 
 // Entra access tokens (v1 and v2) always carry exp, iat, aud, tid and oid; a token without them is
@@ -28,8 +29,11 @@ const claimsSchema = z.object({
 });
 export type TokenClaims = z.infer<typeof claimsSchema>;
 
-export class TokenFormatError extends Error {
+export class TokenFormatError extends PgentraError {
   override readonly name = 'TokenFormatError';
+  constructor(message: string) {
+    super('token-format', message);
+  }
 }
 
 /** Decodes a JWT's payload. Errors describe the problem, never include the token. */

@@ -4,7 +4,7 @@
 // start exactly this, with their own ports for clipboard, notifications and browser.
 import os from 'node:os';
 import path from 'node:path';
-import { adviceFor, type AuthErrorKind } from '../core/auth/errors.js';
+import { adviceFor, type AuthErrorKind } from '../core/errors.js';
 import { startBackground, type Background } from '../core/background.js';
 import { installCliShim } from '../core/launch/cli-shim.js';
 import { openPsqlWindow } from '../core/launch/psql.js';

@@ -236,7 +236,7 @@ describe.skipIf(!PYTHON)('import into pgAdmin through setup.py (stand-in)', () =
 
   it('asks to start pgAdmin once when it has no settings database yet', async () => {
     await expect(run([{ name: 'prod', host: 'a.postgres.database.azure.com' }])).rejects.toMatchObject({
-      code: 'pgadmin-failed',
+      reason: 'pgadmin-failed',
       hint: expect.stringMatching(/Start pgAdmin once/),
     });
   });
@@ -301,7 +301,7 @@ describe.skipIf(!PYTHON)('import into pgAdmin through setup.py (stand-in)', () =
   it('reports setup.py output when an import fails', async () => {
     await fs.writeFile(db, '{"servers": [}');
     await expect(run([{ name: 'prod', host: 'a.postgres.database.azure.com' }])).rejects.toMatchObject({
-      code: 'pgadmin-failed',
+      reason: 'pgadmin-failed',
       message: expect.stringMatching(/dump-servers failed/),
     });
   });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ICachePlugin } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError } from '../../electron/core/auth/errors.js';
+import { AuthError } from '../../electron/core/errors.js';
 import { MsalSession } from '../../electron/core/auth/msal-session.js';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
 import { startFakeEntra, type FakeEntra } from '../support/fake-entra/index.js';

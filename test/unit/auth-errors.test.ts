@@ -3,7 +3,8 @@
 // the fake Entra ID in test/integration/fake-entra.test.ts and msal-session.test.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AuthError, classifyAuthError } from '../../electron/core/auth/errors.js';
+import { classifyAuthError } from '../../electron/core/auth/classify.js';
+import { AuthError } from '../../electron/core/errors.js';
 
 const CORRELATION = '8c8646bf-b3a0-4a20-bfe6-7c58b68bec40';
 const serverMessage = (code: number, sentence: string) =>

@@ -374,7 +374,7 @@ describe('defaults', () => {
 });
 
 describe('ConfigError says what and where', () => {
-  it('an invalid file: code "invalid", the fields, the file and the quarantine path', async () => {
+  it('an invalid file: reason "invalid", the fields, the file and the quarantine path', async () => {
     const { fs, store } = setup();
     fs.put(
       FILE,
@@ -385,7 +385,7 @@ describe('ConfigError says what and where', () => {
       }),
     );
     const error = await configError(store.load());
-    expect(error.code).toBe('invalid');
+    expect(error.reason).toBe('invalid');
     expect(error.file).toBe(FILE);
     expect(error.fields).toEqual(['settings.clipboardClearSec', 'clusters[0].port']);
     expect(error.message).toContain(
@@ -395,25 +395,25 @@ describe('ConfigError says what and where', () => {
     expect(error.quarantinedTo).toBe(QUARANTINE);
   });
 
-  it('not JSON: code "invalid-json", no fields', async () => {
+  it('not JSON: reason "invalid-json", no fields', async () => {
     const { fs, store } = setup();
     fs.put(FILE, '{');
     const error = await configError(store.load());
-    expect(error).toMatchObject({ code: 'invalid-json', fields: [], quarantinedTo: QUARANTINE });
+    expect(error).toMatchObject({ reason: 'invalid-json', fields: [], quarantinedTo: QUARANTINE });
   });
 
-  it('newer: code "newer-version", nothing moved', async () => {
+  it('newer: reason "newer-version", nothing moved', async () => {
     const { fs, store } = setup();
     fs.put(FILE, JSON.stringify({ version: 7 }));
     const error = await configError(store.load());
-    expect(error).toMatchObject({ code: 'newer-version', quarantinedTo: undefined });
+    expect(error).toMatchObject({ reason: 'newer-version', quarantinedTo: undefined });
     expect(error.message).toContain('left unchanged');
   });
 
   it('unreadable: code "unreadable"', async () => {
     const { fs, store } = setup();
     fs.put(FILE, '{}', 0o000);
-    expect((await configError(store.load())).code).toBe('unreadable');
+    expect((await configError(store.load())).reason).toBe('unreadable');
   });
 
   it('a version that is not a number, or missing, is invalid (quarantined), not "newer"', async () => {
@@ -421,7 +421,7 @@ describe('ConfigError says what and where', () => {
       const { fs, store } = setup();
       fs.put(FILE, JSON.stringify({ version }));
       const error = await configError(store.load());
-      expect(error.code).toBe('invalid');
+      expect(error.reason).toBe('invalid');
       expect(error.fields).toEqual(['version']);
     }
   });
@@ -547,7 +547,7 @@ describe('quarantine is careful', () => {
     fs.put(FILE, '{oops');
     fs.fail({ op: 'writeNewFile', code: 'EROFS', path: /config\.json\.lock$/ });
     const error = await configError(store.load());
-    expect(error.code).toBe('invalid-json');
+    expect(error.reason).toBe('invalid-json');
     expect(error.quarantinedTo).toBeUndefined();
     expect(error.message).toContain('could not be moved aside');
     expect(error.message).toContain('read-only');
@@ -586,7 +586,7 @@ describe('update: a change that would break the file', () => {
         store.update((c) => ({ ...c, settings: { ...c.settings, refreshMarginSec: 10 } })),
       ),
     );
-    expect(error.code).toBe('invalid-change');
+    expect(error.reason).toBe('invalid-change');
     expect(error.fields).toEqual(['settings.refreshMarginSec']);
     expect(error.message).toContain('settings.refreshMarginSec: the refresh margin is at least 60 seconds');
     expect(error.quarantinedTo).toBeUndefined();

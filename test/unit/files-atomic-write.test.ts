@@ -68,7 +68,7 @@ describe('writeFileAtomic', () => {
       expect(fs.peek(TARGET)).toEqual(OLD);
       expect(fs.modeOf(TARGET)).toBe(0o600);
       expect(fs.list(DIR)).toEqual(['.pgpass']);
-      expect(error.code).toBe(code);
+      expect(error.errno).toBe(code);
       expect(error.message).toContain(TARGET);
       expect(error.message).toContain(reason);
       expect(error.message).toContain('the previous file is unchanged');
@@ -104,7 +104,7 @@ describe('writeFileAtomic', () => {
     fs.symlink('/etc/passwd', `${DIR}/.pgpass-link`);
     const error = await writeError(writeFileAtomic(fs, `${DIR}/.pgpass-link`, NEW));
     expect(error.message).toMatch(/refusing to write \/home\/alice\/\.pgpass-link: it is a symbolic link/);
-    expect(error.code).toBe('ELOOP');
+    expect(error.errno).toBe('ELOOP');
     expect(fs.peek('/etc/passwd')?.toString()).toBe('root:x:0:0::/root:/bin/sh\n');
     expect((await fs.lstat(`${DIR}/.pgpass-link`))?.isSymbolicLink).toBe(true);
     expect(fs.calls.filter((c) => c.op === 'writeNewFile' || c.op === 'rename')).toEqual([]);

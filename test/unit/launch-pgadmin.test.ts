@@ -459,7 +459,7 @@ describe('finding pgAdmin', () => {
     const processes = fakeProcesses('win32', ['C:\\Program Files\\pgAdmin 4\\v6\\python\\python.exe']);
     const deps = { processes, fs, env: { ProgramFiles: 'C:\\Program Files' }, homedir: 'C:\\Users\\Z' };
     expect((await findPgadmin(deps))?.root).toBe('C:\\Program Files\\pgAdmin 4\\v6');
-    await expect(findPgadmin(deps, 'D:\\nothing')).rejects.toMatchObject({ code: 'pgadmin-missing' });
+    await expect(findPgadmin(deps, 'D:\\nothing')).rejects.toMatchObject({ reason: 'pgadmin-missing' });
     expect(await findPgadmin({ ...deps, processes: fakeProcesses('linux', []) })).toBeNull();
   });
 

@@ -183,7 +183,7 @@ describe('findPsql', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
       await expect(
         findPsql({ processes: fakeProcesses(platform, {}), fs: filesAt([]), env: {} }),
-      ).rejects.toMatchObject({ code: 'psql-missing', hint: psqlInstallHint(platform) });
+      ).rejects.toMatchObject({ reason: 'psql-missing', hint: psqlInstallHint(platform) });
     }
     expect(psqlInstallHint('linux')).toMatch(/apt install postgresql-client/);
     expect(psqlInstallHint('darwin')).toMatch(/brew install libpq/);

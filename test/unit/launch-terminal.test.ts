@@ -449,7 +449,7 @@ describe('Linux terminals', () => {
   it('names what to install when no terminal is found', async () => {
     const deps = { processes: fakeProcesses('linux', {}), fs: recordingFs(), env: {}, tmpdir: '/tmp' };
     await expect(openInTerminal(deps, program([]), { title: 'x' })).rejects.toMatchObject({
-      code: 'terminal-missing',
+      reason: 'terminal-missing',
       message: expect.stringContaining('x-terminal-emulator, gnome-terminal, konsole, xterm'),
       hint: expect.stringContaining('apt install xterm'),
     });

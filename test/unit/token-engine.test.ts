@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../electron/core/auth/errors.js';
+import { AuthError } from '../../electron/core/errors.js';
 import {
   TokenEngine,
   type AcquiredToken,

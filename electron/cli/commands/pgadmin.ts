@@ -6,7 +6,7 @@ import { resolveConfigDir } from '../../core/config-dir.js';
 import type { ConnectionTarget } from '../../core/launch/connection.js';
 import type { FileSystem, Processes } from '../../core/ports.js';
 import { parseCommand, parseDuration, type CommandHelp } from '../args.js';
-import { CliError, ExitCode, usageError } from '../exit-codes.js';
+import { CliError, ExitCode, toCliError, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
 const help: CommandHelp = {
@@ -110,7 +110,6 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 600;
 
   const launchModule = await import('../../core/launch/pgadmin.js');
-  const { LaunchError } = await import('../../core/launch/terminal.js');
   const used = deps ?? (await defaultDeps(io));
   const names = values.all ? used.clusterNames() : positionals;
   if (names.length === 0)
@@ -182,15 +181,6 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     }
     return result.install ? ExitCode.ok : ExitCode.config;
   } catch (error) {
-    if (error instanceof Error && error.name === 'FileWriteError')
-      throw new CliError(ExitCode.config, error.message);
-    if (error instanceof LaunchError) {
-      throw new CliError(
-        error.code === 'unsafe-value' ? ExitCode.usage : ExitCode.config,
-        error.message,
-        error.hint,
-      );
-    }
-    throw error;
+    throw toCliError(error);
   }
 }

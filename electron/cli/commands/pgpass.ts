@@ -1,6 +1,6 @@
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
-import { ExitCode, usageError } from '../exit-codes.js';
+import { EXIT_CODE_BY_CATEGORY, ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
 const help: CommandHelp = {
@@ -53,5 +53,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     `${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${report.written} cluster${report.written === 1 ? '' : 's'}).\n`,
   );
   for (const problem of report.problems) io.stderr(`  ${problem.cluster}: ${problem.message}\n`);
-  return report.problems.length > 0 ? report.exitCode : ExitCode.ok;
+  const last = report.problems.at(-1);
+  return last ? EXIT_CODE_BY_CATEGORY[last.failure.category] : ExitCode.ok;
 }

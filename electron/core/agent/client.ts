@@ -1,5 +1,6 @@
 // The CLI side of the agent socket. No zod, no MSAL: this is the `pgentra token` fast path, so it
 // only loads node:net. Responses are checked by hand against the protocol's shape.
+import { PgentraError } from '../errors.js';
 import net from 'node:net';
 import type { AgentRequest } from './protocol.js';
 import {
@@ -54,7 +55,13 @@ export function askAgent(
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (!connected) resolve(null);
-      else reject(new Error(`the pgentra agent connection failed: ${error.code ?? error.message}`));
+      else
+        reject(
+          new PgentraError(
+            'agent-failed',
+            `the pgentra agent connection failed: ${error.code ?? error.message}`,
+          ),
+        );
     });
     socket.on('close', () => {
       clearTimeout(timer);
@@ -85,5 +92,8 @@ function parseResponse(line: string): AgentResponse {
       return { ok: false, code: r.code as AgentFailureCode, message: r.message };
     }
   }
-  throw new Error('the pgentra agent sent an unexpected answer (is the tray app a different version?)');
+  throw new PgentraError(
+    'agent-protocol',
+    'the pgentra agent sent an unexpected answer (is the tray app a different version?)',
+  );
 }

@@ -1,6 +1,7 @@
 // The agent side: serves tokens to `pgentra token` over a Unix socket in a private 0700
 // directory (a named pipe on Windows). The directory's permissions are what keep other OS users
 // out (Node cannot read SO_PEERCRED), so they are checked, not assumed.
+import { PgentraError } from '../errors.js';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import { askAgent } from './client.js';
@@ -14,9 +15,10 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-export class AgentAlreadyRunningError extends Error {
+export class AgentAlreadyRunningError extends PgentraError {
+  override readonly name = 'AgentAlreadyRunningError';
   constructor(readonly pid: number) {
-    super(`another pgentra agent (pid ${pid}) is already serving this configuration`);
+    super('agent-running', `another pgentra agent (pid ${pid}) is already serving this configuration`);
   }
 }
 
@@ -24,11 +26,15 @@ async function securePrivateDirectory(directory: string): Promise<void> {
   await fs.mkdir(directory, { recursive: true, mode: 0o700 });
   const stat = await fs.lstat(directory);
   if (!stat.isDirectory() || stat.isSymbolicLink()) {
-    throw new Error(`refusing to use ${directory} for the agent socket: it is not a plain directory`);
+    throw new PgentraError(
+      'agent-socket-unsafe',
+      `refusing to use ${directory} for the agent socket: it is not a plain directory`,
+    );
   }
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {
-    throw new Error(
+    throw new PgentraError(
+      'agent-socket-unsafe',
       `refusing to use ${directory} for the agent socket: it belongs to another user (uid ${stat.uid})`,
     );
   }

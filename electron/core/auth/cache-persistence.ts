@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import { AuthError } from './errors.js';
+import { AuthError } from '../errors.js';
 
 /** The subset of msal-node-extensions' IPersistence we use. */
 export interface CachePersistence {

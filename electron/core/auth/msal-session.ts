@@ -11,7 +11,8 @@ import type {
 } from '@azure/msal-node';
 import { scopeFor } from '../clouds.js';
 import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
-import { AuthError, classifyAuthError, redactTokens } from './errors.js';
+import { AuthError } from '../errors.js';
+import { classifyAuthError, redactTokens } from './classify.js';
 import type { RequestFailureHint } from './network-client.js';
 
 export interface AuthSettings {

@@ -4,6 +4,7 @@
 // trusted without NODE_EXTRA_CA_CERTS, which only works if set before the process starts; and
 // Retry-After is kept for the caller, because msal-node's public-client errors drop the header
 // (and the status) so backoff could not honour it otherwise.
+import { PgentraError } from '../errors.js';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
@@ -15,14 +16,15 @@ export interface HttpsNetworkClientOptions {
   timeoutMs?: number;
 }
 
-export class NetworkRequestError extends Error {
+export class NetworkRequestError extends PgentraError {
   override readonly name = 'NetworkRequestError';
+  /** MSAL's code for a failed request, read by classifyAuthError like MSAL's own errors. */
   readonly errorCode = 'network_error';
   constructor(
     message: string,
     readonly errorNo?: string,
   ) {
-    super(message);
+    super('network', message);
   }
 }
 

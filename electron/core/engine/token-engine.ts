@@ -2,7 +2,7 @@
 // ahead of expiry by the refresh policy, one request in flight per key, backoff with jitter on
 // failure, and state changes published as events for the sinks (pgpass, tray, notifications).
 // Tokens stay inside this object and the sinks that ask for them; events carry state only.
-import { AuthError, classifyAuthError, type AuthErrorKind } from '../auth/errors.js';
+import { AuthError, asAuthError, type AuthErrorKind } from '../errors.js';
 import type { Cancel, Clock } from '../ports.js';
 import {
   backoffDelayMs,
@@ -265,7 +265,7 @@ export class TokenEngine {
           return token;
         },
         (error: unknown) => {
-          const problem = classifyAuthError(error);
+          const problem = asAuthError(error);
           entry.lastError = problem;
           entry.consecutiveFailures += 1;
           const retryAfterMs = (problem.details.retryAfterSec ?? 0) * 1000;

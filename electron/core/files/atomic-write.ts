@@ -2,24 +2,30 @@
 // (same file system, so rename is atomic), fsync, rename over, fsync the directory. Any failure
 // removes the temp and leaves the original byte-identical. A symlink at the target is refused:
 // following it would let someone redirect our write of a secret.
+import { PgentraError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FileStat, FileSystem } from '../ports.js';
 
-export class FileWriteError extends Error {
+export class FileWriteError extends PgentraError {
   override readonly name: string = 'FileWriteError';
   constructor(
     message: string,
-    readonly code?: string,
+    /** The system's error code (EACCES, ENOSPC, …), when one caused this. */
+    readonly errno?: string,
     options?: { cause?: unknown },
+    code: 'file-write' | 'file-changed' = 'file-write',
   ) {
-    super(message, options);
+    super(code, message, { cause: options?.cause });
   }
 }
 
 /** The target changed between our read and our rename (an editor or another tool wrote it). */
 export class ConcurrentChangeError extends FileWriteError {
   override readonly name = 'ConcurrentChangeError';
+  constructor(message: string, errno?: string, options?: { cause?: unknown }) {
+    super(message, errno, options, 'file-changed');
+  }
 }
 
 const REASONS: Record<string, string> = {

@@ -3,6 +3,7 @@
 // longer than `staleMs` is presumed crashed and its lock is taken over, so a killed CLI can never
 // wedge the tray or the next CLI. Holders cannot renew, so `staleMs` must exceed the longest
 // critical section.
+import { PgentraError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
@@ -17,13 +18,13 @@ const holderSchema = z.object({
 });
 type Holder = z.infer<typeof holderSchema>;
 
-export class LockTimeoutError extends Error {
+export class LockTimeoutError extends PgentraError {
   override readonly name = 'LockTimeoutError';
   constructor(
     message: string,
     readonly holder?: { pid: number; host: string; since: number },
   ) {
-    super(message);
+    super('lock-timeout', message);
   }
 }
 

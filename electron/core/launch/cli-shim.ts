@@ -2,6 +2,7 @@
 // shipped with the app, so `pgentra` works in any terminal without an npm install. No admin
 // rights: ~/.local/bin (XDG; also used on macOS) or %LOCALAPPDATA%\pgentra\bin. A file there that
 // pgentra did not write (an npm-installed pgentra, say) is never replaced.
+import { PgentraError } from '../errors.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { FileSystem, Processes } from '../ports.js';
@@ -32,7 +33,7 @@ const cmdQuote = (value: string) => `"${value.replace(/%/g, '%%')}"`;
 export function planCliShim(input: CliShimInput): CliShimPlan {
   const windows = input.platform === 'win32';
   const paths = windows ? path.win32 : path.posix;
-  if (input.pgentraCommand.length === 0) throw new Error('no pgentra command to install');
+  if (input.pgentraCommand.length === 0) throw new PgentraError('internal', 'no pgentra command to install');
   const directory = windows
     ? paths.join(input.env.LOCALAPPDATA ?? paths.join(input.homedir, 'AppData', 'Local'), 'pgentra', 'bin')
     : paths.join(input.homedir, '.local', 'bin');
@@ -49,8 +50,11 @@ export function planCliShim(input: CliShimInput): CliShimPlan {
   return { file, directory, content, onPath };
 }
 
-export class CliShimError extends Error {
+export class CliShimError extends PgentraError {
   override readonly name = 'CliShimError';
+  constructor(message: string) {
+    super('cli-install-failed', message);
+  }
 }
 
 /**

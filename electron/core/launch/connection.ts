@@ -2,6 +2,7 @@
 // environment variables (`pgentra env`), a conninfo string ("Copy connection string", psql
 // launch). The password always comes from the pgpass file pgentra keeps fresh (PGPASSFILE /
 // passfile=), never from PGPASSWORD or argv, where other users' `ps` could read it.
+import { PgentraError } from '../errors.js';
 
 export interface ConnectionTarget {
   host: string;
@@ -45,7 +46,8 @@ export function formatEnvironment(target: ConnectionTarget, shell: Shell): strin
       if (shell === 'cmd') {
         // cmd has no quoting that stops %VAR% expansion when pasted interactively; refuse rather than mangle.
         if (/[%\r\n"]/.test(value))
-          throw new Error(
+          throw new PgentraError(
+            'unsafe-value',
             `${name} contains a character cmd cannot represent safely (%, " or a newline): use --shell powershell`,
           );
         return `set "${name}=${value}"`;

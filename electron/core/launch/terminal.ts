@@ -2,6 +2,7 @@
 // resolved paths and temp locations come in) so every OS is unit-tested on Linux; the effects go
 // through the Processes and FileSystem ports. The program never carries a secret: psql reads the
 // token from `passfile=` in its conninfo, so nothing here has to protect argv or the environment.
+import { PgentraError } from '../errors.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fsp } from 'node:fs';
@@ -27,14 +28,14 @@ export type LaunchErrorCode =
   | 'pgadmin-failed';
 
 /** A launch problem a person can fix: what is wrong, and what to install or configure. */
-export class LaunchError extends Error {
+export class LaunchError extends PgentraError {
   override readonly name = 'LaunchError';
   constructor(
-    readonly code: LaunchErrorCode,
+    readonly reason: LaunchErrorCode,
     message: string,
     readonly hint?: string,
   ) {
-    super(message);
+    super(reason === 'unsafe-value' ? 'unsafe-value' : 'launch-failed', message);
   }
 }
 
@@ -328,7 +329,7 @@ export function planTerminalLaunch(input: {
     case 'wt':
       return { files: [], spawn: windowsTerminalCommand(terminal, program, { title }) };
     case 'mac': {
-      if (!input.scriptDir) throw new Error('planTerminalLaunch: macOS needs a scriptDir');
+      if (!input.scriptDir) throw new PgentraError('internal', 'planTerminalLaunch: macOS needs a scriptDir');
       const script = path.posix.join(
         input.scriptDir,
         `${safeTitle(title).replace(/[^A-Za-z0-9._-]/g, '-')}.command`,
@@ -415,7 +416,8 @@ async function makePrivateDir(fs: FileSystem, dir: string): Promise<void> {
   await fs.mkdir(dir, 0o700);
   // mkdir is recursive in the adapter, so it succeeds on an existing path: check what we got.
   const stat = await fs.lstat(dir);
-  if (!stat?.isDirectory || stat.isSymbolicLink) throw new Error(`${dir} is not a new private directory`);
+  if (!stat?.isDirectory || stat.isSymbolicLink)
+    throw new PgentraError('file-write', `${dir} is not a new private directory`);
   if ((stat.mode & 0o077) !== 0) await fs.chmod(dir, 0o700);
 }
 

@@ -1,3 +1,4 @@
+import { PgentraError } from '../errors.js';
 // The libpq password file, exactly as libpq reads it (postgres src/interfaces/libpq/fe-connect.c:
 // passwordFromFile, pwdfMatchesString). libpq compares raw bytes, so this module does too: lines
 // are held as latin1 "byte strings" (one char per byte). That keeps every byte we do not own —
@@ -278,8 +279,11 @@ export interface PgpassEntry {
   password: string;
 }
 
-export class PgpassEntryError extends Error {
+export class PgpassEntryError extends PgentraError {
   override readonly name = 'PgpassEntryError';
+  constructor(message: string) {
+    super('pgpass-entry', message);
+  }
 }
 
 /**

@@ -11,6 +11,7 @@
 // - a UTF-8 BOM an editor put in front of our start marker stays at byte 0 while the block exists
 //   and leaves with it. A BOM on a user's line stays on that line: libpq reads it as part of the
 //   line, and moving it would change what that line means to libpq.
+import { PgentraError } from '../errors.js';
 import {
   formatEntry,
   fromByteString,
@@ -36,14 +37,14 @@ export interface PgpassManagedEntry extends PgpassEntry {
   comment?: string;
 }
 
-export class PgpassBlockError extends Error {
+export class PgpassBlockError extends PgentraError {
   override readonly name = 'PgpassBlockError';
   constructor(
     message: string,
     /** 1-based line the problem is on. */
     readonly lineNumber: number,
   ) {
-    super(message);
+    super('pgpass-block', message);
   }
 }
 

@@ -1,6 +1,7 @@
 // Writing tokens into the user's pgpass file: under a lock, read it, rebuild it with our block
 // first, and replace it atomically with mode 0600. Unchanged content is not rewritten; a file that
 // cannot be written is left exactly as it was and the error says why.
+import { PgentraError } from '../errors.js';
 import path from 'node:path';
 import {
   ConcurrentChangeError,
@@ -20,14 +21,15 @@ import {
   type PgpassManagedEntry,
 } from './managed-block.js';
 
-export class PgpassFileError extends Error {
+export class PgpassFileError extends PgentraError {
   override readonly name = 'PgpassFileError';
   constructor(
     message: string,
-    readonly code?: string,
+    /** The system's error code (EACCES, ENOSPC, …), when one caused this. */
+    readonly errno?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('pgpass-file', message, { cause: options?.cause });
   }
 }
 

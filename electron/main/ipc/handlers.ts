@@ -1,7 +1,7 @@
 // The implementation of every IPC channel, free of Electron: the main process registers it with
 // ipcMain (after its sender check), and the preview host serves the very same object over a
 // loopback WebSocket, so Playwright exercises exactly what the app runs.
-import { AuthError, adviceFor } from '../../core/auth/errors.js';
+import { adviceFor, describeFailure, failureText, type FailureCategory } from '../../core/errors.js';
 import type { ClusterStatus, ClusterView, Pgentra } from '../../core/pgentra.js';
 import type { ClipboardGuard } from '../../core/sinks/clipboard.js';
 import { conninfo } from '../../core/launch/connection.js';
@@ -38,20 +38,17 @@ export interface HandlerDeps {
 
 type Handlers = { [C in Channel]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>> };
 
-function errorCodeOf(error: unknown): ErrorCode {
-  if (error instanceof AuthError) {
-    if (error.kind === 'needs-sign-in' || error.kind === 'interaction-required') return 'needs-sign-in';
-    if (error.kind === 'network' || error.kind === 'throttled') return 'unreachable';
-    if (error.kind === 'config' || error.kind === 'keychain') return 'config';
-    return 'internal';
-  }
-  if (error instanceof Error && error.name === 'ClusterNotFoundError') return 'not-found';
-  if (error instanceof Error && (error.name === 'CliShimError' || error.name === 'FileWriteError'))
-    return 'config';
-  if (error instanceof Error && (error.name === 'ClusterValidationError' || error.name === 'ConfigError'))
-    return 'invalid-argument';
-  return 'internal';
-}
+/** The one place a failure category becomes the window's error code. */
+export const IPC_CODE_BY_CATEGORY = {
+  'needs-sign-in': 'needs-sign-in',
+  unreachable: 'unreachable',
+  config: 'config',
+  'not-found': 'not-found',
+  'invalid-input': 'invalid-argument',
+  'local-file': 'config',
+  launch: 'config',
+  internal: 'internal',
+} as const satisfies Record<FailureCategory, ErrorCode>;
 
 export async function buildSnapshot(
   deps: Pick<HandlerDeps, 'core' | 'now' | 'warnings'>,
@@ -251,11 +248,10 @@ export async function dispatch(
     const handler = handlers[known] as (...args: unknown[]) => Promise<unknown>;
     return { ok: true, value: await handler(...(parsed.value as unknown[])) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      code: errorCodeOf(error),
-      message: error instanceof AuthError ? `${message} ${adviceFor(error.kind)}` : message,
+      code: IPC_CODE_BY_CATEGORY[describeFailure(error).category],
+      message: failureText(error),
     };
   }
 }

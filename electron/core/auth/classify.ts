@@ -1,60 +1,6 @@
-// One vocabulary for everything that can go wrong getting a token, so the engine, the CLI's exit
-// codes, the tray's notifications and `doctor` all say the same thing. MSAL's own errors are
-// classified here by their documented fields (duck-typed: this module must not load MSAL).
-
-export type AuthErrorKind =
-  /** The refresh token is gone, expired or revoked: the user must sign in again. */
-  | 'needs-sign-in'
-  /** Conditional Access, MFA or consent wants the user in a browser (a claims challenge). */
-  | 'interaction-required'
-  /** Entra answered 429 (AADSTS50196) or sent a Retry-After: wait, do not hammer. */
-  | 'throttled'
-  /** Entra could not be reached or did not answer in time. */
-  | 'network'
-  /** Client ID, tenant, authority or resource is wrong: retrying will not help. */
-  | 'config'
-  /** The OS keychain holding the MSAL cache is unavailable. */
-  | 'keychain'
-  | 'unknown';
-
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-  constructor(
-    readonly kind: AuthErrorKind,
-    message: string,
-    readonly details: {
-      /** Entra's code, e.g. `AADSTS700082`, kept so users can search for it. */
-      entraCode?: string;
-      msalCode?: string;
-      retryAfterSec?: number;
-      /** A claims challenge to pass to the next interactive sign-in. */
-      claims?: string;
-      cause?: unknown;
-    } = {},
-  ) {
-    super(message, { cause: details.cause });
-  }
-}
-
-/** What a user should do about each kind; shown by the CLI, the tray and `doctor`. */
-export function adviceFor(kind: AuthErrorKind): string {
-  switch (kind) {
-    case 'needs-sign-in':
-      return 'Run `pgentra login` (or use Sign in in the tray).';
-    case 'interaction-required':
-      return 'Your organisation requires an interactive sign-in (MFA, Conditional Access or consent): run `pgentra login`.';
-    case 'throttled':
-      return 'Entra ID is throttling requests; pgentra retries automatically.';
-    case 'network':
-      return 'Check your network, proxy or VPN; pgentra keeps retrying and keeps the current token while it is valid.';
-    case 'config':
-      return 'Check the client ID, tenant and cloud in the settings (`pgentra doctor` explains).';
-    case 'keychain':
-      return 'The OS keychain is unavailable (`pgentra doctor` explains).';
-    case 'unknown':
-      return 'Run `pgentra doctor` for details.';
-  }
-}
+// MSAL's own errors, classified into the failure vocabulary (../errors.ts) by their documented
+// fields: duck-typed, because this module must not load MSAL.
+import { AuthError, asAuthError, authKindOf } from '../errors.js';
 
 interface MsalLikeError {
   name?: unknown;
@@ -114,7 +60,7 @@ export function entraCodeOf(message: string): string | undefined {
 
 /** Maps anything thrown by MSAL (or our network client) to an AuthError; token text never appears in it. */
 export function classifyAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
+  if (authKindOf(error)) return asAuthError(error);
   const e = (typeof error === 'object' && error !== null ? error : {}) as MsalLikeError;
   const msalCode = text(e.errorCode);
   const subError = text(e.subError);
