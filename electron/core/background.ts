@@ -1,6 +1,7 @@
 // What runs while the tray app or `pgentra agent` is up: the engine's scheduler, the pgpass sink
 // (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
 // a periodic config reload so clusters added and sign-ins made from the CLI are picked up.
+import type { Clock } from './ports.js';
 import { describeFailure, failureText, type FailureCategory } from './errors.js';
 import { agentEndpoint } from './agent/paths.js';
 import type { AgentFailureCode, AgentResponse } from './agent/protocol.js';
@@ -13,6 +14,8 @@ export interface BackgroundOptions {
   serveAgent: boolean;
   log: (message: string) => void;
   configReloadMs?: number;
+  /** Timers for the config reload (the tests drive time). */
+  clock: Clock;
   /** Called when config.json changed under us (a cluster added from the CLI): redraw. */
   onConfigChanged?: () => void;
 }
@@ -43,30 +46,18 @@ export function agentFailure(error: unknown): AgentResponse {
 }
 
 export async function startBackground(core: Pgentra, options: BackgroundOptions): Promise<Background> {
-  const { log } = options;
-  let pending: NodeJS.Timeout | undefined;
-  const syncSoon = () => {
-    if (!core.settings.pgpass.enabled) return;
-    clearTimeout(pending);
-    pending = setTimeout(() => {
-      core.syncPgpass({ userAction: false, onlyCached: true }).then(
-        (report) => report.changed && log(`pgpass: updated ${report.path} (${report.written} clusters)`),
-        (error: unknown) =>
-          log(`pgpass: not updated: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }, 200);
-  };
+  const { log, clock } = options;
   const offs = [
-    core.engine.on('token-updated', (state) => {
+    core.onTokens('token-updated', (state) => {
       log(
         `token refreshed for ${state.resource} (valid until ${new Date(state.expiresAt ?? 0).toISOString()})`,
       );
-      syncSoon();
+      core.syncPgpassSoon(log);
     }),
-    core.engine.on('needs-sign-in', (state) =>
+    core.onTokens('needs-sign-in', (state) =>
       log(`sign-in needed for ${state.resource}: ${state.lastError?.message ?? ''} Run \`pgentra login\`.`),
     ),
-    core.engine.on('refresh-failed', (state) =>
+    core.onTokens('refresh-failed', (state) =>
       log(
         `refresh failed for ${state.resource} (attempt ${state.consecutiveFailures}): ${state.lastError?.message ?? 'unknown error'}; keeping the current token while it is valid`,
       ),
@@ -77,7 +68,7 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   await core.trackClusters().catch(logError('accounts'));
   await core.noticeSignInsElsewhere().catch(logError('accounts'));
-  core.engine.start();
+  core.startRefreshing();
 
   let server: AgentServer | undefined;
   if (options.serveAgent) {
@@ -108,25 +99,34 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     log(`agent: serving tokens on ${server.address}`);
   }
 
-  const reload = setInterval(() => {
-    core
-      .reload()
-      .then((changed) => {
-        if (changed) options.onConfigChanged?.();
-        return core.trackClusters();
-      })
-      .then(() => core.noticeSignInsElsewhere())
-      .catch(logError('config'));
-  }, options.configReloadMs ?? 15_000);
-  reload.unref();
+  // Config reloads run one after another on the injected clock (a slow disk never stacks them).
+  let stopped = false;
+  let cancelReload = (): void => undefined;
+  const scheduleReload = (): void => {
+    cancelReload = clock.setTimeout(() => {
+      core
+        .reload()
+        .then((changed) => {
+          if (changed) options.onConfigChanged?.();
+          return core.trackClusters();
+        })
+        .then(() => core.noticeSignInsElsewhere())
+        .catch(logError('config'))
+        .finally(() => {
+          if (!stopped) scheduleReload();
+        });
+    }, options.configReloadMs ?? 15_000);
+  };
+  scheduleReload();
 
   return {
     agentAddress: server?.address,
     async stop() {
-      clearInterval(reload);
-      clearTimeout(pending);
+      stopped = true;
+      cancelReload();
+      core.stopPgpassSync();
       for (const off of offs) off();
-      core.engine.stop();
+      core.stopRefreshing();
       await server?.close();
     },
   };

@@ -139,15 +139,15 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
   // Notifications: once per state change (the engine announces needs-sign-in once), and for
   // refresh failures only when they persist (the third in a row), with the fix in the text.
   const offs = [
-    core.engine.on('state-changed', changed),
-    core.engine.on('needs-sign-in', (state) =>
+    core.onTokens('state-changed', changed),
+    core.onTokens('needs-sign-in', (state) =>
       deps.notifier.notify({
         title: 'pgentra: sign-in needed',
         body: `${state.lastError?.message ?? 'Your Entra sign-in expired.'} ${adviceFor('needs-sign-in')}`,
         action: { label: 'Sign in', id: 'sign-in' },
       }),
     ),
-    core.engine.on('refresh-failed', (state) => {
+    core.onTokens('refresh-failed', (state) => {
       if (state.consecutiveFailures !== 3) return;
       const kind = state.lastError?.kind ?? 'unknown';
       deps.notifier.notify({
@@ -165,6 +165,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       env: deps.env,
       serveAgent: deps.serveAgent,
       log: deps.log,
+      clock: deps.clock,
       onConfigChanged: changed,
     });
   } catch (error) {
@@ -174,6 +175,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       env: deps.env,
       serveAgent: false,
       log: deps.log,
+      clock: deps.clock,
       onConfigChanged: changed,
     });
   }

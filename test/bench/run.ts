@@ -138,15 +138,12 @@ async function main(): Promise<void> {
     await core.trackClusters();
     const tokenRequestsBefore = testbed.entra.requests.filter((r) => r.endpoint === 'token').length;
     const fanStart = performance.now();
-    await core.engine.refreshNow();
+    await core.refresh();
     const fanMs = performance.now() - fanStart;
     const fanRequests =
       testbed.entra.requests.filter((r) => r.endpoint === 'token').length - tokenRequestsBefore;
     const oneStart = performance.now();
-    await core.engine.refreshNow({
-      accountId: (await core.keyFor(core.cluster('c0'))).accountId,
-      resource: core.cluster('c0').resource,
-    });
+    await core.refresh('c0');
     const oneMs = performance.now() - oneStart;
     rows.push([
       'Refresh all: 100 clusters over 2 resources',

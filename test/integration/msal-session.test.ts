@@ -1,6 +1,7 @@
 // pgentra's MSAL layer against the fake Entra ID, through pgentra's own HTTPS client: what a
 // refresh failure becomes (kind, Entra code, a sentence a person can read, Retry-After) decides
 // the engine's backoff and what the tray, `status` and `doctor` show.
+import { systemClock } from '../../electron/core/node-ports.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,7 @@ describe('MsalSession against the fake Entra ID', () => {
         extraCa: [await fs.readFile(entra.caFile)],
         timeoutMs: options.timeoutMs,
       }),
+      clock: systemClock,
     });
     const account = await session.signInDeviceCode({ resource: PG, onCode: () => undefined });
     return { session, key: { accountId: account.id, resource: PG } };

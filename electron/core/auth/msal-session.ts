@@ -14,6 +14,7 @@ import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engin
 import { AuthError } from '../errors.js';
 import { classifyAuthError, redactTokens } from './classify.js';
 import type { RequestFailureHint } from './network-client.js';
+import type { Clock } from '../ports.js';
 
 export interface AuthSettings {
   /** e.g. https://login.microsoftonline.com (no tenant). */
@@ -52,6 +53,8 @@ export interface MsalSessionOptions {
   /** Deadline for a person to finish a browser or device-code sign-in. */
   interactiveDeadlineMs?: number;
   onLog?: (level: 'error' | 'warning', message: string) => void;
+  /** When a token was asked for, if Entra's token omits `iat` (the tests drive time). */
+  clock: Pick<Clock, 'now'>;
 }
 
 /**
@@ -128,6 +131,7 @@ export class MsalSession implements TokenSource {
     private readonly silentDeadlineMs: number,
     private readonly interactiveDeadlineMs: number,
     private readonly takeFailureHint: () => RequestFailureHint | undefined,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   static async create(options: MsalSessionOptions): Promise<MsalSession> {
@@ -161,6 +165,7 @@ export class MsalSession implements TokenSource {
       options.silentDeadlineMs ?? 30_000,
       options.interactiveDeadlineMs ?? 10 * 60_000,
       () => options.networkClient.takeFailureHint?.(),
+      options.clock,
     );
   }
 
@@ -286,7 +291,7 @@ export class MsalSession implements TokenSource {
           msalCode: 'no_account_in_silent_request',
         });
       }
-      const requestedAt = Date.now();
+      const requestedAt = this.clock.now();
       const result = await this.call(
         () =>
           this.app.acquireTokenSilent({

@@ -1,6 +1,7 @@
 // Writing tokens into the user's pgpass file: under a lock, read it, rebuild it with our block
 // first, and replace it atomically with mode 0600. Unchanged content is not rewritten; a file that
 // cannot be written is left exactly as it was and the error says why.
+import { libpqDefaultFile, type LibpqPlace } from '../libpq-paths.js';
 import { PgentraError } from '../errors.js';
 import path from 'node:path';
 import {
@@ -232,15 +233,7 @@ async function inspect(fs: FileSystem, file: string): Promise<FileStat | null> {
  * variable counts as unset, as in libpq. `~` in the setting means the home directory; a relative
  * path is taken from `cwd` (default: the home directory).
  */
-export function resolvePgpassPath(options: {
-  setting?: string;
-  env: Readonly<Record<string, string | undefined>>;
-  homedir: string;
-  platform: NodeJS.Platform;
-  /** The roaming application-data folder (libpq asks Windows for CSIDL_APPDATA). */
-  appData?: string;
-  cwd?: string;
-}): string {
+export function resolvePgpassPath(options: LibpqPlace & { setting?: string; cwd?: string }): string {
   const paths = options.platform === 'win32' ? path.win32 : path.posix;
   const base = options.cwd ?? options.homedir;
   if (options.setting) {
@@ -249,10 +242,5 @@ export function resolvePgpassPath(options: {
   }
   const fromEnv = options.env.PGPASSFILE;
   if (fromEnv) return paths.resolve(base, fromEnv);
-  if (options.platform === 'win32') {
-    const appData =
-      options.appData || options.env.APPDATA || paths.join(options.homedir, 'AppData', 'Roaming');
-    return paths.join(appData, 'postgresql', 'pgpass.conf');
-  }
-  return paths.join(options.homedir, '.pgpass');
+  return libpqDefaultFile('pgpass', options);
 }

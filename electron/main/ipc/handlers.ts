@@ -98,7 +98,7 @@ function clusterSnapshot(
   status: ClusterStatus | undefined,
   core: Pgentra,
 ): Omit<ClusterSnapshot, 'tls'> {
-  const state = core.engineStateFor(cluster);
+  const state = core.tokenState(cluster);
   return {
     name: cluster.name,
     host: cluster.host,
@@ -158,8 +158,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return changed(null);
     },
     'clusters:refresh': async (name) => {
-      if (name) await core.engine.refreshNow(await core.keyFor(core.cluster(name)));
-      else await core.engine.refreshNow();
+      await core.refresh(name ?? undefined);
       return changed(null);
     },
     'clusters:copyToken': async (name) => {

@@ -1,0 +1,200 @@
+// Tokens per cluster: which signed-in account each cluster uses, the token engine that keeps
+// those tokens fresh (clusters sharing account, resource and tenant share one token), and the
+// status rows the CLI, the tray and the window show.
+import type { SignedInAccount } from './auth/msal-session.js';
+import { accountInCloud, type Cloud } from './clouds.js';
+import type { ClusterView } from './cluster-catalog.js';
+import {
+  TokenEngine,
+  type EngineEvents,
+  type TokenKey,
+  type TokenSource,
+  type TokenState,
+} from './engine/token-engine.js';
+import { AuthError, asAuthError } from './errors.js';
+import type { Clock } from './ports.js';
+
+export interface ClusterStatus {
+  name: string;
+  state: TokenState['status'] | 'no-account';
+  expiresAt: string | null;
+  secondsLeft: number | null;
+  account: string | null;
+  error: string | null;
+  entraCode: string | null;
+}
+
+export interface ClusterTokensDeps {
+  source: TokenSource;
+  clock: Clock;
+  refreshMarginSec: number;
+  clusters: () => ClusterView[];
+  cloud: (name?: string) => Cloud;
+  accounts: {
+    list(): Promise<readonly SignedInAccount[]>;
+    cached(): readonly SignedInAccount[] | undefined;
+  };
+}
+
+export class ClusterTokens {
+  private readonly engine: TokenEngine;
+
+  constructor(private readonly deps: ClusterTokensDeps) {
+    this.engine = new TokenEngine({
+      source: deps.source,
+      clock: deps.clock,
+      refreshMarginSec: deps.refreshMarginSec,
+    });
+  }
+
+  on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void {
+    return this.engine.on(event, listener);
+  }
+
+  start(): void {
+    this.engine.start();
+  }
+
+  stop(): void {
+    this.engine.stop();
+  }
+
+  setRefreshMarginSec(marginSec: number): void {
+    this.engine.setRefreshMarginSec(marginSec);
+  }
+
+  async token(
+    cluster: ClusterView,
+    options: { minValidSec?: number; userAction?: boolean } = {},
+  ): Promise<{ token: string; expiresAt: number }> {
+    const key = await this.keyFor(cluster);
+    const token = await this.engine.getToken(key, options);
+    return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+  }
+
+  /** A cluster's token only if this process already holds one (no sign-in, no network). */
+  hasToken(cluster: ClusterView): Promise<boolean> {
+    return this.keyFor(cluster).then(
+      (key) => Boolean(this.engine.state(key)?.expiresAt),
+      () => false,
+    );
+  }
+
+  /** The engine's state for a cluster's token, if its account is known (no I/O). */
+  stateFor(cluster: ClusterView): TokenState | undefined {
+    const accounts = this.deps.accounts.cached();
+    const account = accounts && this.pickAccount(cluster, accounts);
+    return account ? this.engine.state(tokenKeyOf(cluster, account)) : undefined;
+  }
+
+  /** Fetches a new token now: one cluster's, or every tracked one. */
+  async refresh(cluster?: ClusterView): Promise<void> {
+    await this.engine.refreshNow(cluster ? await this.keyFor(cluster) : undefined);
+  }
+
+  /** Every cluster's key, for the scheduler. */
+  async track(): Promise<void> {
+    const keys: TokenKey[] = [];
+    for (const cluster of this.deps.clusters()) {
+      const key = await this.keyFor(cluster).catch(() => undefined);
+      if (key && !keys.some((known) => sameKey(known, key))) keys.push(key);
+    }
+    this.engine.setTrackedKeys(keys);
+  }
+
+  accountSignedIn(accountId: string, options: { onlyWaiting?: boolean } = {}): void {
+    this.engine.accountSignedIn(accountId, options);
+  }
+
+  accountSignedOut(accountId: string): void {
+    this.engine.setTrackedKeys(this.engine.states().filter((state) => state.accountId !== accountId));
+  }
+
+  /** Fills the engine from the shared cache (no forced network call) so `status` has numbers. */
+  async primeFromCache(): Promise<void> {
+    await this.track();
+    await Promise.allSettled(
+      this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })),
+    );
+  }
+
+  async status(): Promise<ClusterStatus[]> {
+    const now = this.deps.clock.now();
+    const rows: ClusterStatus[] = [];
+    for (const cluster of this.deps.clusters()) {
+      let key: TokenKey | undefined;
+      let problem: AuthError | undefined;
+      try {
+        key = await this.keyFor(cluster);
+      } catch (error) {
+        problem = asAuthError(error);
+      }
+      const state = key && this.engine.state(key);
+      const expiresAt = state?.expiresAt;
+      const accountId = key?.accountId;
+      rows.push({
+        name: cluster.name,
+        state: !key ? 'no-account' : (state?.status ?? 'pending'),
+        expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+        secondsLeft: expiresAt ? Math.max(0, Math.floor((expiresAt - now) / 1000)) : null,
+        account: accountId
+          ? ((await this.deps.accounts.list()).find((a) => a.id === accountId)?.username ?? null)
+          : null,
+        error: problem?.message ?? state?.lastError?.message ?? null,
+        entraCode: problem?.details.entraCode ?? state?.lastError?.entraCode ?? null,
+      });
+    }
+    return rows;
+  }
+
+  private async keyFor(cluster: ClusterView): Promise<TokenKey> {
+    const accounts = await this.deps.accounts.list();
+    const account = this.pickAccount(cluster, accounts);
+    if (!account) {
+      const cloud = this.deps.cloud(cluster.cloud);
+      throw new AuthError(
+        'needs-sign-in',
+        cluster.account
+          ? `Cluster ${cluster.name} uses ${cluster.account}, which is not signed in to the ${cloud.name} cloud.`
+          : accounts.length > 0
+            ? `No account is signed in to the ${cloud.name} cloud, where ${cluster.name} is: run \`pgentra login --cloud ${cloud.name}\`.`
+            : 'No account is signed in.',
+      );
+    }
+    return tokenKeyOf(cluster, account);
+  }
+
+  /**
+   * Which signed-in account a cluster uses, among those of the cluster's cloud: its own setting,
+   * else the one named like its user, else the first.
+   */
+  private pickAccount(
+    cluster: ClusterView,
+    signedIn: readonly SignedInAccount[],
+  ): SignedInAccount | undefined {
+    const cloud = this.deps.cloud(cluster.cloud);
+    const accounts = signedIn.filter((account) => accountInCloud(account.environment, cloud));
+    if (cluster.account) {
+      const wanted = cluster.account.toLowerCase();
+      return accounts.find((a) => a.id === cluster.account || a.username.toLowerCase() === wanted);
+    }
+    if (!cluster.group) {
+      const own = accounts.find((a) => a.username.toLowerCase() === cluster.user.toLowerCase());
+      if (own) return own;
+    }
+    return accounts[0];
+  }
+}
+
+/** Clusters that share (account, resource, tenant) share one token. */
+function tokenKeyOf(cluster: ClusterView, account: SignedInAccount): TokenKey {
+  return {
+    accountId: account.id,
+    resource: cluster.resource,
+    ...(cluster.tenant ? { tenant: cluster.tenant } : {}),
+  };
+}
+
+function sameKey(a: TokenKey, b: TokenKey): boolean {
+  return a.accountId === b.accountId && a.resource === b.resource && a.tenant === b.tenant;
+}
