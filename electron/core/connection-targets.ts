@@ -3,7 +3,7 @@
 import type { Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { PgentraError } from './errors.js';
-import type { ConnectionTarget } from './launch/connection.js';
+import { conninfo, type ConnectionTarget } from './launch/connection.js';
 import { libpqDefaultFile, type LibpqPlace } from './libpq-paths.js';
 import type { PgpassReport } from './pgpass-sink.js';
 import type { FileSystem } from './ports.js';
@@ -52,6 +52,11 @@ export class ConnectionTargets {
       passfile: pgpass.path(),
       ...(await this.tlsFor(cluster)),
     };
+  }
+
+  /** A connection string to paste into another tool: no token, and no path to our pgpass file. */
+  async connectionString(name: string): Promise<string> {
+    return conninfo(await this.target(name, { ensureToken: false }), { includePassfile: false });
   }
 
   /**

@@ -171,5 +171,6 @@ export class Pgentra {
 
   connectionTarget = (name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> =>
     this.targets.target(name, options);
+  connectionString = (name: string): Promise<string> => this.targets.connectionString(name);
   tlsFor = (cluster: ClusterView): Promise<TlsChoice> => this.targets.tlsFor(cluster);
 }

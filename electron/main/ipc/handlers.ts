@@ -4,7 +4,6 @@
 import { adviceFor, describeFailure, failureText, type FailureCategory } from '../../core/errors.js';
 import type { ClusterStatus, ClusterView, Pgentra } from '../../core/pgentra.js';
 import type { ClipboardGuard } from '../../core/sinks/clipboard.js';
-import { conninfo } from '../../core/launch/connection.js';
 import {
   parseArgs,
   type AccountSnapshot,
@@ -168,8 +167,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { clearsInSec };
     },
     'clusters:copyConnectionString': async (name) => {
-      const target = await core.connectionTarget(name, { ensureToken: false });
-      deps.clipboard.copyPlain(conninfo(target, { includePassfile: false }));
+      deps.clipboard.copyPlain(await core.connectionString(name));
       return null;
     },
     'clusters:openPsql': async (name) => {
