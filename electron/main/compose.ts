@@ -1,7 +1,7 @@
 // The composition root of the tray app: the only place that picks Electron adapters and wires
 // them to the services (services.ts, shared with the preview host), the tray, the window and IPC.
-// Electron arrives as an argument (main.ts passes the real module, tests a stub), so nothing here
-// imports it at run time.
+// Electron arrives as an argument (main.electron.ts passes the real modules, tests a stub), so
+// nothing here imports it at run time (eslint.config.js: only *.electron.ts files may).
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
