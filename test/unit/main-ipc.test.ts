@@ -526,6 +526,38 @@ describe('clipboard wiring', () => {
   });
 });
 
+describe('typed actions for the tray', () => {
+  it('run the handlers by name: results resolve, failures reject with the core error', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'pgentra-main-actions-'));
+    const startAtLogin: boolean[] = [];
+    const services = await startServices({
+      configDir: home,
+      env: { PGENTRA_HOME: home },
+      fs: nodeFileSystem,
+      clock: new FakeClock(),
+      clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+      notifier: { notify: () => undefined },
+      browser: { open: async () => undefined },
+      pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
+      serveAgent: false,
+      log: () => undefined,
+      onSnapshot: () => undefined,
+      onSignInFinished: () => undefined,
+      setStartAtLogin: (enabled) => void startAtLogin.push(enabled),
+    });
+    try {
+      await expect(services.actions.setStartAtLogin(true)).resolves.toMatchObject({ startAtLogin: true });
+      expect(startAtLogin).toEqual([true]);
+      await expect(services.actions.copyConnectionString('no-such-cluster')).rejects.toThrow(
+        /no-such-cluster/,
+      );
+    } finally {
+      await services.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('notifications', () => {
   it('runs the notice action on click or button, and keeps a reference until closed', () => {
     const shown: { options: unknown; listeners: Map<string, () => void> }[] = [];
