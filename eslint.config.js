@@ -13,6 +13,40 @@ const electronPackage = [
   { name: 'electron', message: 'only electron/main and electron/preload may import Electron.' },
 ];
 
+// A file's runtime shows in its name: only `*.electron.ts` files (the entries that hand the real
+// modules on) load Electron at run time. Every other file imports Electron's types at most and takes
+// the modules as arguments, so it runs, and is tested, under plain Node. Loading a `*.electron`
+// module would load Electron too, so that counts as well.
+const electronAtRunTime =
+  'only *.electron.ts files load Electron at run time; import its types, take the modules as arguments.';
+const electronOnlyInElectronFiles = {
+  files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+  ignores: ['**/*.electron.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'electron', allowTypeImports: true, message: electronAtRunTime }],
+        patterns: [
+          {
+            group: ['**/*.electron', '**/*.electron.js'],
+            allowTypeImports: true,
+            message: electronAtRunTime,
+          },
+        ],
+      },
+    ],
+    'no-restricted-syntax': [
+      'error',
+      { selector: "ImportExpression[source.value='electron']", message: electronAtRunTime },
+      {
+        selector: "CallExpression[callee.name='require'][arguments.0.value='electron']",
+        message: electronAtRunTime,
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -38,6 +72,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  electronOnlyInElectronFiles,
   {
     files: ['electron/core/**'],
     rules: restrict(

@@ -15,7 +15,7 @@ import {
   renderTrayIcon,
   type RgbaImage,
 } from '../electron/main/tray/icon-renderer.js';
-import { encodePng, enlarge, strip } from '../electron/main/tray/png.js';
+import { encodePng, enlarge, strip } from './png.js';
 import type { TrayLevel } from '../electron/main/tray/tray-model.js';
 
 const root = path.resolve(import.meta.dirname, '..');

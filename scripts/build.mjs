@@ -84,11 +84,11 @@ if (wants('cli')) {
   );
 }
 
-if (wants('main') && existsSync(path.join(root, 'electron/main/main.ts'))) {
+if (wants('main') && existsSync(path.join(root, 'electron/main/main.electron.ts'))) {
   targets.push(
     bundle({
       ...common,
-      entryPoints: { main: 'electron/main/main.ts' },
+      entryPoints: { main: 'electron/main/main.electron.ts' },
       outdir: path.join(dist, 'main'),
       format: 'cjs',
       outExtension: { '.js': '.cjs' },
@@ -96,12 +96,12 @@ if (wants('main') && existsSync(path.join(root, 'electron/main/main.ts'))) {
   );
 }
 
-if (wants('preload') && existsSync(path.join(root, 'electron/preload/preload.ts'))) {
+if (wants('preload') && existsSync(path.join(root, 'electron/preload/preload.electron.ts'))) {
   // A sandboxed preload can only require a few Electron modules: it must be one self-contained CJS file.
   targets.push(
     bundle({
       ...common,
-      entryPoints: { preload: 'electron/preload/preload.ts' },
+      entryPoints: { preload: 'electron/preload/preload.electron.ts' },
       outdir: path.join(dist, 'preload'),
       format: 'cjs',
       external: ['electron'],

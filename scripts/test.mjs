@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: everything CI runs, in order — typecheck, lint + format, build, vitest (unit, property,
-// integration against the real testbed), Playwright (web preview in Chromium; _electron tests skip
-// with a printed reason where no Electron binary exists). Ends with one plain line
-// `N passed, N failed, N skipped` counted over every suite, also written to test-results/summary.json.
+// `npm test`: everything CI runs, in order — typecheck, lint + format, architecture (import cycles,
+// long files), build, vitest (unit, property, integration against the real testbed), Playwright (web
+// preview in Chromium; _electron tests skip with a printed reason where no Electron binary exists).
+// Ends with one plain line `N passed, N failed, N skipped` counted over every suite, also written to
+// test-results/summary.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +45,7 @@ if (wants('check')) {
   check('typecheck', 'npm', ['run', '-s', 'typecheck']);
   check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
   check('format', 'npx', ['prettier', '--check', '.']);
+  check('architecture', 'node', ['scripts/check-architecture.mjs']);
   check('build', 'node', ['scripts/build.mjs']);
 }
 

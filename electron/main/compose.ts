@@ -1,7 +1,7 @@
 // The composition root of the tray app: the only place that picks Electron adapters and wires
 // them to the services (services.ts, shared with the preview host), the tray, the window and IPC.
-// Electron arrives as an argument (main.ts passes the real module, tests a stub), so nothing here
-// imports it at run time.
+// Electron arrives as an argument (main.electron.ts passes the real modules, tests a stub), so
+// nothing here imports it at run time (eslint.config.js: only *.electron.ts files may).
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,15 +23,15 @@ import type {
 import { resolveConfigDir } from '../core/config-dir.js';
 import { createNodeProcesses } from '../core/launch/terminal.js';
 import { nodeFileSystem, systemClock } from '../core/node-ports.js';
-import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot, type Channel } from '../shared/ipc-contract.js';
+import { failureText } from '../core/errors.js';
+import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';
 import { createElectronClipboard } from './adapters/clipboard.js';
 import { createStartAtLogin, HIDDEN_ARG } from './adapters/login-item.js';
 import { createElectronNotifier } from './adapters/notifier.js';
-import { dispatch } from './ipc/handlers.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
 import { appPaths, pgentraCommandFor } from './paths.js';
-import { startServices, type Services } from './services.js';
+import { startServices, type AppActions, type Services } from './services.js';
 import { renderTemplateIcon, renderTrayIcon, toNativeBitmap, type RgbaImage } from './tray/icon-renderer.js';
 import { TrayController, type MenuLike, type TrayLike } from './tray/tray-controller.js';
 import type { TrayActions, TrayState } from './tray/tray-model.js';
@@ -73,18 +73,6 @@ export interface RunningApp {
   tray: TrayController;
   quit(): void;
 }
-
-/** Notification titles when a tray action fails (the body is the handler's message). */
-const FAILURE_TITLES: Partial<Record<Channel, string>> = {
-  'clusters:copyToken': 'could not copy the token',
-  'clusters:openPsql': 'could not open psql',
-  'clusters:openPgadmin': 'could not open pgAdmin',
-  'clusters:copyConnectionString': 'could not copy the connection string',
-  'clusters:refresh': 'refresh failed',
-  'accounts:signInBrowser': 'sign-in failed',
-  'accounts:signOut': 'sign-out failed',
-  'settings:update': 'could not change the setting',
-};
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -179,15 +167,20 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   // Registered before anything slow: a hidden window that refuses to close would cancel a quit.
   app.on('before-quit', () => window.allowClose());
 
-  // Actions from notifications and the tray go through the same validated dispatch as IPC.
+  // Actions from notifications and the tray run the services' typed actions (the IPC handlers'
+  // code); a failure becomes a notification, since there is no window to show it in.
   const notifyFailure = (title: string, message: string) =>
     notifier.notify({ title: `pgentra: ${title}`, body: message });
-  const run = <T>(channel: Channel, args: unknown[], onValue?: (value: T) => void) => {
+  const run = <T>(
+    failureTitle: string,
+    action: (actions: AppActions) => Promise<T>,
+    onValue?: (value: T) => void,
+  ) => {
     if (!live.services) return;
-    void dispatch(live.services.handlers, channel, args).then((result) => {
-      if (result.ok) onValue?.(result.value as T);
-      else notifyFailure(FAILURE_TITLES[channel] ?? 'that did not work', result.message);
-    });
+    action(live.services.actions).then(
+      (value) => onValue?.(value),
+      (error: unknown) => notifyFailure(failureTitle, failureText(error)),
+    );
   };
 
   const notifier = createElectronNotifier({
@@ -203,31 +196,40 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
 
   const actions: TrayActions = {
     copyToken: (cluster) =>
-      run<{ clearsInSec: number }>('clusters:copyToken', [cluster], ({ clearsInSec }) =>
-        notifier.notify({
-          title: 'pgentra',
-          body: `Token for ${cluster} copied. The clipboard is cleared in ${clearsInSec} s.`,
-        }),
+      run(
+        'could not copy the token',
+        (services) => services.copyToken(cluster),
+        ({ clearsInSec }) =>
+          notifier.notify({
+            title: 'pgentra',
+            body: `Token for ${cluster} copied. The clipboard is cleared in ${clearsInSec} s.`,
+          }),
       ),
-    openPsql: (cluster) => run('clusters:openPsql', [cluster]),
+    openPsql: (cluster) => run('could not open psql', (services) => services.openPsql(cluster)),
     // Without pgAdmin installed the message says where servers.json is and how to import it.
     openPgadmin: (cluster) =>
-      run<{ message: string }>('clusters:openPgadmin', [cluster], ({ message }) =>
-        notifier.notify({ title: 'pgentra', body: message }),
+      run(
+        'could not open pgAdmin',
+        (services) => services.openPgadmin(cluster),
+        ({ message }) => notifier.notify({ title: 'pgentra', body: message }),
       ),
-    copyConnectionString: (cluster) => run('clusters:copyConnectionString', [cluster]),
-    refresh: (cluster) => run('clusters:refresh', [cluster]),
+    copyConnectionString: (cluster) =>
+      run('could not copy the connection string', (services) => services.copyConnectionString(cluster)),
+    refresh: (cluster) => run('refresh failed', (services) => services.refresh(cluster)),
     signIn: () =>
-      run<{ username: string }>('accounts:signInBrowser', [], (account) =>
-        notifier.notify({ title: 'pgentra', body: `Signed in as ${account.username}.` }),
+      run(
+        'sign-in failed',
+        (services) => services.signInBrowser(),
+        (account) => notifier.notify({ title: 'pgentra', body: `Signed in as ${account.username}.` }),
       ),
-    signOut: (accountId) => run('accounts:signOut', [accountId]),
+    signOut: (accountId) => run('sign-out failed', (services) => services.signOut(accountId)),
     openWindow: (view) => {
       window.show(view);
       // A menu-bar app (LSUIElement) is never frontmost by itself on macOS.
       if (platform === 'darwin') app.focus({ steal: true });
     },
-    setStartAtLogin: (enabled) => run('settings:update', [{ startAtLogin: enabled }]),
+    setStartAtLogin: (enabled) =>
+      run('could not change the setting', (services) => services.setStartAtLogin(enabled)),
     quit: () => app.quit(),
   };
 

@@ -13,8 +13,14 @@ import { createNodeProcesses } from '../core/launch/terminal.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
 import { ClipboardGuard } from '../core/sinks/clipboard.js';
-import type { AppSnapshot, SignInFinished } from '../shared/ipc-contract.js';
-import { buildSnapshot, createHandlers, type HandlerDeps } from './ipc/handlers.js';
+import type {
+  AccountSnapshot,
+  AppSnapshot,
+  SettingsSnapshot,
+  SignInFinished,
+} from '../shared/ipc-contract.js';
+import { createHandlers, type HandlerDeps } from './ipc/handlers.js';
+import { buildSnapshot } from './snapshot.js';
 
 export interface ServiceDeps {
   configDir: string;
@@ -40,9 +46,28 @@ export interface ServiceDeps {
   openPgadmin?: (cluster: ClusterView) => Promise<string>;
 }
 
+/**
+ * What the tray and notifications ask for, by name and typed. Each runs the IPC handler's own code,
+ * so a click in the tray and the same click in the window behave alike; a failure rejects.
+ */
+export interface AppActions {
+  copyToken(cluster: string): Promise<{ clearsInSec: number }>;
+  /** Opens psql in a new terminal window. */
+  openPsql(cluster: string): Promise<null>;
+  /** Resolves with what happened, for the user (where servers.json is when pgAdmin is missing). */
+  openPgadmin(cluster: string): Promise<{ message: string }>;
+  copyConnectionString(cluster: string): Promise<null>;
+  /** null refreshes every token. */
+  refresh(cluster: string | null): Promise<null>;
+  signInBrowser(): Promise<AccountSnapshot>;
+  signOut(accountId: string): Promise<null>;
+  setStartAtLogin(enabled: boolean): Promise<SettingsSnapshot>;
+}
+
 export interface Services {
   core: Pgentra;
   handlers: ReturnType<typeof createHandlers>;
+  actions: AppActions;
   clipboard: ClipboardGuard;
   snapshot(): Promise<AppSnapshot>;
   /** Refresh a broadcast soon (coalesced): state changes come in bursts. */
@@ -67,15 +92,14 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
   const clipboard = new ClipboardGuard(deps.clipboard, deps.clock);
   const processes = createNodeProcesses();
 
+  const snapshot = () => buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings });
   let pending: (() => void) | undefined;
   const changed = () => {
     if (pending) return;
     pending = deps.clock.setTimeout(() => {
       pending = undefined;
-      buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings }).then(
-        deps.onSnapshot,
-        (error: unknown) =>
-          deps.log(`snapshot failed: ${error instanceof Error ? error.message : String(error)}`),
+      snapshot().then(deps.onSnapshot, (error: unknown) =>
+        deps.log(`snapshot failed: ${error instanceof Error ? error.message : String(error)}`),
       );
     }, 50);
   };
@@ -135,6 +159,16 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     warnings: () => warnings,
   };
   const handlers = createHandlers(handlerDeps);
+  const actions: AppActions = {
+    copyToken: (cluster) => handlers['clusters:copyToken'](cluster),
+    openPsql: (cluster) => handlers['clusters:openPsql'](cluster),
+    openPgadmin: (cluster) => handlers['clusters:openPgadmin'](cluster),
+    copyConnectionString: (cluster) => handlers['clusters:copyConnectionString'](cluster),
+    refresh: (cluster) => handlers['clusters:refresh'](cluster),
+    signInBrowser: () => handlers['accounts:signInBrowser'](),
+    signOut: (accountId) => handlers['accounts:signOut'](accountId),
+    setStartAtLogin: (enabled) => handlers['settings:update']({ startAtLogin: enabled }),
+  };
 
   // Notifications: once per state change (the engine announces needs-sign-in once), and for
   // refresh failures only when they persist (the third in a row), with the fix in the text.
@@ -183,8 +217,9 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
   return {
     core,
     handlers,
+    actions,
     clipboard,
-    snapshot: () => buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings }),
+    snapshot,
     changed,
     async stop() {
       pending?.();

@@ -25,7 +25,7 @@ import {
   type IpcMainLike,
 } from '../../electron/main/ipc/register.js';
 import { appPaths, pgentraCommandFor } from '../../electron/main/paths.js';
-import { startServices } from '../../electron/main/services.js';
+import { startServices, type ServiceDeps } from '../../electron/main/services.js';
 import {
   hardenSession,
   MainWindow,
@@ -408,6 +408,25 @@ class FakeElectronClipboard implements ElectronClipboardLike {
   clear = () => void (this.text = '');
 }
 
+/** The tray app's services on a fresh config directory, with quiet ports unless `overrides` says. */
+function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
+  return startServices({
+    configDir: home,
+    env: { PGENTRA_HOME: home },
+    fs: nodeFileSystem,
+    clock: new FakeClock(),
+    clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+    notifier: { notify: () => undefined },
+    browser: { open: async () => undefined },
+    pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
+    serveAgent: false,
+    log: () => undefined,
+    onSnapshot: () => undefined,
+    onSignInFinished: () => undefined,
+    ...overrides,
+  });
+}
+
 describe('clipboard wiring', () => {
   const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2ln';
 
@@ -503,19 +522,9 @@ describe('clipboard wiring', () => {
       home = await mkdtemp(path.join(os.tmpdir(), 'pgentra-main-ipc-'));
       const clock = new FakeClock();
       const electronClipboard = new FakeElectronClipboard();
-      const services = await startServices({
-        configDir: home,
-        env: { PGENTRA_HOME: home },
-        fs: nodeFileSystem,
+      const services = await startServicesIn(home, {
         clock,
         clipboard: createElectronClipboard(electronClipboard, { platform: 'linux' }),
-        notifier: { notify: () => undefined },
-        browser: { open: async () => undefined },
-        pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
-        serveAgent: false,
-        log: () => undefined,
-        onSnapshot: () => undefined,
-        onSignInFinished: () => undefined,
       });
       services.clipboard.copySecret(TOKEN, 30);
       expect(electronClipboard.text).toBe(TOKEN);
@@ -523,6 +532,26 @@ describe('clipboard wiring', () => {
       expect(electronClipboard.text).toBe('');
       expect(clock.pendingTimers).toBe(0);
     });
+  });
+});
+
+describe('typed actions for the tray', () => {
+  it('run the handlers by name: results resolve, failures reject with the core error', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'pgentra-main-actions-'));
+    const startAtLogin: boolean[] = [];
+    const services = await startServicesIn(home, {
+      setStartAtLogin: (enabled) => void startAtLogin.push(enabled),
+    });
+    try {
+      await expect(services.actions.setStartAtLogin(true)).resolves.toMatchObject({ startAtLogin: true });
+      expect(startAtLogin).toEqual([true]);
+      await expect(services.actions.copyConnectionString('no-such-cluster')).rejects.toThrow(
+        /no-such-cluster/,
+      );
+    } finally {
+      await services.stop();
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountSnapshot, AppSnapshot, ClusterSnapshot } from '../../electron/shared/ipc-contract.js';
 import { badgeText, renderTrayIcon, toNativeBitmap } from '../../electron/main/tray/icon-renderer.js';
-import { encodePng } from '../../electron/main/tray/png.js';
+import { encodePng } from '../../build/png.js';
 import {
   TrayController,
   toMenuTemplate,

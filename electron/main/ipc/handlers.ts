@@ -1,26 +1,29 @@
 // The implementation of every IPC channel, free of Electron: the main process registers it with
 // ipcMain (after its sender check), and the preview host serves the very same object over a
 // loopback WebSocket, so Playwright exercises exactly what the app runs.
-import { adviceFor, describeFailure, failureText, type FailureCategory } from '../../core/errors.js';
-import type { ClusterStatus, ClusterView, Pgentra } from '../../core/pgentra.js';
-import type { ClipboardGuard } from '../../core/sinks/clipboard.js';
+import { describeFailure, failureText, type FailureCategory } from '../../core/errors.js';
+import type { ClusterView, Pgentra } from '../../core/pgentra.js';
 import {
   parseArgs,
-  type AccountSnapshot,
-  type AppSnapshot,
   type Channel,
   type ChannelArgs,
   type ChannelResult,
-  type ClusterSnapshot,
   type DeviceCodeInfo,
   type ErrorCode,
   type Result,
   type SignInFinished,
 } from '../../shared/ipc-contract.js';
+import { buildSnapshot } from '../snapshot.js';
+
+/** Where copies go: a secret is cleared again after a while, plain text stays. */
+export interface ClipboardSink {
+  copySecret(text: string, clearAfterSec: number): void;
+  copyPlain(text: string): void;
+}
 
 export interface HandlerDeps {
   core: Pgentra;
-  clipboard: ClipboardGuard;
+  clipboard: ClipboardSink;
   now: () => number;
   /** Opens psql in a new terminal window; resolves once it started. */
   openPsql: (cluster: ClusterView) => Promise<void>;
@@ -48,82 +51,6 @@ export const IPC_CODE_BY_CATEGORY = {
   launch: 'config',
   internal: 'internal',
 } as const satisfies Record<FailureCategory, ErrorCode>;
-
-export async function buildSnapshot(
-  deps: Pick<HandlerDeps, 'core' | 'now' | 'warnings'>,
-): Promise<AppSnapshot> {
-  const { core } = deps;
-  const accounts = await core.accounts().catch(() => []);
-  const statuses = new Map((await core.status()).map((row) => [row.name, row]));
-  const clusters = await Promise.all(
-    core.clusters().map(async (cluster) => ({
-      ...clusterSnapshot(cluster, statuses.get(cluster.name), core),
-      tls: await core.tlsFor(cluster).then(({ sslmode, sslrootcert }) => ({
-        sslmode,
-        rootCert: sslrootcert ?? null,
-      })),
-    })),
-  );
-  const settings = core.settings;
-  return {
-    clusters,
-    accounts: accounts.map((a): AccountSnapshot => ({
-      id: a.id,
-      username: a.username,
-      tenantId: a.tenantId,
-      name: a.name ?? null,
-    })),
-    settings: {
-      refreshMarginSec: settings.refreshMarginSec,
-      pgpassEnabled: settings.pgpass.enabled,
-      pgpassPath: settings.pgpass.path ?? null,
-      effectivePgpassPath: core.pgpassPath(),
-      clipboardClearSec: settings.clipboardClearSec,
-      terminal: settings.terminal,
-      pgadminPath: settings.pgadminPath ?? null,
-      clientId: settings.clientId,
-      tenant: settings.tenant,
-      startAtLogin: settings.startAtLogin,
-      cloud: settings.cloud,
-      clouds: core.cloudNames(),
-    },
-    now: deps.now(),
-    warnings: deps.warnings(),
-  };
-}
-
-function clusterSnapshot(
-  cluster: ClusterView,
-  status: ClusterStatus | undefined,
-  core: Pgentra,
-): Omit<ClusterSnapshot, 'tls'> {
-  const state = core.tokenState(cluster);
-  return {
-    name: cluster.name,
-    host: cluster.host,
-    port: cluster.port,
-    database: cluster.database,
-    user: cluster.user,
-    loginUser: cluster.loginUser,
-    group: cluster.group,
-    kind: cluster.kind,
-    cloud: cluster.cloud,
-    account: status?.account ?? null,
-    tenant: cluster.tenant ?? null,
-    status: status?.state ?? 'pending',
-    expiresAt: state?.expiresAt ?? null,
-    lastRefreshAt: state?.lastRefreshAt ?? null,
-    error:
-      status?.error && status.state !== 'fresh'
-        ? {
-            kind: state?.lastError?.kind ?? 'unknown',
-            message: status.error,
-            advice: adviceFor(state?.lastError?.kind ?? 'unknown'),
-            entraCode: status.entraCode,
-          }
-        : null,
-  };
-}
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { core } = deps;

@@ -13,7 +13,7 @@ export interface TrayState {
   tooltip: string;
 }
 
-/** What the menu's items do; compose.ts routes each through the IPC handlers. */
+/** What the menu's items do; compose.ts runs each as one of the services' typed actions. */
 export interface TrayActions {
   copyToken(cluster: string): void;
   openPsql(cluster: string): void;

@@ -1,7 +1,7 @@
-// A minimal PNG encoder (8-bit RGBA, no interlace) over node:zlib, for build/generate-icons.ts and
+// A minimal PNG encoder (8-bit RGBA, no interlace) over node:zlib, for generate-icons.ts and
 // tests: enough to write icons and screenshots without an image library.
 import { crc32, deflateSync } from 'node:zlib';
-import type { RgbaImage } from './icon-renderer.js';
+import type { RgbaImage } from '../electron/main/tray/icon-renderer.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,0 +1,85 @@
+// The view model the tray and the window share: one snapshot of clusters, accounts and settings,
+// built from the core on every change. It carries state (expiresAt, status, error), never tokens.
+import { adviceFor } from '../core/errors.js';
+import type { ClusterStatus, ClusterView, Pgentra } from '../core/pgentra.js';
+import type { AccountSnapshot, AppSnapshot, ClusterSnapshot } from '../shared/ipc-contract.js';
+
+export interface SnapshotSources {
+  core: Pgentra;
+  now: () => number;
+  warnings: () => string[];
+}
+
+export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapshot> {
+  const { core } = sources;
+  const accounts = await core.accounts().catch(() => []);
+  const statuses = new Map((await core.status()).map((row) => [row.name, row]));
+  const clusters = await Promise.all(
+    core.clusters().map(async (cluster) => ({
+      ...clusterSnapshot(cluster, statuses.get(cluster.name), core),
+      tls: await core.tlsFor(cluster).then(({ sslmode, sslrootcert }) => ({
+        sslmode,
+        rootCert: sslrootcert ?? null,
+      })),
+    })),
+  );
+  const settings = core.settings;
+  return {
+    clusters,
+    accounts: accounts.map((a): AccountSnapshot => ({
+      id: a.id,
+      username: a.username,
+      tenantId: a.tenantId,
+      name: a.name ?? null,
+    })),
+    settings: {
+      refreshMarginSec: settings.refreshMarginSec,
+      pgpassEnabled: settings.pgpass.enabled,
+      pgpassPath: settings.pgpass.path ?? null,
+      effectivePgpassPath: core.pgpassPath(),
+      clipboardClearSec: settings.clipboardClearSec,
+      terminal: settings.terminal,
+      pgadminPath: settings.pgadminPath ?? null,
+      clientId: settings.clientId,
+      tenant: settings.tenant,
+      startAtLogin: settings.startAtLogin,
+      cloud: settings.cloud,
+      clouds: core.cloudNames(),
+    },
+    now: sources.now(),
+    warnings: sources.warnings(),
+  };
+}
+
+function clusterSnapshot(
+  cluster: ClusterView,
+  status: ClusterStatus | undefined,
+  core: Pgentra,
+): Omit<ClusterSnapshot, 'tls'> {
+  const state = core.tokenState(cluster);
+  return {
+    name: cluster.name,
+    host: cluster.host,
+    port: cluster.port,
+    database: cluster.database,
+    user: cluster.user,
+    loginUser: cluster.loginUser,
+    group: cluster.group,
+    kind: cluster.kind,
+    cloud: cluster.cloud,
+    account: status?.account ?? null,
+    tenant: cluster.tenant ?? null,
+    status: status?.state ?? 'pending',
+    expiresAt: state?.expiresAt ?? null,
+    lastRefreshAt: state?.lastRefreshAt ?? null,
+    error:
+      status?.error && status.state !== 'fresh'
+        ? {
+            kind: state?.lastError?.kind ?? 'unknown',
+            message: status.error,
+            advice: adviceFor(state?.lastError?.kind ?? 'unknown'),
+            entraCode: status.entraCode,
+          }
+        : null,
+  };
+}
