@@ -21,8 +21,7 @@ import type {
   Tray,
 } from 'electron';
 import { resolveConfigDir } from '../core/config-dir.js';
-import { createNodeProcesses } from '../core/launch/terminal.js';
-import { nodeFileSystem, systemClock } from '../core/node-ports.js';
+import { createNodeProcesses, nodeFileSystem, systemClock } from '../core/node-ports.js';
 import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot, type Channel } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';
 import { createElectronClipboard } from './adapters/clipboard.js';

@@ -9,7 +9,7 @@ import { startBackground, type Background } from '../core/background.js';
 import { installCliShim } from '../core/launch/cli-shim.js';
 import { openPsqlWindow } from '../core/launch/psql.js';
 import { pgentraCommandEnv, serversJson, setUpPgadmin } from '../core/launch/pgadmin.js';
-import { createNodeProcesses } from '../core/launch/terminal.js';
+import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
 import { ClipboardGuard } from '../core/sinks/clipboard.js';

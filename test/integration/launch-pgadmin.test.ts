@@ -14,8 +14,7 @@ import {
   setUpPgadmin,
   type ServersJsonOptions,
 } from '../../electron/core/launch/pgadmin.js';
-import { createNodeProcesses } from '../../electron/core/launch/terminal.js';
-import { nodeFileSystem } from '../../electron/core/node-ports.js';
+import { createNodeProcesses, nodeFileSystem } from '../../electron/core/node-ports.js';
 
 const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((candidate) => existsSync(candidate));
 

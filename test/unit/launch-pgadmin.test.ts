@@ -21,7 +21,7 @@ import {
   type PgadminInstall,
   type ServersJsonOptions,
 } from '../../electron/core/launch/pgadmin.js';
-import { LaunchError } from '../../electron/core/launch/terminal.js';
+import { LaunchError } from '../../electron/core/launch/errors.js';
 import type {
   FileStat,
   FileSystem,

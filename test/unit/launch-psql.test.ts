@@ -10,7 +10,7 @@ import {
   psqlInvocation,
   runPsql,
 } from '../../electron/core/launch/psql.js';
-import { LaunchError } from '../../electron/core/launch/terminal.js';
+import { LaunchError } from '../../electron/core/launch/errors.js';
 import type {
   FileStat,
   FileSystem,

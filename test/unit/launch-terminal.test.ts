@@ -6,21 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LaunchError } from '../../electron/core/launch/errors.js';
+import { cmdEscape, msvcrtQuote, shQuote, shWord } from '../../electron/core/launch/quoting.js';
 import {
-  LaunchError,
   applyEnv,
-  cmdEscape,
-  linuxTerminalCommand,
-  msvcrtQuote,
   openInTerminal,
   planTerminalLaunch,
   resolveTerminals,
-  shQuote,
-  shWord,
-  windowsCmdCommand,
-  windowsTerminalCommand,
-  type TerminalProgram,
 } from '../../electron/core/launch/terminal.js';
+import type { TerminalProgram } from '../../electron/core/launch/terminals/common.js';
+import { linuxTerminalCommand } from '../../electron/core/launch/terminals/linux.js';
+import { windowsCmdCommand, windowsTerminalCommand } from '../../electron/core/launch/terminals/win32.js';
 import type {
   FileStat,
   FileSystem,

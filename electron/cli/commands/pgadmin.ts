@@ -60,9 +60,8 @@ function selfCommand(): string[] {
 }
 
 async function defaultDeps(io: Io): Promise<PgadminCommandDeps> {
-  const [{ openCore }, { createNodeProcesses }, { nodeFileSystem }] = await Promise.all([
+  const [{ openCore }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
     import('../core-loader.js'),
-    import('../../core/launch/terminal.js'),
     import('../../core/node-ports.js'),
   ]);
   const core = await openCore(io);

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { resolveConfigDir } from '../config-dir.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { ConnectionTarget } from './connection.js';
-import { LaunchError, cmdQuotedPath, shQuote, shWord } from './terminal.js';
+import { LaunchError } from './errors.js';
+import { assertEnvName, cmdQuotedPath, shQuote, shWord } from './quoting.js';
 import type { FileSystem, Processes, SpawnRequest } from '../ports.js';
 
 export const PGENTRA_GROUP = 'pgentra';
@@ -132,10 +133,7 @@ export function passwordExecCommand(options: {
   }
   const rest = ['token', cluster, '--min-valid', formatMinValid(options.minValidSec)];
   const env = Object.entries(options.commandEnv ?? {});
-  for (const [name] of env) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new LaunchError('unsafe-value', `"${name}" is not a valid environment variable name`);
-  }
+  for (const [name] of env) assertEnvName(name);
   let command: string;
   if (platform === 'win32') {
     // Python runs `cmd.exe /c "<command>"`; with more than two quotes cmd strips just the outer pair.
