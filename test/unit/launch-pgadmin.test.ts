@@ -5,22 +5,21 @@ import { z } from 'zod';
 import { run as pgadminCommand, type PgadminCommandDeps } from '../../electron/cli/commands/pgadmin.js';
 import type { Io } from '../../electron/cli/io.js';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
+import { DESKTOP_BOOTSTRAP, planImport, setupPyCommand } from '../../electron/core/launch/pgadmin-import.js';
 import {
-  pgentraCommandEnv,
-  DESKTOP_BOOTSTRAP,
   findPgadmin,
-  manualImportInstructions,
-  passwordExecCommand,
-  passwordExecExpiration,
   pgadminDataDir,
   pgadminLayout,
-  planImport,
-  serversJson,
-  setUpPgadmin,
-  setupPyCommand,
   type PgadminInstall,
+} from '../../electron/core/launch/pgadmin-install.js';
+import {
+  pgentraCommandEnv,
+  passwordExecCommand,
+  passwordExecExpiration,
+  serversJson,
   type ServersJsonOptions,
-} from '../../electron/core/launch/pgadmin.js';
+} from '../../electron/core/launch/pgadmin-servers.js';
+import { manualImportInstructions, setUpPgadmin } from '../../electron/core/launch/pgadmin.js';
 import { LaunchError } from '../../electron/core/launch/errors.js';
 import type {
   FileStat,
