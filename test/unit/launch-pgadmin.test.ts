@@ -21,13 +21,8 @@ import {
 } from '../../electron/core/launch/pgadmin-servers.js';
 import { manualImportInstructions, setUpPgadmin } from '../../electron/core/launch/pgadmin.js';
 import { LaunchError } from '../../electron/core/launch/errors.js';
-import type {
-  FileStat,
-  FileSystem,
-  Processes,
-  SpawnRequest,
-  SpawnResult,
-} from '../../electron/core/ports.js';
+import type { FileStat, FileSystem, Processes } from '../../electron/core/ports.js';
+import { fakeProcesses } from '../support/fakes/processes.js';
 
 /**
  * pgAdmin's import format as pgAdmin itself checks and reads it (pgadmin-org/pgadmin4 @bc58657):
@@ -423,20 +418,6 @@ function memoryFs(
         .map((p) => p.slice(dir.length + 1).split(/[\\/]/)[0] ?? '');
       return [...new Set(names)];
     },
-  };
-}
-
-function fakeProcesses(
-  platform: NodeJS.Platform,
-  executables: string[],
-  run: (request: SpawnRequest) => SpawnResult = () => ({ exitCode: 0, signal: null, stdout: '', stderr: '' }),
-): Processes & { runs: SpawnRequest[] } {
-  const runs: SpawnRequest[] = [];
-  return {
-    platform,
-    runs,
-    which: async (command) => (executables.includes(command) ? command : null),
-    run: async (request) => (runs.push(request), run(request)),
   };
 }
 
