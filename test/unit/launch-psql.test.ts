@@ -157,15 +157,18 @@ describe('findPsql', () => {
     ).toBe('C:\\Program Files\\PostgreSQL\\17\\bin\\psql.exe');
   });
 
-  it('names what to install when psql is missing, per OS', async () => {
-    for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      await expect(
-        findPsql({ processes: fakeProcesses(platform, {}), fs: filesAt([]), env: {} }),
-      ).rejects.toMatchObject({ reason: 'psql-missing', hint: psqlInstallHint(platform) });
-    }
-    expect(psqlInstallHint('linux')).toMatch(/apt install postgresql-client/);
-    expect(psqlInstallHint('darwin')).toMatch(/brew install libpq/);
-    expect(psqlInstallHint('win32')).toMatch(/Command Line Tools/);
+  it.each([
+    ['linux', /apt install postgresql-client/],
+    ['darwin', /brew install libpq/],
+    ['win32', /Command Line Tools/],
+  ] as const)('names what to install when psql is missing on %s', async (platform, hint) => {
+    await expect(
+      findPsql({ processes: fakeProcesses(platform, {}), fs: filesAt([]), env: {} }),
+    ).rejects.toMatchObject({ reason: 'psql-missing', hint: psqlInstallHint(platform) });
+    expect(psqlInstallHint(platform)).toMatch(hint);
+  });
+
+  it('says where it looked when the configured psql is missing', async () => {
     await expect(
       findPsql({ processes: fakeProcesses('linux', {}), fs: filesAt([]), env: {} }, '/nope/psql'),
     ).rejects.toThrow('psql was not found at /nope/psql');

@@ -194,32 +194,29 @@ describe('Linux terminals', () => {
     ]);
   });
 
-  it("builds each known terminal's argv: title, exec flag, then env(1) and the program", () => {
-    const expectations: Record<string, string[]> = {
-      'x-terminal-emulator': ['-T', 'psql prod', '-e'],
-      'gnome-terminal': ['--title', 'psql prod', '--'],
-      konsole: ['-e'],
-      xterm: ['-T', 'psql prod', '-e'],
-      wezterm: ['start', '--'],
-    };
-    for (const [name, head] of Object.entries(expectations)) {
-      const spawn = linuxTerminalCommand(
-        { kind: 'linux', name, command: `/usr/bin/${name}`, extraArgs: [] },
-        program(['--dbname', 'host=h'], { PGPASSWORD: undefined, PGAPPNAME: 'pgentra' }),
-        { title: 'psql prod' },
-      );
-      expect(spawn.command).toBe(`/usr/bin/${name}`);
-      expect(spawn.args.slice(0, head.length)).toEqual(head);
-      expect(spawn.args.slice(head.length, head.length + 5)).toEqual([
-        '/usr/bin/env',
-        '-u',
-        'PGPASSWORD',
-        'PGAPPNAME=pgentra',
-        '/bin/sh',
-      ]);
-      expect(spawn.args.slice(-3)).toEqual(['/usr/bin/psql', '--dbname', 'host=h']);
-      expect(spawn.detached).toBe(true);
-    }
+  it.each([
+    ['x-terminal-emulator', ['-T', 'psql prod', '-e']],
+    ['gnome-terminal', ['--title', 'psql prod', '--']],
+    ['konsole', ['-e']],
+    ['xterm', ['-T', 'psql prod', '-e']],
+    ['wezterm', ['start', '--']],
+  ])("builds %s's argv: title, exec flag, then env(1) and the program", (name, head) => {
+    const spawn = linuxTerminalCommand(
+      { kind: 'linux', name, command: `/usr/bin/${name}`, extraArgs: [] },
+      program(['--dbname', 'host=h'], { PGPASSWORD: undefined, PGAPPNAME: 'pgentra' }),
+      { title: 'psql prod' },
+    );
+    expect(spawn.command).toBe(`/usr/bin/${name}`);
+    expect(spawn.args.slice(0, head.length)).toEqual(head);
+    expect(spawn.args.slice(head.length, head.length + 5)).toEqual([
+      '/usr/bin/env',
+      '-u',
+      'PGPASSWORD',
+      'PGAPPNAME=pgentra',
+      '/bin/sh',
+    ]);
+    expect(spawn.args.slice(-3)).toEqual(['/usr/bin/psql', '--dbname', 'host=h']);
+    expect(spawn.detached).toBe(true);
   });
 
   it('runs the program with its exact argv and env through the env + sh wrapper (real sh)', async () => {
