@@ -21,8 +21,9 @@ import {
 } from '../../electron/core/launch/pgadmin-servers.js';
 import { manualImportInstructions, setUpPgadmin } from '../../electron/core/launch/pgadmin.js';
 import { LaunchError } from '../../electron/core/launch/errors.js';
-import type { FileStat, FileSystem, Processes } from '../../electron/core/ports.js';
+import type { FileSystem, Processes } from '../../electron/core/ports.js';
 import { fakeProcesses } from '../support/fakes/processes.js';
+import { fakeStat } from '../support/fakes/recording-fs.js';
 
 /**
  * pgAdmin's import format as pgAdmin itself checks and reads it (pgadmin-org/pgadmin4 @bc58657):
@@ -379,16 +380,6 @@ function memoryFs(
 ): FileSystem & { files: Map<string, { data: string; mode: number }> } {
   const files = new Map(Object.entries(initial).map(([file, data]) => [file, { data, mode: 0o644 }]));
   const dirs = new Set<string>();
-  const stat = (isFile: boolean, mode = 0o700): FileStat => ({
-    isFile,
-    isDirectory: !isFile,
-    isSymbolicLink: false,
-    mode,
-    size: 0,
-    mtimeMs: 0,
-    links: 1,
-    ownedByMe: true,
-  });
   return {
     files,
     readFile: async (file) => {
@@ -397,7 +388,11 @@ function memoryFs(
       return Buffer.from(entry.data);
     },
     lstat: async (file) =>
-      files.has(file) ? stat(true, files.get(file)?.mode) : dirs.has(file) ? stat(false) : null,
+      files.has(file)
+        ? fakeStat('file', files.get(file)?.mode ?? 0o700)
+        : dirs.has(file)
+          ? fakeStat('directory', 0o700)
+          : null,
     writeNewFile: async (file, data, mode) => {
       if (files.has(file)) throw new Error('EEXIST');
       files.set(file, { data: data.toString('utf8'), mode });

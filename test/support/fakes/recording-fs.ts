@@ -2,6 +2,20 @@
 // directory, with their modes); reads see exactly that and nothing else.
 import type { FileStat, FileSystem } from '../../../electron/core/ports.js';
 
+/** A plain file or directory, owned by the user, with one link. */
+export function fakeStat(kind: 'file' | 'directory', mode: number): FileStat {
+  return {
+    isFile: kind === 'file',
+    isDirectory: kind === 'directory',
+    isSymbolicLink: false,
+    mode,
+    size: 0,
+    mtimeMs: 0,
+    links: 1,
+    ownedByMe: true,
+  };
+}
+
 /** Records what the launch code does to the file system (the macOS script). */
 export function recordingFs(): FileSystem & {
   files: Map<string, { data: string; mode: number }>;
@@ -9,25 +23,15 @@ export function recordingFs(): FileSystem & {
 } {
   const files = new Map<string, { data: string; mode: number }>();
   const dirs = new Map<string, number>();
-  const stat = (mode: number, isDirectory: boolean): FileStat => ({
-    isFile: !isDirectory,
-    isDirectory,
-    isSymbolicLink: false,
-    mode,
-    size: 0,
-    mtimeMs: 0,
-    links: 1,
-    ownedByMe: true,
-  });
   return {
     files,
     dirs,
     readFile: async (file) => Buffer.from(files.get(file)?.data ?? ''),
     lstat: async (file) =>
       dirs.has(file)
-        ? stat(dirs.get(file) ?? 0, true)
+        ? fakeStat('directory', dirs.get(file) ?? 0)
         : files.has(file)
-          ? stat(files.get(file)?.mode ?? 0, false)
+          ? fakeStat('file', files.get(file)?.mode ?? 0)
           : null,
     writeNewFile: async (file, data, mode) => {
       if (files.has(file)) throw new Error('EEXIST');
