@@ -60,6 +60,11 @@ export interface SpawnRequest {
   detached?: boolean;
   stdio?: 'inherit' | 'ignore' | 'pipe';
   input?: string;
+  /**
+   * Windows: pass `args` to CreateProcess as they are, joined by spaces, instead of quoting them
+   * by the C runtime's rules (which cmd.exe does not follow). Ignored elsewhere.
+   */
+  windowsVerbatimArguments?: boolean;
 }
 
 export interface SpawnResult {

@@ -21,8 +21,7 @@ import type {
   Tray,
 } from 'electron';
 import { resolveConfigDir } from '../core/config-dir.js';
-import { createNodeProcesses } from '../core/launch/terminal.js';
-import { nodeFileSystem, systemClock } from '../core/node-ports.js';
+import { createNodeProcesses, nodeFileSystem, systemClock } from '../core/node-ports.js';
 import { failureText } from '../core/errors.js';
 import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';

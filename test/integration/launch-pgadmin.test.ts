@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
+import { setUpPgadmin } from '../../electron/core/launch/pgadmin.js';
 import {
   passwordExecCommand,
   serversJson,
-  setUpPgadmin,
   type ServersJsonOptions,
-} from '../../electron/core/launch/pgadmin.js';
-import { createNodeProcesses } from '../../electron/core/launch/terminal.js';
-import { nodeFileSystem } from '../../electron/core/node-ports.js';
+} from '../../electron/core/launch/pgadmin-servers.js';
+import { createNodeProcesses, nodeFileSystem } from '../../electron/core/node-ports.js';
 
 const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((candidate) => existsSync(candidate));
 

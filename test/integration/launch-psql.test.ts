@@ -9,8 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
 import { openPsqlWindow, runPsql } from '../../electron/core/launch/psql.js';
-import { createNodeProcesses } from '../../electron/core/launch/terminal.js';
-import { nodeFileSystem } from '../../electron/core/node-ports.js';
+import { createNodeProcesses, nodeFileSystem } from '../../electron/core/node-ports.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 
 const ROLE = "zoë o'brien@contoso.com $x";

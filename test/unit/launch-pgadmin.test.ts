@@ -5,30 +5,25 @@ import { z } from 'zod';
 import { run as pgadminCommand, type PgadminCommandDeps } from '../../electron/cli/commands/pgadmin.js';
 import type { Io } from '../../electron/cli/io.js';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
+import { DESKTOP_BOOTSTRAP, planImport, setupPyCommand } from '../../electron/core/launch/pgadmin-import.js';
 import {
-  pgentraCommandEnv,
-  DESKTOP_BOOTSTRAP,
   findPgadmin,
-  manualImportInstructions,
-  passwordExecCommand,
-  passwordExecExpiration,
   pgadminDataDir,
   pgadminLayout,
-  planImport,
-  serversJson,
-  setUpPgadmin,
-  setupPyCommand,
   type PgadminInstall,
+} from '../../electron/core/launch/pgadmin-install.js';
+import {
+  pgentraCommandEnv,
+  passwordExecCommand,
+  passwordExecExpiration,
+  serversJson,
   type ServersJsonOptions,
-} from '../../electron/core/launch/pgadmin.js';
-import { LaunchError } from '../../electron/core/launch/terminal.js';
-import type {
-  FileStat,
-  FileSystem,
-  Processes,
-  SpawnRequest,
-  SpawnResult,
-} from '../../electron/core/ports.js';
+} from '../../electron/core/launch/pgadmin-servers.js';
+import { manualImportInstructions, setUpPgadmin } from '../../electron/core/launch/pgadmin.js';
+import { LaunchError } from '../../electron/core/launch/errors.js';
+import type { FileSystem, Processes } from '../../electron/core/ports.js';
+import { fakeProcesses } from '../support/fakes/processes.js';
+import { fakeStat } from '../support/fakes/recording-fs.js';
 
 /**
  * pgAdmin's import format as pgAdmin itself checks and reads it (pgadmin-org/pgadmin4 @bc58657):
@@ -385,16 +380,6 @@ function memoryFs(
 ): FileSystem & { files: Map<string, { data: string; mode: number }> } {
   const files = new Map(Object.entries(initial).map(([file, data]) => [file, { data, mode: 0o644 }]));
   const dirs = new Set<string>();
-  const stat = (isFile: boolean, mode = 0o700): FileStat => ({
-    isFile,
-    isDirectory: !isFile,
-    isSymbolicLink: false,
-    mode,
-    size: 0,
-    mtimeMs: 0,
-    links: 1,
-    ownedByMe: true,
-  });
   return {
     files,
     readFile: async (file) => {
@@ -403,7 +388,11 @@ function memoryFs(
       return Buffer.from(entry.data);
     },
     lstat: async (file) =>
-      files.has(file) ? stat(true, files.get(file)?.mode) : dirs.has(file) ? stat(false) : null,
+      files.has(file)
+        ? fakeStat('file', files.get(file)?.mode ?? 0o700)
+        : dirs.has(file)
+          ? fakeStat('directory', 0o700)
+          : null,
     writeNewFile: async (file, data, mode) => {
       if (files.has(file)) throw new Error('EEXIST');
       files.set(file, { data: data.toString('utf8'), mode });
@@ -424,20 +413,6 @@ function memoryFs(
         .map((p) => p.slice(dir.length + 1).split(/[\\/]/)[0] ?? '');
       return [...new Set(names)];
     },
-  };
-}
-
-function fakeProcesses(
-  platform: NodeJS.Platform,
-  executables: string[],
-  run: (request: SpawnRequest) => SpawnResult = () => ({ exitCode: 0, signal: null, stdout: '', stderr: '' }),
-): Processes & { runs: SpawnRequest[] } {
-  const runs: SpawnRequest[] = [];
-  return {
-    platform,
-    runs,
-    which: async (command) => (executables.includes(command) ? command : null),
-    run: async (request) => (runs.push(request), run(request)),
   };
 }
 

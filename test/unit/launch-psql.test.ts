@@ -10,14 +10,9 @@ import {
   psqlInvocation,
   runPsql,
 } from '../../electron/core/launch/psql.js';
-import { LaunchError } from '../../electron/core/launch/terminal.js';
-import type {
-  FileStat,
-  FileSystem,
-  Processes,
-  SpawnRequest,
-  SpawnResult,
-} from '../../electron/core/ports.js';
+import { LaunchError } from '../../electron/core/launch/errors.js';
+import type { FileStat, FileSystem, Processes } from '../../electron/core/ports.js';
+import { fakeProcesses } from '../support/fakes/processes.js';
 
 const TOKEN =
   'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL29zc3JkYm1zLWFhZC5kYXRhYmFzZS53aW5kb3dzLm5ldCJ9.c2lnbmF0dXJlLXBhcnQ';
@@ -31,23 +26,6 @@ const target: ConnectionTarget = {
   sslmode: 'verify-full',
   sslrootcert: '/home/zoë/.postgresql/root.crt',
 };
-
-function fakeProcesses(
-  platform: NodeJS.Platform,
-  onPath: Record<string, string>,
-  result: Partial<SpawnResult> = {},
-): Processes & { runs: SpawnRequest[] } {
-  const runs: SpawnRequest[] = [];
-  return {
-    platform,
-    runs,
-    which: async (command) => (Object.hasOwn(onPath, command) ? (onPath[command] ?? null) : null),
-    run: async (request) => {
-      runs.push(request);
-      return { exitCode: 0, signal: null, stdout: '', stderr: '', ...result };
-    },
-  };
-}
 
 function filesAt(paths: string[], dirs: Record<string, string[]> = {}): FileSystem {
   const stat: FileStat = {
@@ -179,15 +157,18 @@ describe('findPsql', () => {
     ).toBe('C:\\Program Files\\PostgreSQL\\17\\bin\\psql.exe');
   });
 
-  it('names what to install when psql is missing, per OS', async () => {
-    for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      await expect(
-        findPsql({ processes: fakeProcesses(platform, {}), fs: filesAt([]), env: {} }),
-      ).rejects.toMatchObject({ reason: 'psql-missing', hint: psqlInstallHint(platform) });
-    }
-    expect(psqlInstallHint('linux')).toMatch(/apt install postgresql-client/);
-    expect(psqlInstallHint('darwin')).toMatch(/brew install libpq/);
-    expect(psqlInstallHint('win32')).toMatch(/Command Line Tools/);
+  it.each([
+    ['linux', /apt install postgresql-client/],
+    ['darwin', /brew install libpq/],
+    ['win32', /Command Line Tools/],
+  ] as const)('names what to install when psql is missing on %s', async (platform, hint) => {
+    await expect(
+      findPsql({ processes: fakeProcesses(platform, {}), fs: filesAt([]), env: {} }),
+    ).rejects.toMatchObject({ reason: 'psql-missing', hint: psqlInstallHint(platform) });
+    expect(psqlInstallHint(platform)).toMatch(hint);
+  });
+
+  it('says where it looked when the configured psql is missing', async () => {
     await expect(
       findPsql({ processes: fakeProcesses('linux', {}), fs: filesAt([]), env: {} }, '/nope/psql'),
     ).rejects.toThrow('psql was not found at /nope/psql');
@@ -196,7 +177,7 @@ describe('findPsql', () => {
 
 describe('runPsql', () => {
   it('runs the absolute psql in this terminal without PGPASSWORD and passes its exit code through', async () => {
-    const processes = fakeProcesses('linux', { psql: '/usr/bin/psql' }, { exitCode: 3 });
+    const processes = fakeProcesses('linux', { psql: '/usr/bin/psql' }, () => ({ exitCode: 3 }));
     const code = await runPsql(
       { processes, fs: filesAt([]), env: { PATH: '/usr/bin', PGPASSWORD: 'stale', PGSERVICE: 'other' } },
       target,
@@ -226,7 +207,7 @@ describe('pgentra psql', () => {
   };
 
   it("hands everything after -- to psql, even --help, and returns psql's exit code", async () => {
-    const processes = fakeProcesses('linux', { psql: '/usr/bin/psql' }, { exitCode: 2 });
+    const processes = fakeProcesses('linux', { psql: '/usr/bin/psql' }, () => ({ exitCode: 2 }));
     const used = deps(processes);
     const io = testIo({ PATH: '/usr/bin' });
     expect(await psqlCommand(['prod', '--', '--help', '-c', 'select 1'], io, used)).toBe(2);
@@ -256,7 +237,7 @@ describe('pgentra psql', () => {
     const processes = fakeProcesses(
       'linux',
       { psql: '/usr/bin/psql', konsole: '/usr/bin/konsole', xterm: '/usr/bin/xterm' },
-      { exitCode: null },
+      () => ({ exitCode: null }),
     );
     expect(
       await psqlCommand(['prod', '--new-window'], testIo(), { ...deps(processes), terminal: ['xterm'] }),
@@ -265,11 +246,9 @@ describe('pgentra psql', () => {
   });
 
   it('opens a new window with --new-window and the chosen terminal', async () => {
-    const processes = fakeProcesses(
-      'linux',
-      { psql: '/usr/bin/psql', xterm: '/usr/bin/xterm' },
-      { exitCode: null },
-    );
+    const processes = fakeProcesses('linux', { psql: '/usr/bin/psql', xterm: '/usr/bin/xterm' }, () => ({
+      exitCode: null,
+    }));
     const io = testIo({ PATH: '/usr/bin' });
     expect(
       await psqlCommand(

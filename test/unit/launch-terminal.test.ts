@@ -1,53 +1,25 @@
-// Terminal launch recipes for all three OSes, built on Linux. Quoting is checked against real
-// /bin/sh where a shell parses it, and against the C runtime's documented splitting rules for Windows.
+// Terminal launch recipes for all three OSes, built on Linux. Command lines are checked against real
+// /bin/sh where a shell parses them, and against the C runtime's documented splitting rules for
+// Windows; the quoting functions themselves are tested in launch-quoting.test.ts.
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LaunchError } from '../../electron/core/launch/errors.js';
+import { cmdEscape } from '../../electron/core/launch/quoting.js';
 import {
-  LaunchError,
   applyEnv,
-  cmdEscape,
-  linuxTerminalCommand,
-  msvcrtQuote,
   openInTerminal,
   planTerminalLaunch,
   resolveTerminals,
-  shQuote,
-  shWord,
-  windowsCmdCommand,
-  windowsTerminalCommand,
-  type TerminalProgram,
 } from '../../electron/core/launch/terminal.js';
-import type {
-  FileStat,
-  FileSystem,
-  Processes,
-  SpawnRequest,
-  SpawnResult,
-} from '../../electron/core/ports.js';
-
-// Every character the brief names, plus the ones each shell treats specially.
-const AWKWARD = [
-  'plain',
-  'with space',
-  "o'brien",
-  'say "hi"',
-  'ann@contoso.com',
-  '$HOME and ${PATH} and $(id) and `id`',
-  '100% of %PATH%',
-  'a & b | c ; d',
-  '(x) <y> ^z !w',
-  'zoë データ 🐘',
-  'back\\slash\\',
-  'tab\there',
-  'new\nline',
-  '',
-  '-e',
-  '*?[a]~',
-];
+import type { TerminalProgram } from '../../electron/core/launch/terminals/common.js';
+import { linuxTerminalCommand } from '../../electron/core/launch/terminals/linux.js';
+import { windowsCmdCommand, windowsTerminalCommand } from '../../electron/core/launch/terminals/win32.js';
+import { fakeProcesses } from '../support/fakes/processes.js';
+import { recordingFs } from '../support/fakes/recording-fs.js';
+import { AWKWARD, msvcrtSplit } from '../support/quoting.js';
 
 const program = (args: string[], env: TerminalProgram['env'] = {}): TerminalProgram => ({
   command: '/usr/bin/psql',
@@ -55,199 +27,7 @@ const program = (args: string[], env: TerminalProgram['env'] = {}): TerminalProg
   env,
 });
 
-/** Runs a real /bin/sh on `script` and returns what it printed. */
-function sh(script: string, args: string[] = []): string {
-  const result = spawnSync('/bin/sh', ['-c', script, 'sh', ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`sh failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-/**
- * The Microsoft C runtime's argv splitting (CommandLineToArgvW, "Parsing C command-line
- * arguments" in Microsoft's docs): 2n backslashes + quote → n backslashes and a quote toggle;
- * 2n+1 backslashes + quote → n backslashes and a literal quote; other backslashes are literal.
- */
-function msvcrtSplit(line: string): string[] {
-  const args: string[] = [];
-  let current = '';
-  let inQuotes = false;
-  let started = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i] ?? '';
-    if (char === '\\') {
-      let count = 0;
-      while (line[i] === '\\') {
-        count += 1;
-        i += 1;
-      }
-      if (line[i] === '"') {
-        current += '\\'.repeat(Math.floor(count / 2));
-        if (count % 2 === 1) current += '"';
-        else inQuotes = !inQuotes;
-      } else {
-        current += '\\'.repeat(count);
-        i -= 1;
-      }
-      started = true;
-    } else if (char === '"') {
-      if (inQuotes && line[i + 1] === '"') {
-        current += '"';
-        i += 1;
-      } else {
-        inQuotes = !inQuotes;
-      }
-      started = true;
-    } else if ((char === ' ' || char === '\t') && !inQuotes) {
-      if (started) args.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += char;
-      started = true;
-    }
-  }
-  if (started) args.push(current);
-  return args;
-}
-
-function fakeProcesses(
-  platform: NodeJS.Platform,
-  onPath: Record<string, string>,
-  run?: (request: SpawnRequest) => SpawnResult,
-): Processes & { runs: SpawnRequest[] } {
-  const runs: SpawnRequest[] = [];
-  return {
-    platform,
-    runs,
-    which: async (command) => (Object.hasOwn(onPath, command) ? (onPath[command] ?? null) : null),
-    run: async (request) => {
-      runs.push(request);
-      return run?.(request) ?? { exitCode: null, signal: null, stdout: '', stderr: '' };
-    },
-  };
-}
-
-/** Records what the launch code does to the file system (the macOS script). */
-function recordingFs(): FileSystem & {
-  files: Map<string, { data: string; mode: number }>;
-  dirs: Map<string, number>;
-} {
-  const files = new Map<string, { data: string; mode: number }>();
-  const dirs = new Map<string, number>();
-  const stat = (mode: number, isDirectory: boolean): FileStat => ({
-    isFile: !isDirectory,
-    isDirectory,
-    isSymbolicLink: false,
-    mode,
-    size: 0,
-    mtimeMs: 0,
-    links: 1,
-    ownedByMe: true,
-  });
-  return {
-    files,
-    dirs,
-    readFile: async (file) => Buffer.from(files.get(file)?.data ?? ''),
-    lstat: async (file) =>
-      dirs.has(file)
-        ? stat(dirs.get(file) ?? 0, true)
-        : files.has(file)
-          ? stat(files.get(file)?.mode ?? 0, false)
-          : null,
-    writeNewFile: async (file, data, mode) => {
-      if (files.has(file)) throw new Error('EEXIST');
-      files.set(file, { data: data.toString('utf8'), mode });
-    },
-    rename: async () => undefined,
-    unlink: async (file) => void files.delete(file),
-    mkdir: async (dir, mode) => void dirs.set(dir, mode),
-    chmod: async (file, mode) => void dirs.set(file, mode),
-    syncDirectory: async () => undefined,
-    readdir: async () => [],
-  };
-}
-
-describe('POSIX shell quoting', () => {
-  it('round-trips every awkward string through a real /bin/sh', () => {
-    const printed = sh(`printf '%s\\0' ${AWKWARD.map(shQuote).join(' ')}`);
-    expect(printed.split('\0').slice(0, -1)).toEqual(AWKWARD);
-    const bare = sh(`printf '%s\\0' ${AWKWARD.map(shWord).join(' ')}`);
-    expect(bare.split('\0').slice(0, -1)).toEqual(AWKWARD);
-  });
-
-  it('round-trips arbitrary strings through a real /bin/sh (property)', () => {
-    const text = fc.oneof(
-      fc.string({ unit: 'grapheme', maxLength: 40 }),
-      fc.string({
-        unit: fc.constantFrom(...Array.from(`'"\\$\`!*?[]{}()<>|&;#~% \t\n=@:,.-_aé😀`)),
-        maxLength: 40,
-      }),
-    );
-    fc.assert(
-      fc.property(
-        fc.array(
-          text.filter((s) => !s.includes('\0')),
-          { minLength: 1, maxLength: 8 },
-        ),
-        (values) => {
-          const printed = sh(`printf '%s\\0' ${values.map(shQuote).join(' ')}`);
-          expect(printed.split('\0').slice(0, -1)).toEqual(values);
-          const words = sh(`printf '%s\\0' ${values.map(shWord).join(' ')}`);
-          expect(words.split('\0').slice(0, -1)).toEqual(values);
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it('leaves plain words readable and quotes the rest', () => {
-    expect(shWord('/usr/bin/psql')).toBe('/usr/bin/psql');
-    expect(shWord('--min-valid')).toBe('--min-valid');
-    expect(shWord('with space')).toBe(`'with space'`);
-    expect(shQuote("o'brien")).toBe(`'o'\\''brien'`);
-    expect(() => shQuote('nul\0')).toThrow(LaunchError);
-  });
-});
-
-describe('Windows quoting', () => {
-  it('quotes for the C runtime as Microsoft documents', () => {
-    expect(msvcrtQuote('plain')).toBe('plain');
-    expect(msvcrtQuote('')).toBe('""');
-    expect(msvcrtQuote('a b')).toBe('"a b"');
-    expect(msvcrtQuote('a"b')).toBe('"a\\"b"');
-    expect(msvcrtQuote('a\\\\b')).toBe('a\\\\b');
-    expect(msvcrtQuote('C:\\dir with space\\')).toBe('"C:\\dir with space\\\\"');
-    expect(msvcrtQuote('a\\"b c')).toBe('"a\\\\\\"b c"');
-  });
-
-  it('round-trips arbitrary strings through the C runtime splitting rules (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.string({ unit: fc.constantFrom(...'ab \\"\t\'%&é'.split('')), maxLength: 30 }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
-        (values) => {
-          expect(msvcrtSplit(values.map(msvcrtQuote).join(' '))).toEqual(values);
-        },
-      ),
-      { numRuns: 500 },
-    );
-    expect(
-      msvcrtSplit(
-        AWKWARD.filter((s) => !s.includes('\n'))
-          .map(msvcrtQuote)
-          .join(' '),
-      ),
-    ).toEqual(AWKWARD.filter((s) => !s.includes('\n')));
-  });
-
-  it('escapes every cmd.exe metacharacter, the quote included, with a caret', () => {
-    expect(cmdEscape('^ & | < > ( ) % ! "')).toBe('^^ ^& ^| ^< ^> ^( ^) ^% ^! ^"');
-    expect(cmdEscape('zoë@contoso.com $x')).toBe('zoë@contoso.com $x');
-    expect(() => cmdEscape('two\nlines')).toThrow(/line break/);
-  });
-
+describe('Windows cmd and Windows Terminal', () => {
   it('builds the cmd /c start line: the inner line escaped once for each cmd that parses it', () => {
     const spawn = windowsCmdCommand(
       { kind: 'cmd', comspec: 'C:\\Windows\\System32\\cmd.exe' },
@@ -374,32 +154,29 @@ describe('Linux terminals', () => {
     ]);
   });
 
-  it("builds each known terminal's argv: title, exec flag, then env(1) and the program", () => {
-    const expectations: Record<string, string[]> = {
-      'x-terminal-emulator': ['-T', 'psql prod', '-e'],
-      'gnome-terminal': ['--title', 'psql prod', '--'],
-      konsole: ['-e'],
-      xterm: ['-T', 'psql prod', '-e'],
-      wezterm: ['start', '--'],
-    };
-    for (const [name, head] of Object.entries(expectations)) {
-      const spawn = linuxTerminalCommand(
-        { kind: 'linux', name, command: `/usr/bin/${name}`, extraArgs: [] },
-        program(['--dbname', 'host=h'], { PGPASSWORD: undefined, PGAPPNAME: 'pgentra' }),
-        { title: 'psql prod' },
-      );
-      expect(spawn.command).toBe(`/usr/bin/${name}`);
-      expect(spawn.args.slice(0, head.length)).toEqual(head);
-      expect(spawn.args.slice(head.length, head.length + 5)).toEqual([
-        '/usr/bin/env',
-        '-u',
-        'PGPASSWORD',
-        'PGAPPNAME=pgentra',
-        '/bin/sh',
-      ]);
-      expect(spawn.args.slice(-3)).toEqual(['/usr/bin/psql', '--dbname', 'host=h']);
-      expect(spawn.detached).toBe(true);
-    }
+  it.each([
+    ['x-terminal-emulator', ['-T', 'psql prod', '-e']],
+    ['gnome-terminal', ['--title', 'psql prod', '--']],
+    ['konsole', ['-e']],
+    ['xterm', ['-T', 'psql prod', '-e']],
+    ['wezterm', ['start', '--']],
+  ])("builds %s's argv: title, exec flag, then env(1) and the program", (name, head) => {
+    const spawn = linuxTerminalCommand(
+      { kind: 'linux', name, command: `/usr/bin/${name}`, extraArgs: [] },
+      program(['--dbname', 'host=h'], { PGPASSWORD: undefined, PGAPPNAME: 'pgentra' }),
+      { title: 'psql prod' },
+    );
+    expect(spawn.command).toBe(`/usr/bin/${name}`);
+    expect(spawn.args.slice(0, head.length)).toEqual(head);
+    expect(spawn.args.slice(head.length, head.length + 5)).toEqual([
+      '/usr/bin/env',
+      '-u',
+      'PGPASSWORD',
+      'PGAPPNAME=pgentra',
+      '/bin/sh',
+    ]);
+    expect(spawn.args.slice(-3)).toEqual(['/usr/bin/psql', '--dbname', 'host=h']);
+    expect(spawn.detached).toBe(true);
   });
 
   it('runs the program with its exact argv and env through the env + sh wrapper (real sh)', async () => {

@@ -60,9 +60,8 @@ function selfCommand(): string[] {
 }
 
 async function defaultDeps(io: Io): Promise<PgadminCommandDeps> {
-  const [{ openCore }, { createNodeProcesses }, { nodeFileSystem }] = await Promise.all([
+  const [{ openCore }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
     import('../core-loader.js'),
-    import('../../core/launch/terminal.js'),
     import('../../core/node-ports.js'),
   ]);
   const core = await openCore(io);
@@ -109,7 +108,15 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
   const minValidSec =
     values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 600;
 
-  const launchModule = await import('../../core/launch/pgadmin.js');
+  const [
+    { pgentraCommandEnv, serversJson },
+    { findPgadmin },
+    { manualImportInstructions, setUpPgadmin, writeServersFile },
+  ] = await Promise.all([
+    import('../../core/launch/pgadmin-servers.js'),
+    import('../../core/launch/pgadmin-install.js'),
+    import('../../core/launch/pgadmin.js'),
+  ]);
   const used = deps ?? (await defaultDeps(io));
   const names = values.all ? used.clusterNames() : positionals;
   if (names.length === 0)
@@ -126,11 +133,11 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
     for (const name of names)
       clusters.push({ name, target: await used.connectionTarget(name, { ensureToken: serverMode }) });
     const configDir = resolveConfigDir(io.env);
-    const json = launchModule.serversJson(clusters, {
+    const json = serversJson(clusters, {
       pgentraCommand: used.pgentraCommand,
       minValidSec,
       platform: used.processes.platform,
-      commandEnv: launchModule.pgentraCommandEnv(configDir, io.env, used.processes.platform, used.homedir),
+      commandEnv: pgentraCommandEnv(configDir, io.env, used.processes.platform, used.homedir),
       mode: serverMode ? 'server' : 'desktop',
       passfile: values.passfile,
     });
@@ -138,11 +145,9 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
 
     if (values.write !== undefined || serverMode) {
       const file = path.resolve(values.write ?? path.join(configDir, 'pgadmin', 'servers.json'));
-      await launchModule.writeServersFile(used.fs, file, json);
+      await writeServersFile(used.fs, file, json);
       const setup = serverMode
-        ? await launchModule
-            .findPgadmin(pgadminDeps, values['pgadmin-dir'] ?? used.pgadminPath)
-            .catch(() => null)
+        ? await findPgadmin(pgadminDeps, values['pgadmin-dir'] ?? used.pgadminPath).catch(() => null)
         : null;
       const admin = setup
         ? `${setup.python} ${setup.setupPy}`
@@ -150,13 +155,13 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
       const how = serverMode
         ? `An administrator imports them as the pgAdmin service user:\n  ${admin} load-servers ${file} --user ${values.user ?? 'EMAIL'}\n` +
           'Keep the pgpass file fresh where that pgAdmin reads it (`pgentra agent` with "pgpass.path" pointing there).'
-        : launchModule.manualImportInstructions(file);
+        : manualImportInstructions(file);
       io.stderr(`Wrote ${names.length} server(s) to ${file}.\n${how}\n`);
       if (values.json) io.stdout(JSON.stringify({ file, servers: names, imported: false }, null, 2) + '\n');
       return ExitCode.ok;
     }
 
-    const result = await launchModule.setUpPgadmin(pgadminDeps, json, {
+    const result = await setUpPgadmin(pgadminDeps, json, {
       file: path.join(configDir, 'pgadmin', 'servers.json'),
       workDir: path.join(configDir, 'pgadmin'),
       pgadminPath: values['pgadmin-dir'] ?? used.pgadminPath,

@@ -39,9 +39,8 @@ export interface PsqlCommandDeps {
 }
 
 async function defaultDeps(io: Io): Promise<PsqlCommandDeps> {
-  const [{ openCore }, { createNodeProcesses }, { nodeFileSystem }] = await Promise.all([
+  const [{ openCore }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
     import('../core-loader.js'),
-    import('../../core/launch/terminal.js'),
     import('../../core/node-ports.js'),
   ]);
   const core = await openCore(io);
@@ -67,7 +66,7 @@ export async function run(argv: string[], io: Io, deps?: PsqlCommandDeps): Promi
   );
   if (!parsed) return ExitCode.ok;
   const name = parsed.positionals[0] ?? '';
-  const { LaunchError } = await import('../../core/launch/terminal.js');
+  const { LaunchError } = await import('../../core/launch/errors.js');
   const { openPsqlWindow, runPsql } = await import('../../core/launch/psql.js');
   const used = deps ?? (await defaultDeps(io));
   const target = await used.connectionTarget(name);

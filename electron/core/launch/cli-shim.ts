@@ -6,6 +6,7 @@ import { PgentraError } from '../errors.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { FileSystem, Processes } from '../ports.js';
+import { batchQuote, shQuote } from './quoting.js';
 
 /** Marks a launcher as ours: only a file carrying it may be replaced. */
 const MARK = 'written by the pgentra app (Install the pgentra command)';
@@ -26,10 +27,6 @@ export interface CliShimPlan {
   onPath: boolean;
 }
 
-const shQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-// In a .cmd file `%` starts a variable even inside quotes; Windows paths cannot contain `"`.
-const cmdQuote = (value: string) => `"${value.replace(/%/g, '%%')}"`;
-
 export function planCliShim(input: CliShimInput): CliShimPlan {
   const windows = input.platform === 'win32';
   const paths = windows ? path.win32 : path.posix;
@@ -39,7 +36,7 @@ export function planCliShim(input: CliShimInput): CliShimPlan {
     : paths.join(input.homedir, '.local', 'bin');
   const file = paths.join(directory, windows ? 'pgentra.cmd' : 'pgentra');
   const content = windows
-    ? `@echo off\r\nrem ${MARK}\r\n${input.pgentraCommand.map(cmdQuote).join(' ')} %*\r\n`
+    ? `@echo off\r\nrem ${MARK}\r\n${input.pgentraCommand.map(batchQuote).join(' ')} %*\r\n`
     : `#!/bin/sh\n# ${MARK}\nexec ${input.pgentraCommand.map(shQuote).join(' ')} "$@"\n`;
   const normalise = (dir: string) => paths.normalize(dir).replace(/[\\/]+$/, '');
   const wanted = windows ? normalise(directory).toLowerCase() : normalise(directory);

@@ -2,7 +2,7 @@
 // environment variables (`pgentra env`), a conninfo string ("Copy connection string", psql
 // launch). The password always comes from the pgpass file pgentra keeps fresh (PGPASSFILE /
 // passfile=), never from PGPASSWORD or argv, where other users' `ps` could read it.
-import { PgentraError } from '../errors.js';
+import { cmdSetLine, powershellQuote, shQuote } from './quoting.js';
 
 export interface ConnectionTarget {
   host: string;
@@ -35,23 +35,12 @@ export function libpqEnvironment(target: ConnectionTarget): Record<string, strin
   return Object.fromEntries(libpqVariables(target));
 }
 
-const shQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-const powershellQuote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
 /** Lines a user can `eval` (sh), dot-source (PowerShell) or paste (cmd). */
 export function formatEnvironment(target: ConnectionTarget, shell: Shell): string {
   return libpqVariables(target)
     .map(([name, value]) => {
       if (shell === 'powershell') return `$env:${name} = ${powershellQuote(value)}`;
-      if (shell === 'cmd') {
-        // cmd has no quoting that stops %VAR% expansion when pasted interactively; refuse rather than mangle.
-        if (/[%\r\n"]/.test(value))
-          throw new PgentraError(
-            'unsafe-value',
-            `${name} contains a character cmd cannot represent safely (%, " or a newline): use --shell powershell`,
-          );
-        return `set "${name}=${value}"`;
-      }
+      if (shell === 'cmd') return cmdSetLine(name, value);
       return `export ${name}=${shQuote(value)}`;
     })
     .join('\n');

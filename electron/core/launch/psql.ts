@@ -3,13 +3,9 @@
 // Runs in the current terminal (`pgentra psql`) or in a new window (the tray's "Open psql").
 import path from 'node:path';
 import { conninfo, type ConnectionTarget } from './connection.js';
-import {
-  LaunchError,
-  applyEnv,
-  openInTerminal,
-  type TerminalDeps,
-  type TerminalProgram,
-} from './terminal.js';
+import { LaunchError } from './errors.js';
+import { applyEnv, openInTerminal, type TerminalDeps } from './terminal.js';
+import type { TerminalProgram } from './terminals/common.js';
 import type { FileSystem, Processes } from '../ports.js';
 
 export type PsqlInvocation = TerminalProgram;

@@ -1,0 +1,113 @@
+// The one place that turns a value into text a shell or a command-line parser reads back as exactly
+// that value: POSIX sh, cmd.exe (a command line, a pasted line, a batch file), the Microsoft C
+// runtime's argv splitting, and PowerShell. Where a parser has no way to keep a character literal,
+// the value is refused rather than mangled.
+import { LaunchError } from './errors.js';
+
+const SH_BARE = /^[A-Za-z0-9_@%+:,./-]+$/;
+
+/** One POSIX sh word that expands to exactly `value` (single quotes: nothing inside is special). */
+export function shQuote(value: string): string {
+  if (value.includes('\0'))
+    throw new LaunchError('unsafe-value', 'a command argument contains a NUL character');
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Like {@link shQuote}, but leaves words that need no quoting readable (`token`, `/usr/bin/psql`). */
+export function shWord(value: string): string {
+  return SH_BARE.test(value) ? value : shQuote(value);
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A variable name every shell accepts in an assignment (and env(1) does not take for a command). */
+export function assertEnvName(name: string): void {
+  if (!ENV_NAME.test(name))
+    throw new LaunchError('unsafe-value', `"${name}" is not a valid environment variable name`);
+}
+
+/**
+ * Quotes one argument so the Microsoft C runtime (CommandLineToArgvW rules, used by psql.exe,
+ * node.exe) splits it back into exactly `value`: backslashes only matter before a quote.
+ */
+export function msvcrtQuote(value: string): string {
+  if (value !== '' && !/[\s"]/.test(value)) return value;
+  let quoted = '"';
+  let backslashes = 0;
+  for (const char of value) {
+    if (char === '\\') {
+      backslashes += 1;
+    } else if (char === '"') {
+      quoted += '\\'.repeat(backslashes * 2 + 1) + '"';
+      backslashes = 0;
+    } else {
+      quoted += '\\'.repeat(backslashes) + char;
+      backslashes = 0;
+    }
+  }
+  return quoted + '\\'.repeat(backslashes * 2) + '"';
+}
+
+const CMD_SPECIAL = /[\^&|<>()%!"]/g;
+
+/** cmd ends a command at a line break and cannot escape one; NUL cannot cross CreateProcess. */
+export function assertCmdSafe(value: string, what: string): void {
+  if (/[\r\n\0]/.test(value))
+    throw new LaunchError('unsafe-value', `${what} contains a line break, which cmd.exe cannot pass on`);
+}
+
+/**
+ * Escapes text for ONE pass of cmd.exe's parser: every metacharacter, the quote included, gets a
+ * caret, so cmd never enters quote mode and passes everything through literally. `%` is the one
+ * cmd expands before carets are seen; `^%` breaks the variable name (`%NAME^%` is never defined),
+ * so it survives too. Delayed `!` expansion is switched off with /v:off, the caret is belt and braces.
+ */
+export function cmdEscape(value: string): string {
+  assertCmdSafe(value, 'a command argument');
+  return value.replace(CMD_SPECIAL, (char) => `^${char}`);
+}
+
+/** A program path inside real double quotes: only characters quotes cannot protect are refused. */
+export function cmdQuotedPath(value: string, what: string): string {
+  assertCmdSafe(value, what);
+  if (/["%!]/.test(value)) {
+    throw new LaunchError(
+      'unsafe-value',
+      `${what} (${value}) contains ", % or !, which cmd.exe would expand or split`,
+      'Install it in a folder whose path has none of these characters.',
+    );
+  }
+  return `"${value}"`;
+}
+
+/**
+ * `set "NAME=value"` for a person to paste into an interactive cmd: there no quoting stops %VAR%
+ * expansion, so a value that needs it is refused rather than mangled.
+ */
+export function cmdSetLine(name: string, value: string): string {
+  assertEnvName(name);
+  if (/[%\r\n"]/.test(value))
+    throw new LaunchError(
+      'unsafe-value',
+      `${name} contains a character cmd cannot represent safely (%, " or a newline): use --shell powershell`,
+    );
+  return `set "${name}=${value}"`;
+}
+
+/**
+ * One argument in a .cmd/.bat file: `%` starts a variable even inside quotes, and only a batch
+ * file can write a literal one as `%%`. Windows paths cannot contain `"`.
+ */
+export function batchQuote(value: string): string {
+  return `"${value.replace(/%/g, '%%')}"`;
+}
+
+// PowerShell's tokenizer treats the typographic single quotes as quotes too (CharExtensions
+// IsSingleQuote: U+0027, U+2018–U+201B), and inside a single-quoted string any of them, doubled,
+// is one literal character (CodeGeneration.EscapeSingleQuotedStringContent does the same).
+const POWERSHELL_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
+
+/** A PowerShell single-quoted string literal: nothing inside expands, not even `$`. */
+export function powershellQuote(value: string): string {
+  return `'${value.replace(POWERSHELL_SINGLE_QUOTES, (quote) => quote + quote)}'`;
+}
