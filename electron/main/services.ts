@@ -3,13 +3,9 @@
 // Electron composition root (compose.ts) and the preview host (Playwright, `npm run demo`) both
 // start exactly this, with their own ports for clipboard, notifications and browser.
 import os from 'node:os';
-import path from 'node:path';
 import { adviceFor, type AuthErrorKind } from '../core/errors.js';
 import { startBackground, type Background } from '../core/background.js';
-import { installCliShim } from '../core/launch/cli-shim.js';
-import { openPsqlWindow } from '../core/launch/psql.js';
-import { setUpPgadmin } from '../core/launch/pgadmin.js';
-import { pgentraCommandEnv, serversJson } from '../core/launch/pgadmin-servers.js';
+import { Launchers } from '../core/launchers.js';
 import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
@@ -91,7 +87,13 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     },
   });
   const clipboard = new ClipboardGuard(deps.clipboard, deps.clock);
-  const processes = createNodeProcesses();
+  const launchers = new Launchers({
+    ...deps,
+    processes: createNodeProcesses(),
+    homedir: deps.homedir ?? os.homedir(),
+    settings: () => core.settings,
+    connectionTarget: (name, options) => core.connectionTarget(name, options),
+  });
 
   const snapshot = () => buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings });
   let pending: (() => void) | undefined;
@@ -109,51 +111,9 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     core,
     clipboard,
     now: () => deps.clock.now(),
-    openPsql:
-      deps.openPsql ??
-      (async (cluster) => {
-        const target = await core.connectionTarget(cluster.name, { ensureToken: true });
-        await openPsqlWindow({ processes, fs: deps.fs, env: deps.env, tmpdir: os.tmpdir() }, target, {
-          title: `pgentra: ${cluster.name}`,
-          terminal: core.settings.terminal,
-        });
-      }),
-    openPgadmin:
-      deps.openPgadmin ??
-      (async (cluster) => {
-        // Desktop pgAdmin asks `pgentra token` for each connection, so no token is written here.
-        const target = await core.connectionTarget(cluster.name, { ensureToken: false });
-        const json = serversJson([{ name: cluster.name, target }], {
-          pgentraCommand: deps.pgentraCommand,
-          minValidSec: 600,
-          platform: process.platform,
-          commandEnv: pgentraCommandEnv(deps.configDir, deps.env, process.platform, os.homedir()),
-        });
-        const workDir = path.join(deps.configDir, 'pgadmin');
-        const result = await setUpPgadmin(
-          { processes, fs: deps.fs, env: deps.env, homedir: os.homedir() },
-          json,
-          {
-            file: path.join(workDir, 'servers.json'),
-            workDir,
-            pgadminPath: core.settings.pgadminPath,
-            launch: true,
-          },
-        );
-        return result.message;
-      }),
-    installCli: async () =>
-      (
-        await installCliShim(
-          { fs: deps.fs, processes },
-          {
-            platform: process.platform,
-            homedir: deps.homedir ?? os.homedir(),
-            env: deps.env,
-            pgentraCommand: deps.pgentraCommand,
-          },
-        )
-      ).message,
+    openPsql: deps.openPsql ?? ((cluster) => launchers.openPsql(cluster)),
+    openPgadmin: deps.openPgadmin ?? ((cluster) => launchers.openPgadmin(cluster)),
+    installCli: () => launchers.installCli(),
     broadcastSnapshot: changed,
     signInFinished: deps.onSignInFinished,
     setStartAtLogin: deps.setStartAtLogin,
