@@ -143,23 +143,6 @@ describe('settings: one schema for config.json and the window', () => {
       }),
     );
   });
-
-  it('an absent setting takes its default in config.json and is left alone by the window', () => {
-    const { settings } = configSchema.parse({ version: CONFIG_VERSION, settings: {} });
-    expect(settings).toMatchObject({
-      clientId: AZURE_CLI_CLIENT_ID,
-      tenant: 'organizations',
-      cloud: 'public',
-      refreshMarginSec: 900,
-      pgpass: { enabled: true },
-      clipboardClearSec: 30,
-      terminal: [],
-      startAtLogin: false,
-      allowPlaintextCache: false,
-      customClouds: [],
-    });
-    expect(parseArgs('settings:update', [{}])).toEqual({ ok: true, value: [{}] });
-  });
 });
 
 describe('cluster names: one rule at every boundary', () => {
