@@ -145,6 +145,8 @@ export type ErrorCode =
   'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
+// The renderer takes the whole contract from this one module: the schemas its forms check before
+// sending, and the API's runtime names.
 export { clusterNameSchema, settingsPatchSchema, type SettingsPatch };
 export { apiMethods, EVENT_SHOW_VIEW, EVENT_SIGN_IN, EVENT_SNAPSHOT, WINDOW_VIEWS } from './api-surface.js';
 export type { WindowView } from './api-surface.js';
