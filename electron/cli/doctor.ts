@@ -7,11 +7,10 @@ import { resolveConfigDir } from '../core/config-dir.js';
 import { psqlInvocation } from '../core/launch/psql.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import { decodeClaims, tokenUser } from '../core/tokens.js';
+import { AZURE_CLI_CLIENT_ID } from '../shared/settings.js';
 import { openCore } from './core-loader.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { Io } from './io.js';
-
-const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 export async function runDoctor(io: Io, options: { cluster?: string; connect: boolean }): Promise<number> {
   let worst: number = ExitCode.ok;

@@ -18,17 +18,12 @@ import {
   type CustomCloud,
   type ServerKind,
 } from './clouds.js';
+import { clusterNameSchema } from '../shared/cluster-name.js';
 
-export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const NO_LINE_BREAK = /^[^\r\n\0]*$/;
 
 export const clusterSchema = z.object({
-  name: z
-    .string()
-    .regex(
-      CLUSTER_NAME_PATTERN,
-      'use 1–64 letters, digits, ".", "_" or "-" (no spaces: the name is used in commands)',
-    ),
+  name: clusterNameSchema,
   host: z
     .string()
     .min(1, 'the host is required')

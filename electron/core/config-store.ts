@@ -12,10 +12,10 @@ import { resolveConfigDir as resolveConfigDirPositional } from './config-dir.js'
 import { describeFsError, writeFileAtomic } from './files/atomic-write.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
 import type { Clock, FileSystem } from './ports.js';
+import { settingsSchema as sharedSettingsSchema } from '../shared/settings.js';
 
 export const CONFIG_VERSION = 1;
 export const CONFIG_FILE_NAME = 'config.json';
-export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 /**
  * The directory holding config.json: `PGENTRA_HOME` if set, else the per-OS convention
@@ -33,46 +33,8 @@ export function resolveConfigDir(
   );
 }
 
-const settingsSchema = z.object({
-  /** Azure CLI's first-party app by default: pre-authorized for OSSRDBMS, no consent needed (facts §1.6). */
-  clientId: z
-    .string()
-    .regex(
-      /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
-      'the client ID is a GUID like 04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-    )
-    .default(AZURE_CLI_CLIENT_ID),
-  tenant: z
-    .string()
-    .min(1, 'the tenant is empty: use organizations, a tenant ID or a domain')
-    .max(256)
-    .regex(/^[A-Za-z0-9._-]+$/, 'the tenant is a tenant ID, a domain, "organizations" or "common"')
-    .default('organizations'),
-  cloud: z.string().min(1, 'the cloud is empty').default('public'),
-  refreshMarginSec: z
-    .number('the refresh margin is a number of seconds')
-    .int('the refresh margin is a whole number of seconds')
-    .min(60, 'the refresh margin is at least 60 seconds')
-    .max(3600, 'the refresh margin is at most 3600 seconds')
-    .default(900),
-  pgpass: z
-    .object({
-      enabled: z.boolean('pgpass.enabled is true or false').default(true),
-      path: z.string().min(1, 'pgpass.path is empty: give a file path or leave it out').optional(),
-    })
-    .default({ enabled: true }),
-  clipboardClearSec: z
-    .number('the clipboard clear time is a number of seconds')
-    .int('the clipboard clear time is a whole number of seconds')
-    .min(5, 'the clipboard is cleared after at least 5 seconds')
-    .max(600, 'the clipboard is cleared after at most 600 seconds')
-    .default(30),
-  /** Terminal programs to try for psql, in order; empty = the platform's usual ones. */
-  terminal: z.array(z.string().min(1, 'a terminal name is empty')).default([]),
-  pgadminPath: z.string().min(1, 'pgadminPath is empty: give a path or leave it out').optional(),
-  startAtLogin: z.boolean('startAtLogin is true or false').default(false),
-  /** Off: without a keychain, pgentra asks to sign in each time rather than store tokens in clear. */
-  allowPlaintextCache: z.boolean('allowPlaintextCache is true or false').default(false),
+// The shared settings plus what only the file holds: custom clouds need core's cloud rules.
+const settingsSchema = sharedSettingsSchema.extend({
   customClouds: z.array(customCloudSchema).default([]),
 });
 

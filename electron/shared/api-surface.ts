@@ -1,5 +1,6 @@
-// The runtime names of the renderer API, without zod: the sandboxed preload bundles only this.
-import type { Channel } from './ipc-contract.js';
+// The runtime names of the renderer API, without zod: the sandboxed preload bundles only this, so
+// it imports nothing. That every method names a real channel is checked where the contract builds
+// PgentraApi from it (ipc-contract.ts).
 
 /** Main → renderer push: the state changed (countdowns restart from the new expiresAt). */
 export const EVENT_SNAPSHOT = 'app:snapshot-changed';
@@ -27,4 +28,4 @@ export const apiMethods = {
   signOut: 'accounts:signOut',
   updateSettings: 'settings:update',
   installCli: 'app:installCli',
-} as const satisfies Record<string, Channel>;
+} as const;

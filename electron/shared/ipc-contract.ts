@@ -3,13 +3,9 @@
 // for its arguments and a result type; handlers answer `{ ok: true, value } | { ok: false, code,
 // message }`. Nothing here is platform-specific, and no result ever carries a token.
 import { z } from 'zod';
-
-export const clusterNameSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9._-]{1,64}$/,
-    'use 1–64 letters, digits, ".", "_" or "-" (it is used in commands, so no spaces)',
-  );
+import { clusterNameSchema } from './cluster-name.js';
+import { settingsPatchSchema, type SettingsPatch } from './settings.js';
+import type { ClusterTokenStatus } from './token-status.js';
 
 export const clusterKindSchema = z.enum(['flexible', 'single', 'cosmos']);
 export type ClusterKind = z.infer<typeof clusterKindSchema>;
@@ -34,32 +30,6 @@ export const clusterFormSchema = z.object({
 });
 export type ClusterForm = z.infer<typeof clusterFormSchema>;
 
-export const settingsPatchSchema = z
-  .object({
-    refreshMarginSec: z
-      .number({ error: 'a whole number of minutes' })
-      .int('a whole number of minutes')
-      .min(60, 'at least 1 minute')
-      .max(3600, 'at most 60 minutes'),
-    pgpassEnabled: z.boolean(),
-    pgpassPath: z.string().max(4096).nullable(),
-    clipboardClearSec: z
-      .number({ error: 'a whole number of seconds' })
-      .int('a whole number of seconds')
-      .min(5, 'at least 5 seconds')
-      .max(600, 'at most 600 seconds'),
-    terminal: z.array(z.string().min(1).max(256)).max(10),
-    pgadminPath: z.string().max(4096).nullable(),
-    clientId: z.string().uuid('the client ID is a GUID, e.g. 04b07795-8ddb-461a-bbee-02f9e1bf7b46'),
-    tenant: z.string().min(1, '"organizations", a tenant ID or a domain').max(256),
-    startAtLogin: z.boolean(),
-  })
-  .partial();
-export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
-
-export type TokenStatus =
-  'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error' | 'no-account';
-
 export interface ClusterSnapshot {
   name: string;
   host: string;
@@ -73,7 +43,7 @@ export interface ClusterSnapshot {
   account: string | null;
   /** Set for guest access to a server in another tenant. */
   tenant: string | null;
-  status: TokenStatus;
+  status: ClusterTokenStatus;
   /** Epoch ms; the renderer counts down from it locally. */
   expiresAt: number | null;
   lastRefreshAt: number | null;
@@ -126,39 +96,58 @@ export interface DeviceCodeInfo {
   verificationUri: string;
 }
 
-const noArgs = z.tuple([]);
-/** A type-level marker: the value is never read, only its type. */
-const result = <T>() => undefined as unknown as T;
+/** What each channel answers with (inside a Result). Types only: nothing at run time reads them. */
+export interface ChannelResults {
+  'app:snapshot': AppSnapshot;
+  'clusters:preview': ClusterPreview;
+  'clusters:add': ClusterSnapshot;
+  'clusters:update': ClusterSnapshot;
+  'clusters:remove': null;
+  'clusters:refresh': null;
+  'clusters:copyToken': { clearsInSec: number };
+  'clusters:copyConnectionString': null;
+  'clusters:openPsql': null;
+  'clusters:openPgadmin': { message: string };
+  'accounts:signInBrowser': AccountSnapshot;
+  'accounts:signInDeviceCode': DeviceCodeInfo;
+  'accounts:signOut': null;
+  'settings:update': SettingsSnapshot;
+  'app:installCli': { message: string };
+}
 
+const noArgs = z.tuple([]);
+
+// `satisfies` keeps the two lists in step: a channel without a result type, or a result type
+// without a channel, does not compile.
 export const channels = {
-  'app:snapshot': { args: noArgs, result: result<AppSnapshot>() },
-  'clusters:preview': { args: z.tuple([clusterFormSchema.partial()]), result: result<ClusterPreview>() },
-  'clusters:add': { args: z.tuple([clusterFormSchema]), result: result<ClusterSnapshot>() },
-  'clusters:update': {
-    args: z.tuple([clusterNameSchema, clusterFormSchema]),
-    result: result<ClusterSnapshot>(),
-  },
-  'clusters:remove': { args: z.tuple([clusterNameSchema]), result: result<null>() },
-  'clusters:refresh': { args: z.tuple([clusterNameSchema.nullable()]), result: result<null>() },
-  'clusters:copyToken': { args: z.tuple([clusterNameSchema]), result: result<{ clearsInSec: number }>() },
-  'clusters:copyConnectionString': { args: z.tuple([clusterNameSchema]), result: result<null>() },
-  'clusters:openPsql': { args: z.tuple([clusterNameSchema]), result: result<null>() },
-  'clusters:openPgadmin': { args: z.tuple([clusterNameSchema]), result: result<{ message: string }>() },
-  'accounts:signInBrowser': { args: noArgs, result: result<AccountSnapshot>() },
-  'accounts:signInDeviceCode': { args: noArgs, result: result<DeviceCodeInfo>() },
-  'accounts:signOut': { args: z.tuple([z.string().min(1).max(512)]), result: result<null>() },
-  'settings:update': { args: z.tuple([settingsPatchSchema]), result: result<SettingsSnapshot>() },
-  'app:installCli': { args: noArgs, result: result<{ message: string }>() },
-} as const;
+  'app:snapshot': { args: noArgs },
+  'clusters:preview': { args: z.tuple([clusterFormSchema.partial()]) },
+  'clusters:add': { args: z.tuple([clusterFormSchema]) },
+  'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]) },
+  'clusters:remove': { args: z.tuple([clusterNameSchema]) },
+  'clusters:refresh': { args: z.tuple([clusterNameSchema.nullable()]) },
+  'clusters:copyToken': { args: z.tuple([clusterNameSchema]) },
+  'clusters:copyConnectionString': { args: z.tuple([clusterNameSchema]) },
+  'clusters:openPsql': { args: z.tuple([clusterNameSchema]) },
+  'clusters:openPgadmin': { args: z.tuple([clusterNameSchema]) },
+  'accounts:signInBrowser': { args: noArgs },
+  'accounts:signInDeviceCode': { args: noArgs },
+  'accounts:signOut': { args: z.tuple([z.string().min(1).max(512)]) },
+  'settings:update': { args: z.tuple([settingsPatchSchema]) },
+  'app:installCli': { args: noArgs },
+} as const satisfies { [C in keyof ChannelResults]: { args: z.ZodType } };
 
 export type Channel = keyof typeof channels;
 export type ChannelArgs<C extends Channel> = z.infer<(typeof channels)[C]['args']>;
-export type ChannelResult<C extends Channel> = (typeof channels)[C]['result'];
+export type ChannelResult<C extends Channel> = ChannelResults[C];
 
 export type ErrorCode =
   'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
+// The renderer takes the whole contract from this one module: the schemas its forms check before
+// sending, and the API's runtime names.
+export { clusterNameSchema, settingsPatchSchema, type SettingsPatch };
 export { apiMethods, EVENT_SHOW_VIEW, EVENT_SIGN_IN, EVENT_SNAPSHOT, WINDOW_VIEWS } from './api-surface.js';
 export type { WindowView } from './api-surface.js';
 

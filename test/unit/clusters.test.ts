@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { resolveCloud, type CustomCloud } from '../../electron/core/clouds.js';
 import {
   buildCluster,
-  CLUSTER_NAME_PATTERN,
   ClusterValidationError,
   loginUserFor,
   resourceFor,
   type ClusterInput,
 } from '../../electron/core/clusters.js';
+import { clusterNameSchema } from '../../electron/shared/cluster-name.js';
 
 const context = { defaultCloud: 'public', customClouds: [] };
 const build = (input: Partial<ClusterInput>) =>
@@ -343,7 +343,7 @@ describe('properties', () => {
   it('a name is accepted exactly when it is a shell-safe id of 1–64 characters', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 70 }), (name) => {
-        if (CLUSTER_NAME_PATTERN.test(name)) expect(build({ name }).name).toBe(name);
+        if (clusterNameSchema.safeParse(name).success) expect(build({ name }).name).toBe(name);
         else expect(validationError(() => build({ name })).field).toBe('name');
       }),
     );

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../electron/core/clusters.js';
 import { resolveConfigDir as resolveConfigDirPositional } from '../../electron/core/config-dir.js';
 import {
-  AZURE_CLI_CLIENT_ID,
   CONFIG_VERSION,
   ConfigError,
   ConfigStore,
@@ -16,6 +15,7 @@ import {
   type Config,
 } from '../../electron/core/config-store.js';
 import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
+import { AZURE_CLI_CLIENT_ID } from '../../electron/shared/settings.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { MemoryFileSystem } from '../support/memory-fs.js';
 
@@ -588,7 +588,7 @@ describe('update: a change that would break the file', () => {
     );
     expect(error.reason).toBe('invalid-change');
     expect(error.fields).toEqual(['settings.refreshMarginSec']);
-    expect(error.message).toContain('settings.refreshMarginSec: the refresh margin is at least 60 seconds');
+    expect(error.message).toContain('settings.refreshMarginSec: at least 1 minute');
     expect(error.quarantinedTo).toBeUndefined();
     expect(fs.peek(FILE)).toEqual(before);
   });

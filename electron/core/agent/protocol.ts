@@ -1,7 +1,7 @@
 // The agent's wire format: one JSON request line, one JSON response line, then close. Versioned so
 // an older CLI talking to a newer tray gets a clear error instead of a misread.
 import { z } from 'zod';
-
+import { clusterNameSchema } from '../../shared/cluster-name.js';
 import { AGENT_PROTOCOL_VERSION } from './wire.js';
 
 export {
@@ -12,34 +12,30 @@ export {
   type AgentStatusRow,
 } from './wire.js';
 
-const tokenByCluster = z.object({
-  v: z.literal(AGENT_PROTOCOL_VERSION),
+const versioned = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION) });
+const minValidSec = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3600)
+  .optional();
+
+const tokenByCluster = versioned.extend({
   op: z.literal('token'),
-  cluster: z.string().min(1).max(64),
-  minValidSec: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 3600)
-    .optional(),
+  cluster: clusterNameSchema,
+  minValidSec,
 });
 
-const tokenByTarget = z.object({
-  v: z.literal(AGENT_PROTOCOL_VERSION),
+const tokenByTarget = versioned.extend({
   op: z.literal('token-for'),
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535),
   user: z.string().min(1).max(1024),
-  minValidSec: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 3600)
-    .optional(),
+  minValidSec,
 });
 
-const ping = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION), op: z.literal('ping') });
-const status = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION), op: z.literal('status') });
+const ping = versioned.extend({ op: z.literal('ping') });
+const status = versioned.extend({ op: z.literal('status') });
 
 export const agentRequestSchema = z.discriminatedUnion('op', [tokenByCluster, tokenByTarget, ping, status]);
 export type AgentRequest = z.infer<typeof agentRequestSchema>;

@@ -1,5 +1,7 @@
 // The agent protocol's constants and answer shapes, without zod: the CLI's `pgentra token` fast
 // path imports only this (requests are validated with zod on the agent side, in protocol.ts).
+import type { ClusterTokenStatus } from '../../shared/token-status.js';
+
 export const AGENT_PROTOCOL_VERSION = 1;
 /** Requests are tiny; anything bigger is not from our CLI. */
 export const MAX_REQUEST_BYTES = 8 * 1024;
@@ -10,7 +12,7 @@ export type AgentFailureCode = 'usage' | 'needs-sign-in' | 'unreachable' | 'conf
 /** One row of `pgentra status` (mirrors the core's ClusterStatus; kept here so the client stays light). */
 export interface AgentStatusRow {
   name: string;
-  state: string;
+  state: ClusterTokenStatus;
   expiresAt: string | null;
   secondsLeft: number | null;
   account: string | null;

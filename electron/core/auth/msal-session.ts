@@ -12,6 +12,7 @@ import type {
 import { scopeFor } from '../clouds.js';
 import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
 import { AuthError } from '../errors.js';
+import { decodePayload, TokenFormatError } from '../tokens.js';
 import { classifyAuthError, redactTokens } from './classify.js';
 import type { RequestFailureHint } from './network-client.js';
 import type { Clock } from '../ports.js';
@@ -84,16 +85,15 @@ function toAccount(info: AccountInfo): SignedInAccount {
   };
 }
 
-function issuedAtOf(result: AuthenticationResult, fallback: number): number {
+/** When the token was issued (epoch ms), or `fallback` for a token whose payload cannot be read. */
+export function issuedAtOf(result: Pick<AuthenticationResult, 'accessToken'>, fallback: number): number {
   // `iat` places the 25 %-of-lifetime refresh point; the token is only decoded, never trusted.
-  const payload = result.accessToken.split('.')[1];
-  if (payload) {
-    try {
-      const iat: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).iat;
-      if (typeof iat === 'number' && Number.isFinite(iat)) return iat * 1000;
-    } catch {
-      // Not a JWT we can read: fall back to the time we received it.
-    }
+  // Only `iat` is needed here, so the other claims decodeClaims insists on are not required.
+  try {
+    const { iat } = decodePayload(result.accessToken);
+    if (typeof iat === 'number' && Number.isFinite(iat)) return iat * 1000;
+  } catch (error) {
+    if (!(error instanceof TokenFormatError)) throw error;
   }
   return fallback;
 }

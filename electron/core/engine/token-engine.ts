@@ -4,6 +4,7 @@
 // Tokens stay inside this object and the sinks that ask for them; events carry state only.
 import { AuthError, asAuthError, type AuthErrorKind } from '../errors.js';
 import type { Cancel, Clock } from '../ports.js';
+import type { TokenStatus } from '../../shared/token-status.js';
 import {
   backoffDelayMs,
   DEFAULT_REFRESH_MARGIN_SEC,
@@ -32,9 +33,6 @@ export interface AcquiredToken {
 export interface TokenSource {
   acquire(request: TokenKey & { forceRefresh: boolean }): Promise<AcquiredToken>;
 }
-
-export type TokenStatus =
-  'pending' | 'fresh' | 'refreshing' | 'expiring' | 'expired' | 'needs-sign-in' | 'error';
 
 export interface TokenProblem {
   kind: AuthErrorKind;
