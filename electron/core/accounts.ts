@@ -5,7 +5,7 @@ import { classifyAuthError } from './auth/classify.js';
 import type { DeviceCodePrompt, MsalSession, SignedInAccount } from './auth/msal-session.js';
 import { accountInCloud, allClouds } from './clouds.js';
 import type { ConfigView } from './configuration.js';
-import type { TokenSource } from './engine/token-engine.js';
+import type { TokenSource } from './engine/types.js';
 import { AuthError } from './errors.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 

@@ -1,21 +1,9 @@
 // The config file as the other core modules see it: the current settings and clusters, the clouds
-// they name, and the only two ways to change them (a reload from disk, an atomic update).
+// they name, and the only ways to change them (a reload from disk, an atomic update).
 import { allClouds, resolveCloud, type Cloud } from './clouds.js';
 import { ConfigStore, type Config, type Settings } from './config-store.js';
 import type { Clock, FileSystem } from './ports.js';
-
-/** A settings change as the window and the CLI send it (flat; null clears an optional path). */
-export interface SettingsPatch {
-  refreshMarginSec?: number;
-  pgpassEnabled?: boolean;
-  pgpassPath?: string | null;
-  clipboardClearSec?: number;
-  terminal?: string[];
-  pgadminPath?: string | null;
-  clientId?: string;
-  tenant?: string;
-  startAtLogin?: boolean;
-}
+import type { SettingsPatch } from '../shared/settings.js';
 
 /** What the other modules may read of the configuration: no writes. */
 export interface ConfigView {

@@ -12,10 +12,11 @@ import {
   type ClusterView,
 } from './cluster-catalog.js';
 import { ClusterTokens, type ClusterStatus } from './cluster-tokens.js';
-import { Configuration, type SettingsPatch } from './configuration.js';
+import { Configuration } from './configuration.js';
+import type { SettingsPatch } from '../shared/settings.js';
 import type { Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
-import type { EngineEvents, TokenState } from './engine/token-engine.js';
+import type { EngineEvents, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
 import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';

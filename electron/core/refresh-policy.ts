@@ -1,6 +1,7 @@
 // When to refresh a token, how to back off after a failure, and how often a key may hit the
 // identity provider at all. Pure functions (time is always passed in), property-tested.
 import { z } from 'zod';
+import type { TokenStatus } from '../shared/token-status.js';
 
 export const DEFAULT_REFRESH_MARGIN_SEC = 15 * 60;
 /** At most one request per (account, resource) per this long, unless a person asked for it. */
@@ -46,7 +47,7 @@ export function refreshAt(args: { issuedAt: number; expiresAt: number; marginSec
   return expiresAt - Math.max(margin, lifetime * 0.25);
 }
 
-export type TokenTimeStatus = 'fresh' | 'expiring' | 'expired';
+export type TokenTimeStatus = Extract<TokenStatus, 'fresh' | 'expiring' | 'expired'>;
 
 const statusArgs = z.object({
   expiresAt: time,

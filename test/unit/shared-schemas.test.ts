@@ -8,7 +8,7 @@ import { agentRequestSchema, type AgentStatusRow } from '../../electron/core/age
 import { issuedAtOf } from '../../electron/core/auth/msal-session.js';
 import { buildCluster, ClusterValidationError } from '../../electron/core/clusters.js';
 import { CONFIG_VERSION, configSchema } from '../../electron/core/config-store.js';
-import type { TokenState } from '../../electron/core/engine/token-engine.js';
+import type { TokenState } from '../../electron/core/engine/types.js';
 import { decodeClaims, decodePayload, TokenFormatError } from '../../electron/core/tokens.js';
 import { clusterNameSchema } from '../../electron/shared/cluster-name.js';
 import { parseArgs, type ClusterSnapshot } from '../../electron/shared/ipc-contract.js';

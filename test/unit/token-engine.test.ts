@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../electron/core/errors.js';
-import {
-  TokenEngine,
-  type AcquiredToken,
-  type TokenKey,
-  type TokenSource,
-  type TokenState,
-} from '../../electron/core/engine/token-engine.js';
+import { TokenEngine } from '../../electron/core/engine/token-engine.js';
+import type { AcquiredToken, TokenKey, TokenSource, TokenState } from '../../electron/core/engine/types.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
 
 const MIN = 60_000;

@@ -10,7 +10,7 @@ import type {
   PublicClientApplication,
 } from '@azure/msal-node';
 import { scopeFor } from '../clouds.js';
-import type { AcquiredToken, TokenKey, TokenSource } from '../engine/token-engine.js';
+import type { AcquiredToken, TokenKey, TokenSource } from '../engine/types.js';
 import { AuthError } from '../errors.js';
 import { decodePayload, TokenFormatError } from '../tokens.js';
 import { classifyAuthError, redactTokens } from './classify.js';

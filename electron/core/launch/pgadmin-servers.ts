@@ -2,6 +2,7 @@
 // token` (PasswordExecCommand), or, in server mode, from the pgpass file. The format follows
 // pgadmin-org/pgadmin4 (read at bc58657, 9.x): web/pgadmin/utils/__init__.py (validate_json_data,
 // load_database_servers), web/pgadmin/utils/passexec.py and docs/en_US/import_export_servers.rst.
+import { clusterNameSchema } from '../../shared/cluster-name.js';
 import path from 'node:path';
 import { resolveConfigDir } from '../config-dir.js';
 import type { ConnectionTarget } from './connection.js';
@@ -9,9 +10,6 @@ import { LaunchError } from './errors.js';
 import { assertEnvName, cmdQuotedPath, shQuote, shWord } from './quoting.js';
 
 export const PGENTRA_GROUP = 'pgentra';
-
-/** Cluster names are shell-safe by construction (the same rule as the IPC contract's clusterNameSchema). */
-const CLUSTER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * pgAdmin runs `pgentra token` with pgAdmin's environment, not ours: unless pgentra uses the
@@ -115,7 +113,8 @@ export function passwordExecCommand(options: {
   commandEnv?: Readonly<Record<string, string>>;
 }): string {
   const { pgentraCommand, cluster, platform } = options;
-  if (!CLUSTER_NAME.test(cluster))
+  // Cluster names are shell-safe by construction: the one rule every boundary checks.
+  if (!clusterNameSchema.safeParse(cluster).success)
     throw new LaunchError('unsafe-value', `"${cluster}" is not a valid cluster name`);
   const paths = platform === 'win32' ? path.win32 : path.posix;
   if (pgentraCommand.length === 0 || !pgentraCommand.every((part) => paths.isAbsolute(part))) {
