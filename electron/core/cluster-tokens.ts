@@ -1,7 +1,6 @@
 // Tokens per cluster: which signed-in account each cluster uses, the token engine that keeps
 // those tokens fresh (clusters sharing account, resource and tenant share one token), and the
 // status rows the CLI, the tray and the window show.
-import type { ClusterTokenStatus } from '../shared/token-status.js';
 import type { SignedInAccount } from './auth/msal-session.js';
 import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
@@ -9,16 +8,7 @@ import { TokenEngine } from './engine/token-engine.js';
 import type { EngineEvents, TokenKey, TokenSource, TokenState } from './engine/types.js';
 import { AuthError, asAuthError } from './errors.js';
 import type { Clock } from './ports.js';
-
-export interface ClusterStatus {
-  name: string;
-  state: ClusterTokenStatus;
-  expiresAt: string | null;
-  secondsLeft: number | null;
-  account: string | null;
-  error: string | null;
-  entraCode: string | null;
-}
+import type { ClusterStatus } from '../shared/token-status.js';
 
 export interface ClusterTokensDeps {
   source: TokenSource;

@@ -11,9 +11,10 @@ import {
   type ClusterSubmission,
   type ClusterView,
 } from './cluster-catalog.js';
-import { ClusterTokens, type ClusterStatus } from './cluster-tokens.js';
+import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
 import type { SettingsPatch } from '../shared/settings.js';
+import type { ClusterStatus } from '../shared/token-status.js';
 import type { Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, TokenState } from './engine/types.js';

@@ -5,3 +5,14 @@ export type TokenStatus =
 
 /** A cluster's state: its token's, or `no-account` while no signed-in account fits it (no token to track). */
 export type ClusterTokenStatus = TokenStatus | 'no-account';
+
+/** One cluster's row in `pgentra status`, the agent's answer and the window (never the token). */
+export interface ClusterStatus {
+  name: string;
+  state: ClusterTokenStatus;
+  expiresAt: string | null;
+  secondsLeft: number | null;
+  account: string | null;
+  error: string | null;
+  entraCode: string | null;
+}

@@ -1,6 +1,6 @@
 // The agent protocol's constants and answer shapes, without zod: the CLI's `pgentra token` fast
 // path imports only this (requests are validated with zod on the agent side, in protocol.ts).
-import type { ClusterTokenStatus } from '../../shared/token-status.js';
+import type { ClusterStatus } from '../../shared/token-status.js';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 /** Requests are tiny; anything bigger is not from our CLI. */
@@ -9,16 +9,8 @@ export const MAX_REQUEST_BYTES = 8 * 1024;
 /** Mirrors the CLI exit codes so the client can exit exactly as the direct path would. */
 export type AgentFailureCode = 'usage' | 'needs-sign-in' | 'unreachable' | 'config' | 'internal';
 
-/** One row of `pgentra status` (mirrors the core's ClusterStatus; kept here so the client stays light). */
-export interface AgentStatusRow {
-  name: string;
-  state: ClusterTokenStatus;
-  expiresAt: string | null;
-  secondsLeft: number | null;
-  account: string | null;
-  error: string | null;
-  entraCode: string | null;
-}
+/** One row of `pgentra status`: the core's own type, which costs the light client nothing. */
+export type AgentStatusRow = ClusterStatus;
 
 export type AgentResponse =
   | { ok: true; token: string; expiresAt: number }
