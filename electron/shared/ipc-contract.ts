@@ -121,7 +121,8 @@ const noArgs = z.tuple([]);
 // without a channel, does not compile.
 export const channels = {
   'app:snapshot': { args: noArgs },
-  'clusters:preview': { args: z.tuple([clusterFormSchema.partial()]) },
+  // The second argument names the cluster being edited: its own name is not a duplicate.
+  'clusters:preview': { args: z.tuple([clusterFormSchema.partial(), clusterNameSchema.optional()]) },
   'clusters:add': { args: z.tuple([clusterFormSchema]) },
   'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]) },
   'clusters:remove': { args: z.tuple([clusterNameSchema]) },

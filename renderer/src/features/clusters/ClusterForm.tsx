@@ -142,14 +142,14 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       const form = previewable(toForm(draft));
       if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
       void getApi()
-        .previewCluster(form)
+        .previewCluster(form, editing?.name)
         .then((result) => current && result.ok && setPreview(result.value));
     }, 120);
     return () => {
       current = false;
       window.clearTimeout(timer);
     };
-  }, [draft, defaultUser]);
+  }, [draft, defaultUser, editing]);
 
   const problems = problemsOf(draft, preview, touched);
   const set = <K extends keyof Draft>(field: K, value: Draft[K]) => {

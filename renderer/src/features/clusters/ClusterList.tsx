@@ -95,62 +95,11 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               </div>
             )}
             <div className="actions">
-              <button
-                disabled={busy !== null}
-                onClick={() =>
-                  act(
-                    cluster.name,
-                    'copy',
-                    async () =>
-                      `Token copied; it leaves the clipboard in ${(await call(api.copyToken(cluster.name))).clearsInSec} s.`,
-                  )
-                }
-              >
-                Copy token
-              </button>
-              <button
-                disabled={busy !== null}
-                onClick={() =>
-                  act(cluster.name, 'psql', async () => void (await call(api.openPsql(cluster.name))))
-                }
-              >
-                Open psql
-              </button>
-              <button
-                disabled={busy !== null}
-                onClick={() =>
-                  act(
-                    cluster.name,
-                    'pgadmin',
-                    async () => (await call(api.openPgadmin(cluster.name))).message,
-                  )
-                }
-              >
-                Open in pgAdmin
-              </button>
-              <button
-                disabled={busy !== null}
-                onClick={() =>
-                  act(
-                    cluster.name,
-                    'conn',
-                    async () => (
-                      await call(api.copyConnectionString(cluster.name)),
-                      'Connection string copied (it contains no token).'
-                    ),
-                  )
-                }
-              >
-                Copy connection string
-              </button>
-              <button
-                disabled={busy !== null}
-                onClick={() =>
-                  act(cluster.name, 'refresh', async () => void (await call(api.refresh(cluster.name))))
-                }
-              >
-                Refresh now
-              </button>
+              {clusterActions(cluster.name).map(([id, label, run]) => (
+                <button key={id} disabled={busy !== null} onClick={() => act(cluster.name, id, run)}>
+                  {label}
+                </button>
+              ))}
               <button disabled={busy !== null} onClick={() => onEdit(cluster)}>
                 Edit
               </button>
@@ -173,4 +122,28 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
       })}
     </ul>
   );
+}
+
+/** The buttons every cluster row has, in order: what each is called and what it tells the user. */
+function clusterActions(name: string): [id: string, label: string, run: () => Promise<string | void>][] {
+  const api = getApi();
+  return [
+    [
+      'copy',
+      'Copy token',
+      async () =>
+        `Token copied; it leaves the clipboard in ${(await call(api.copyToken(name))).clearsInSec} s.`,
+    ],
+    ['psql', 'Open psql', async () => void (await call(api.openPsql(name)))],
+    ['pgadmin', 'Open in pgAdmin', async () => (await call(api.openPgadmin(name))).message],
+    [
+      'conn',
+      'Copy connection string',
+      async () => (
+        await call(api.copyConnectionString(name)),
+        'Connection string copied (it contains no token).'
+      ),
+    ],
+    ['refresh', 'Refresh now', async () => void (await call(api.refresh(name)))],
+  ];
 }
