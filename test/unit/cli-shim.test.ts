@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installCliShim, planCliShim } from '../../electron/core/launch/cli-shim.js';
 import { nodeFileSystem } from '../../electron/core/node-ports.js';
 import type { Processes, SpawnRequest } from '../../electron/core/ports.js';
-import { MemoryFileSystem } from '../support/memory-fs.js';
-import { ensureCliBuilt, PGENTRA_BIN } from '../support/cli.js';
+import { MemoryFileSystem } from '../support/fakes/memory-fs.js';
+import { ensureCliBuilt, PGENTRA_BIN } from '../support/testbed/cli.js';
 
 const exec = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Clipboard } from '../../electron/core/ports.js';
 import { ClipboardGuard } from '../../electron/core/sinks/clipboard.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
 
 class MemoryClipboard implements Clipboard {
   text = '';

@@ -16,8 +16,8 @@ import {
 } from '../../electron/core/config-store.js';
 import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
 import { AZURE_CLI_CLIENT_ID } from '../../electron/shared/settings.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { MemoryFileSystem } from '../support/memory-fs.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
+import { MemoryFileSystem } from '../support/fakes/memory-fs.js';
 
 const DIR = '/home/alice/.config/pgentra';
 const FILE = `${DIR}/config.json`;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileWriteError, writeFileAtomic } from '../../electron/core/files/atomic-write.js';
 import { nodeFileSystem } from '../../electron/core/node-ports.js';
-import { MemoryFileSystem } from '../support/memory-fs.js';
+import { MemoryFileSystem } from '../support/fakes/memory-fs.js';
 
 const DIR = '/home/alice';
 const TARGET = `${DIR}/.pgpass`;

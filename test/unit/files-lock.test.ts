@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { acquireFileLock, LockTimeoutError, withFileLock } from '../../electron/core/files/lock.js';
 import type { FileSystem } from '../../electron/core/ports.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { MemoryFileSystem, type FsOperation } from '../support/memory-fs.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
+import { MemoryFileSystem, type FsOperation } from '../support/fakes/memory-fs.js';
 
 const LOCK = '/home/alice/.pgpass.pgentra-lock';
 const HOST = 'workstation';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '../../electron/core/node-ports.js';
 import type { FileSystem } from '../../electron/core/ports.js';
-import { MemoryFileSystem } from '../support/memory-fs.js';
+import { MemoryFileSystem } from '../support/fakes/memory-fs.js';
 
 type Outcome = { ok: unknown } | { code: string | undefined };
 

@@ -16,7 +16,7 @@ import {
   shQuote,
   shWord,
 } from '../../electron/core/launch/quoting.js';
-import { AWKWARD, msvcrtSplit, sh } from '../support/quoting.js';
+import { AWKWARD, msvcrtSplit, sh } from '../support/fakes/quoting.js';
 
 /** What `printf '%s\0' ARGS…` printed, split back into the arguments. */
 const printedArgs = (script: string) => sh(script).split('\0').slice(0, -1);

@@ -19,7 +19,7 @@ import { linuxTerminalCommand } from '../../electron/core/launch/terminals/linux
 import { windowsCmdCommand, windowsTerminalCommand } from '../../electron/core/launch/terminals/win32.js';
 import { fakeProcesses } from '../support/fakes/processes.js';
 import { recordingFs } from '../support/fakes/recording-fs.js';
-import { AWKWARD, msvcrtSplit } from '../support/quoting.js';
+import { AWKWARD, msvcrtSplit } from '../support/fakes/quoting.js';
 
 const program = (args: string[], env: TerminalProgram['env'] = {}): TerminalProgram => ({
   command: '/usr/bin/psql',

@@ -43,7 +43,7 @@ import { nodeFileSystem } from '../../electron/core/node-ports.js';
 import type { Pgentra } from '../../electron/core/pgentra.js';
 import { ClipboardGuard } from '../../electron/core/sinks/clipboard.js';
 import { channels, type Channel, type Result } from '../../electron/shared/ipc-contract.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
 
 const ROOT = path.resolve('/opt/pgentra/resources/app.asar');
 const PATHS = appPaths(path.join(ROOT, 'dist', 'main'));

@@ -12,8 +12,8 @@ import {
   type PgpassManagedEntry,
   type PgpassReport,
 } from '../../electron/core/pgpass/index.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { MemoryFileSystem } from '../support/memory-fs.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
+import { MemoryFileSystem } from '../support/fakes/memory-fs.js';
 
 const HOME = '/home/alice';
 const FILE = `${HOME}/.pgpass`;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../electron/core/errors.js';
 import { TokenEngine } from '../../electron/core/engine/token-engine.js';
 import type { AcquiredToken, TokenKey, TokenSource, TokenState } from '../../electron/core/engine/types.js';
-import { FakeClock, settle } from '../support/fake-clock.js';
+import { FakeClock, settle } from '../support/fakes/fake-clock.js';
 
 const MIN = 60_000;
 const alicePg: TokenKey = { accountId: 'alice', resource: 'https://ossrdbms-aad.database.windows.net' };

@@ -18,7 +18,7 @@ import {
   type TrayActions,
   type TrayMenuItem,
 } from '../../electron/main/tray/tray-model.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '../support/fakes/fake-clock.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const MIN = 60_000;

@@ -4,7 +4,7 @@
 // product client (electron/core/auth/network-client.ts), so the tests exercise the code that
 // ships; this module only gives it the testbed's vocabulary.
 import type { INetworkModule } from '@azure/msal-node';
-import { createHttpsNetworkClient as createProductClient } from '../../../electron/core/auth/network-client.js';
+import { createHttpsNetworkClient as createProductClient } from '../../../../electron/core/auth/network-client.js';
 
 export interface CaNetworkClientOptions {
   /** PEM of a CA to trust in addition to Node's bundled roots (the testbed CA). */

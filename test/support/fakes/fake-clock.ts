@@ -1,6 +1,6 @@
 // A clock tests drive by hand. Wall and monotonic time advance together unless a test jumps the
 // wall clock alone (a user setting the time) or both with a gap in the timers (sleep/resume).
-import type { Cancel, Clock } from '../../electron/core/ports.js';
+import type { Cancel, Clock } from '../../../electron/core/ports.js';
 
 interface Timer {
   id: number;

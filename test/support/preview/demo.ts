@@ -8,14 +8,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
-import { Pgentra } from '../../electron/core/pgentra.js';
-import { ensureCliBuilt, PGENTRA_BIN, runCli } from './cli.js';
+import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
+import { Pgentra } from '../../../electron/core/pgentra.js';
+import { ensureCliBuilt, PGENTRA_BIN, runCli } from '../testbed/cli.js';
 import { startPreviewHost, type PreviewHost } from './preview-host.js';
-import { conninfoOf, runPsql } from './psql.js';
-import { startTestbed, type Testbed } from './testbed.js';
+import { conninfoOf, runPsql } from '../testbed/psql.js';
+import { startTestbed, type Testbed } from '../testbed/testbed.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const shellQuote = (value: string) =>
   /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

@@ -10,7 +10,7 @@ import {
   type Result,
   type SignInFinished,
   type WindowView,
-} from '../../electron/shared/ipc-contract.js';
+} from '../../../electron/shared/ipc-contract.js';
 
 const socket = new WebSocket(`ws://${location.host}/ipc`);
 const ready = new Promise<void>((resolve) =>

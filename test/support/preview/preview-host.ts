@@ -18,18 +18,18 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
-import type { Clipboard, Notifier } from '../../electron/core/ports.js';
-import { dispatch } from '../../electron/main/ipc/handlers.js';
-import { startServices, type Services } from '../../electron/main/services.js';
+import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
+import type { Clipboard, Notifier } from '../../../electron/core/ports.js';
+import { dispatch } from '../../../electron/main/ipc/handlers.js';
+import { startServices, type Services } from '../../../electron/main/services.js';
 import {
   EVENT_SHOW_VIEW,
   EVENT_SIGN_IN,
   EVENT_SNAPSHOT,
   type WindowView,
-} from '../../electron/shared/ipc-contract.js';
+} from '../../../electron/shared/ipc-contract.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
 const BRIDGE_PATH = '/preview-bridge.js';
 const CHILD_FLAG = 'PGENTRA_PREVIEW_HOST_CHILD';
@@ -150,7 +150,7 @@ function bundleBridge(): Promise<string> {
   }).then((result) => {
     const text = result.outputFiles[0]?.text;
     if (!text) throw new Error('esbuild produced no preview bridge');
-    return `// pgentra preview bridge (test/support/preview-bridge.ts)\n${text}`;
+    return `// pgentra preview bridge (test/support/preview/preview-bridge.ts)\n${text}`;
   });
   return bridgeBundle;
 }

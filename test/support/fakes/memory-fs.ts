@@ -9,7 +9,7 @@
 // disk), optionally only for paths that match. `gate` lets a test hold an operation of one caller
 // until it chooses, to force a precise interleaving between concurrent callers.
 import path from 'node:path';
-import type { FileStat, FileSystem } from '../../electron/core/ports.js';
+import type { FileStat, FileSystem } from '../../../electron/core/ports.js';
 
 export type FsOperation =
   | 'readFile'
