@@ -134,6 +134,9 @@ export class ClusterCatalog {
       ...input,
       user: input.user ?? existing.user,
       sslRootCert: input.sslRootCert ?? existing.sslRootCert,
+      tls: input.tls ?? existing.tls,
+      hostaddr: input.hostaddr ?? existing.hostaddr,
+      trustHost: input.trustHost ?? existing.trustHost,
       tenant: input.tenant === undefined ? existing.tenant : (input.tenant ?? undefined),
     });
     await this.deps.configuration.update((config) => ({
@@ -141,6 +144,12 @@ export class ClusterCatalog {
       clusters: config.clusters.map((c) => (c.name === name ? cluster : c)),
     }));
     return this.view(cluster);
+  }
+
+  /** The user vouches for the cluster's host (see TRUST_HOST_REACH); other fields stay as they are. */
+  async trustHost(name: string): Promise<ClusterView> {
+    const existing = this.get(name);
+    return this.update(name, { ...existing, trustHost: true });
   }
 
   async remove(name: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface PgentraDeps {
   browser: Browser;
   /** Warnings a person should see (plaintext cache, fixed pgpass permissions). Never a token. */
   warn: (message: string) => void;
+  /** The Azure root certificates pgentra ships (`findTlsRootsDir` from the entry point's folder). */
+  tlsRootsDir: string | null;
 }
 
 export class Pgentra {
@@ -70,7 +72,15 @@ export class Pgentra {
       ...place,
       tokens: this.tokens,
     }));
-    this.targets = new ConnectionTargets({ fs, place, warn, cloud, pgpass, cluster: (n) => catalog.get(n) });
+    const tlsRootsDir = deps.tlsRootsDir;
+    this.targets = new ConnectionTargets({
+      place,
+      warn,
+      cloud,
+      pgpass,
+      tlsRootsDir,
+      cluster: (n) => catalog.get(n),
+    });
   }
 
   static async open(deps: PgentraDeps): Promise<Pgentra> {
@@ -132,6 +142,7 @@ export class Pgentra {
   addCluster = (input: ClusterSubmission): Promise<ClusterView> => this.catalog.add(input);
   updateCluster = (name: string, input: ClusterSubmission): Promise<ClusterView> =>
     this.catalog.update(name, input);
+  trustClusterHost = (name: string): Promise<ClusterView> => this.catalog.trustHost(name);
   previewCluster = (form: Partial<ClusterSubmission>, editing?: string): ClusterPreview =>
     this.catalog.preview(form, editing);
 
@@ -174,5 +185,5 @@ export class Pgentra {
   connectionTarget = (name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> =>
     this.targets.target(name, options);
   connectionString = (name: string): Promise<string> => this.targets.connectionString(name);
-  tlsFor = (cluster: ClusterView): Promise<TlsChoice> => this.targets.tlsFor(cluster);
+  tlsFor = (cluster: ClusterView): TlsChoice => this.targets.tlsFor(cluster);
 }

@@ -44,6 +44,7 @@ import type { Pgentra } from '../../electron/core/pgentra.js';
 import { ClipboardGuard } from '../../electron/core/sinks/clipboard.js';
 import { channels, type Channel, type Result } from '../../electron/shared/ipc-contract.js';
 import { FakeClock } from '../support/fakes/fake-clock.js';
+import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
 
 const ROOT = path.resolve('/opt/pgentra/resources/app.asar');
 const PATHS = appPaths(path.join(ROOT, 'dist', 'main'));
@@ -419,6 +420,7 @@ function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
     notifier: { notify: () => undefined },
     browser: { open: async () => undefined },
     pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
+    tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     serveAgent: false,
     log: () => undefined,
     onSnapshot: () => undefined,

@@ -28,6 +28,7 @@ import {
   EVENT_SNAPSHOT,
   type WindowView,
 } from '../../../electron/shared/ipc-contract.js';
+import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
@@ -250,6 +251,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       },
     },
     pgentraCommand: [process.execPath, path.join(root, 'bin', 'pgentra.cjs')],
+    tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     homedir: options.env.HOME,
     serveAgent: options.serveAgent ?? false,
     log,
