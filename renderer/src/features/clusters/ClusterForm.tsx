@@ -26,6 +26,7 @@ interface Draft {
   cloud: string;
   account: string;
   tenant: string;
+  trustHost: boolean;
 }
 
 const empty: Draft = {
@@ -39,6 +40,7 @@ const empty: Draft = {
   cloud: '',
   account: '',
   tenant: '',
+  trustHost: false,
 };
 
 function toDraft(cluster: ClusterSnapshot | null): Draft {
@@ -54,6 +56,7 @@ function toDraft(cluster: ClusterSnapshot | null): Draft {
     cloud: cluster.cloud,
     account: cluster.account ?? '',
     tenant: cluster.tenant ?? '',
+    trustHost: cluster.trustHost,
   };
 }
 
@@ -69,6 +72,7 @@ function toForm(draft: Draft): Partial<FormValues> {
     ...(draft.cloud ? { cloud: draft.cloud } : {}),
     ...(draft.account ? { account: draft.account } : {}),
     tenant: draft.tenant.trim() || null,
+    trustHost: draft.trustHost,
   };
 }
 
@@ -254,6 +258,18 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
           onChange={(e) => set('group', e.target.checked)}
         />
         <label htmlFor={`${id}-group`}>This is an Entra group login (sign in as one of its members)</label>
+      </div>
+      <div className="field checkbox">
+        <input
+          id={`${id}-trust-host`}
+          type="checkbox"
+          checked={draft.trustHost}
+          onChange={(e) => set('trustHost', e.target.checked)}
+        />
+        <label htmlFor={`${id}-trust-host`}>
+          Trust this host although it is not an Azure PostgreSQL host name: this token opens every Azure
+          Database for PostgreSQL server your account can reach
+        </label>
       </div>
       <div className="row">
         {field(
