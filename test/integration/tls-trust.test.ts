@@ -80,26 +80,18 @@ describe('TLS and trusted hosts, with the real psql', () => {
     if (base) await fs.rm(base, { recursive: true, force: true });
   });
 
-  const addImpostor = async (name: string, extra: string[] = []) => {
+  /** `cluster add` as the testbed's lines have it: host, port, database, user, --kind flexible. */
+  const addCluster = async (name: string, host: string, port: number, extra: string[] = []) => {
     const add = await cli([
-      'cluster',
-      'add',
-      name,
-      '--host',
-      impostor.host,
-      '--port',
-      String(impostor.port),
-      '--database',
-      testbed.facts.database,
-      '--user',
-      'alice@contoso.com',
-      '--kind',
-      'flexible',
+      ...['cluster', 'add', name, '--host', host, '--port', String(port)],
+      ...['--database', testbed.facts.database, '--user', 'alice@contoso.com', '--kind', 'flexible'],
       ...extra,
     ]);
     expect(add.code, add.stderr).toBe(0);
     return add;
   };
+  const addImpostor = (name: string, extra: string[] = []) =>
+    addCluster(name, impostor.host, impostor.port, extra);
 
   it('`pgentra psql` refuses a server whose certificate no Azure root signed: the token never reaches it', async () => {
     await addImpostor('impostor');
@@ -134,26 +126,12 @@ describe('TLS and trusted hosts, with the real psql', () => {
 
   it('the real server, verified with the roots given for the cluster, reached at a private address while its name is checked', async () => {
     const real = testbed.facts.gateways.flexible;
-    const add = await cli([
-      'cluster',
-      'add',
-      'private',
-      '--host',
-      'localhost',
+    await addCluster('private', 'localhost', real.port, [
       '--hostaddr',
       real.host,
-      '--port',
-      String(real.port),
-      '--database',
-      testbed.facts.database,
-      '--user',
-      'alice@contoso.com',
-      '--kind',
-      'flexible',
       '--sslrootcert',
       testbed.facts.caFile,
     ]);
-    expect(add.code, add.stderr).toBe(0);
     const printed = parseEnv((await cli(['env', 'private'])).stdout);
     expect(printed).toMatchObject({ PGHOST: 'localhost', PGHOSTADDR: '127.0.0.1', PGSSLMODE: 'verify-full' });
     const psql = await cli(['psql', 'private', '--', '-w', '-A', '-t', '-c', 'select current_user']);
