@@ -259,18 +259,6 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         />
         <label htmlFor={`${id}-group`}>This is an Entra group login (sign in as one of its members)</label>
       </div>
-      <div className="field checkbox">
-        <input
-          id={`${id}-trust-host`}
-          type="checkbox"
-          checked={draft.trustHost}
-          onChange={(e) => set('trustHost', e.target.checked)}
-        />
-        <label htmlFor={`${id}-trust-host`}>
-          Trust this host although it is not an Azure PostgreSQL host name: this token opens every Azure
-          Database for PostgreSQL server your account can reach
-        </label>
-      </div>
       <div className="row">
         {field(
           'kind',
@@ -330,6 +318,22 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         text('tenant', 'empty: your own'),
         "Only when the server is in another organisation's Entra tenant: its tenant ID or domain.",
       )}
+      <div className="field checkbox">
+        <input
+          id={`${id}-trust-host`}
+          type="checkbox"
+          checked={draft.trustHost}
+          aria-describedby={`${id}-trust-host-reach`}
+          onChange={(e) => set('trustHost', e.target.checked)}
+        />
+        <label htmlFor={`${id}-trust-host`}>
+          Send tokens to this server though Azure does not vouch for it
+        </label>
+        <div className="hint" id={`${id}-trust-host-reach`}>
+          Only for an IP address or private DNS alias you know: this token opens every Azure Database for
+          PostgreSQL server your account can reach. The certificate is still verified.
+        </div>
+      </div>
       {submitError && (
         <div className="problem" role="alert">
           {submitError}
