@@ -19,7 +19,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
-import type { Clipboard, Notifier } from '../../../electron/core/ports.js';
+import type { Notifier } from '../../../electron/core/ports.js';
 import { dispatch } from '../../../electron/main/ipc/handlers.js';
 import { startServices, type Services } from '../../../electron/main/services.js';
 import {
@@ -28,6 +28,7 @@ import {
   EVENT_SNAPSHOT,
   type WindowView,
 } from '../../../electron/shared/ipc-contract.js';
+import { MemoryClipboard } from '../fakes/clipboard.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
@@ -184,24 +185,6 @@ async function loadAssets(): Promise<Map<string, Buffer>> {
   assets.set('/index.html', Buffer.from(injected));
   assets.set(BRIDGE_PATH, Buffer.from(await bundleBridge()));
   return assets;
-}
-
-// ---- in-memory OS edges ---------------------------------------------------------------------
-
-class MemoryClipboard implements Clipboard {
-  text = '';
-  secret = false;
-  readText(): string {
-    return this.text;
-  }
-  writeText(text: string, options?: { secret?: boolean }): void {
-    this.text = text;
-    this.secret = options?.secret ?? false;
-  }
-  clear(): void {
-    this.text = '';
-    this.secret = false;
-  }
 }
 
 // ---- the host, in this process --------------------------------------------------------------

@@ -8,24 +8,11 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installCliShim, planCliShim } from '../../../../electron/core/launch/cli-shim.js';
 import { nodeFileSystem } from '../../../../electron/core/node-ports.js';
-import type { Processes, SpawnRequest } from '../../../../electron/core/ports.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
+import { fakeProcesses } from '../../../support/fakes/processes.js';
 import { ensureCliBuilt, PGENTRA_BIN } from '../../../support/testbed/cli.js';
 
 const exec = promisify(execFile);
-
-function recordingProcesses(exitCode = 0): Processes & { requests: SpawnRequest[] } {
-  const requests: SpawnRequest[] = [];
-  return {
-    platform: 'win32',
-    requests,
-    run: async (request) => {
-      requests.push(request);
-      return { exitCode, signal: null, stdout: '', stderr: '' };
-    },
-    which: async () => null,
-  };
-}
 
 describe('Install the pgentra command', () => {
   let home: string;
@@ -48,7 +35,7 @@ describe('Install the pgentra command', () => {
       env: { PATH: '/usr/bin:/bin' },
       pgentraCommand: [path.join(oddDir, 'node'), PGENTRA_BIN],
     };
-    const result = await installCliShim({ fs: nodeFileSystem, processes: recordingProcesses() }, input);
+    const result = await installCliShim({ fs: nodeFileSystem, processes: fakeProcesses('win32') }, input);
     const shim = path.join(home, '.local', 'bin', 'pgentra');
     expect(result.file).toBe(shim);
     expect(result.message).toContain('is not on your PATH yet');
@@ -62,7 +49,7 @@ describe('Install the pgentra command', () => {
 
     // Installing again replaces our own launcher, and now says it is on PATH.
     const again = await installCliShim(
-      { fs: nodeFileSystem, processes: recordingProcesses() },
+      { fs: nodeFileSystem, processes: fakeProcesses('win32') },
       { ...input, env: { PATH: `${path.dirname(shim)}:/usr/bin` } },
     );
     expect(again.message).toBe(`Installed ${shim}: run \`pgentra --help\`.`);
@@ -74,7 +61,7 @@ describe('Install the pgentra command', () => {
     await fs.writeFile(shim, '#!/bin/sh\necho npm-installed pgentra\n', { mode: 0o755 });
     await expect(
       installCliShim(
-        { fs: nodeFileSystem, processes: recordingProcesses() },
+        { fs: nodeFileSystem, processes: fakeProcesses('win32') },
         { platform: 'linux', homedir: home, env: {}, pgentraCommand: ['/opt/pgentra/cli/pgentra'] },
       ),
     ).rejects.toThrow(`${shim} already exists and was not written by pgentra`);
@@ -108,11 +95,11 @@ describe('Install the pgentra command', () => {
       env: { LOCALAPPDATA: localAppData, Path: 'C:\\Windows', SystemRoot: 'C:\\Windows' },
       pgentraCommand: ['C:\\pgentra\\cli\\pgentra.cmd'],
     };
-    const processes = recordingProcesses();
+    const processes = fakeProcesses('win32');
     const files = new MemoryFileSystem({ root: true });
     const result = await installCliShim({ fs: files, processes }, input);
     expect(files.peek(result.file)?.toString()).toContain('"C:\\pgentra\\cli\\pgentra.cmd" %*');
-    const [request] = processes.requests;
+    const [request] = processes.runs;
     expect(request?.command).toBe('powershell.exe');
     expect(request?.env).toMatchObject({
       PGENTRA_BIN_DIR: `${localAppData}\\pgentra\\bin`,
@@ -121,7 +108,10 @@ describe('Install the pgentra command', () => {
     expect(request?.args.join(' ')).not.toContain(localAppData);
     expect(result.message).toContain('open a new terminal');
 
-    const failed = await installCliShim({ fs: files, processes: recordingProcesses(1) }, input);
+    const failed = await installCliShim(
+      { fs: files, processes: fakeProcesses('win32', {}, () => ({ exitCode: 1 })) },
+      input,
+    );
     expect(failed.message).toContain('adding');
     expect(failed.message).toContain('Environment Variables');
   });

@@ -13,6 +13,7 @@ import {
 import { LaunchError } from '../../../../electron/core/launch/errors.js';
 import type { FileStat, FileSystem, Processes } from '../../../../electron/core/ports.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
+import { fakeStat } from '../../../support/fakes/recording-fs.js';
 
 const TOKEN =
   'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL29zc3JkYm1zLWFhZC5kYXRhYmFzZS53aW5kb3dzLm5ldCJ9.c2lnbmF0dXJlLXBhcnQ';
@@ -28,16 +29,7 @@ const target: ConnectionTarget = {
 };
 
 function filesAt(paths: string[], dirs: Record<string, string[]> = {}): FileSystem {
-  const stat: FileStat = {
-    isFile: true,
-    isDirectory: false,
-    isSymbolicLink: false,
-    mode: 0o755,
-    size: 1,
-    mtimeMs: 0,
-    links: 1,
-    ownedByMe: true,
-  };
+  const stat: FileStat = { ...fakeStat('file', 0o755), size: 1 };
   const missing = async () => {
     throw new Error('not used');
   };

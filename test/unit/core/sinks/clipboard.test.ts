@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Clipboard } from '../../../../electron/core/ports.js';
 import { ClipboardGuard } from '../../../../electron/core/sinks/clipboard.js';
+import { MemoryClipboard } from '../../../support/fakes/clipboard.js';
 import { FakeClock } from '../../../support/fakes/fake-clock.js';
-
-class MemoryClipboard implements Clipboard {
-  text = '';
-  secretWrites = 0;
-  readText = () => this.text;
-  writeText(text: string, options?: { secret?: boolean }) {
-    this.text = text;
-    if (options?.secret) this.secretWrites += 1;
-  }
-  clear() {
-    this.text = '';
-  }
-}
 
 describe('ClipboardGuard', () => {
   it('clears a copied token after the configured seconds, marked secret', async () => {
