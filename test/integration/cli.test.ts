@@ -310,37 +310,27 @@ describe('pgentra CLI against the testbed', () => {
 
   it('--sslrootcert names the root certificates a cluster is verified with', async () => {
     const g = testbed.facts.gateways.flexible;
-    const missing = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      path.join(base, 'no-such.pem'),
-    );
+    const addWithRoots = (file: string) =>
+      cli(
+        'cluster',
+        'add',
+        'ca',
+        '--host',
+        g.host,
+        '--port',
+        String(g.port),
+        '--kind',
+        'flexible',
+        '--sslrootcert',
+        file,
+      );
+    const missing = await addWithRoots(path.join(base, 'no-such.pem'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--sslrootcert: no file at ${path.join(base, 'no-such.pem')}`);
 
     const bundle = path.join(base, 'azure roots.pem');
     await fs.copyFile(testbed.facts.caFile, bundle);
-    const add = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      bundle,
-    );
+    const add = await addWithRoots(bundle);
     expect(add.code, add.stderr).toBe(0);
     const printed = await cli('env', 'ca');
     expect(printed.stdout).toContain("PGSSLMODE='verify-full'");
