@@ -166,7 +166,8 @@ async function sweep(scenario: Scenario) {
       .filter((name) => isTempFileFor(scenario.file, name) || /lock|\.break$/.test(name));
     expect(leftovers, `${where}: left behind after the next write`).toEqual([]);
   }
-  return { points: points.length, calls: tracer.trace.length, ...outcomes };
+  const everyByte = tracer.trace.reduce((sum, call) => sum + 1 + (call.size ?? 0), 0);
+  return { points: points.length, everyByte, calls: tracer.trace.length, ...outcomes };
 }
 
 async function recover(scenario: Scenario, disk: MemoryFileSystem, clock: FakeClock, point: CrashPoint) {
@@ -189,7 +190,7 @@ describe(`crash sweep (${FULL ? 'full: every byte' : `~${SAMPLE_PER_FILE} points
       console.log(
         `crash sweep ${name}: ${result.points} points over ${result.calls} calls (${result.old} old, ${result.new} new) in ${seconds} s`,
       );
-      expect(result.points).toBeGreaterThanOrEqual(FULL ? 1000 : 300);
+      expect(result.points).toBe(FULL ? result.everyByte : SAMPLE_PER_FILE);
       expect(result.old).toBeGreaterThan(0);
       expect(result.new).toBeGreaterThan(0);
     }, 600_000);
