@@ -5,9 +5,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { runPsql } from '../support/psql.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { runCli } from '../support/testbed/cli.js';
+import { runPsql } from '../support/testbed/psql.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 describe('psql "service=NAME" with the service file pgentra keeps', () => {
   let testbed: Testbed;

@@ -4,7 +4,7 @@
 // writer's own clean-up, does nothing. The disk is left exactly as a kill -9 at that point would
 // leave it, for the next process to find.
 import type { FileStat, FileSystem } from '../../../electron/core/ports.js';
-import type { FsOperation, MemoryFileSystem } from '../memory-fs.js';
+import type { FsOperation, MemoryFileSystem } from './memory-fs.js';
 
 export interface CrashPoint {
   /** 0-based index of the call the process dies at. */
@@ -78,7 +78,7 @@ export class CrashingFileSystem implements FileSystem {
  */
 export function crashPoints(
   trace: readonly TracedCall[],
-  partials: (size: number) => number[],
+  partials: (size: number, call: number) => number[],
 ): CrashPoint[] {
   const points: CrashPoint[] = [];
   trace.forEach((call, index) => {

@@ -12,9 +12,9 @@ import type { LockOptions } from '../../../../electron/core/files/lock.js';
 import { syncServiceFile } from '../../../../electron/core/pg-service/sync.js';
 import { BLOCK_END, BLOCK_START, syncPgpass } from '../../../../electron/core/pgpass/index.js';
 import type { FileSystem } from '../../../../electron/core/ports.js';
-import { FakeClock } from '../../../support/fake-clock.js';
+import { FakeClock } from '../../../support/fakes/fake-clock.js';
 import { crashPoints, CrashingFileSystem, type CrashPoint } from '../../../support/fakes/crashing-fs.js';
-import { MemoryFileSystem } from '../../../support/memory-fs.js';
+import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 
 const FULL = process.env.PGENTRA_SWEEP === 'full';
 /** Crash points per file in `npm test`; the full sweep takes every byte of every write. */

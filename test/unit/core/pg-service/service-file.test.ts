@@ -17,8 +17,8 @@ import {
   syncServiceFile,
 } from '../../../../electron/core/pg-service/sync.js';
 import { BLOCK_END } from '../../../../electron/core/pgpass/index.js';
-import { FakeClock } from '../../../support/fake-clock.js';
-import { MemoryFileSystem } from '../../../support/memory-fs.js';
+import { FakeClock } from '../../../support/fakes/fake-clock.js';
+import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 
 const HOME = '/home/alice';
 const FILE = `${HOME}/.pg_service.conf`;
