@@ -153,10 +153,9 @@ export function commentLine(text: string): string {
 export function withManagedLines(
   document: PgpassDocument,
   body: readonly string[],
+  /** Made by blockStart(), so older and newer wordings are all recognised as ours. */
   start: string = BLOCK_START,
 ): { document: PgpassDocument; scan: ManagedBlockScan } {
-  if (!start.startsWith(START_PREFIX))
-    throw new Error('a block start marker must start with the marker prefix');
   const scan = scanManagedBlocks(document);
   if (body.length === 0) return { document: { lines: scan.foreign }, scan };
   // Follow the file's own convention so Windows editors do not show a mixed file.
