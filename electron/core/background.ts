@@ -68,6 +68,8 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   await core.trackClusters().catch(logError('accounts'));
   await core.noticeSignInsElsewhere().catch(logError('accounts'));
+  // Clusters configured before the service file existed (or edited by hand) reach it now.
+  await core.followServiceFile();
   core.startRefreshing();
 
   let server: AgentServer | undefined;
@@ -106,8 +108,11 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     cancelReload = clock.setTimeout(() => {
       core
         .reload()
-        .then((changed) => {
-          if (changed) options.onConfigChanged?.();
+        .then(async (changed) => {
+          if (changed) {
+            options.onConfigChanged?.();
+            await core.followServiceFile();
+          }
           return core.trackClusters();
         })
         .then(() => core.noticeSignInsElsewhere())

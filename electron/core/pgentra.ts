@@ -183,6 +183,8 @@ export class Pgentra {
 
   serviceFilePath = (): string => this.service.path();
   syncServiceFile = (): Promise<ServiceReport> => this.service.sync();
+  /** Brings the service file in line with the config if it is on; problems become warnings. */
+  followServiceFile = (): Promise<void> => this.service.follow();
   cleanServiceFile = (): Promise<ServiceReport> => this.service.clean();
 
   connectionTarget = (name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> =>

@@ -112,6 +112,20 @@ describe('psql "service=NAME" with the service file pgentra keeps', () => {
     expect((await fs.readFile(serviceFile(), 'utf8')).endsWith(MINE)).toBe(true);
   });
 
+  it('a cluster the file lacks (config edited by hand, or older than the file) reaches it when the agent starts', async () => {
+    await fs.writeFile(serviceFile(), MINE, { mode: 0o600 });
+    const agent = runCli(['pgpass', 'sync', '--watch'], env);
+    try {
+      await agent.waitForStderr(/keeping \d+ cluster/);
+      const text = await fs.readFile(serviceFile(), 'utf8');
+      expect(text).toContain('[flex]\n');
+      expect(text.endsWith(MINE)).toBe(true);
+    } finally {
+      agent.kill();
+      await agent;
+    }
+  }, 60_000);
+
   it('service path names the file; clean gives back exactly the user file; removing a cluster drops its service', async () => {
     expect((await runCli(['service', 'path'], env)).stdout.trim()).toBe(serviceFile());
     expect((await runCli(['cluster', 'remove', 'flex'], env)).code).toBe(0);
