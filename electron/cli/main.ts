@@ -16,6 +16,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   logout: { summary: 'sign out an account (or --all)', load: () => import('./commands/logout.js') },
   accounts: { summary: 'list signed-in accounts', load: () => import('./commands/accounts.js') },
   cluster: { summary: 'add, list or remove clusters', load: () => import('./commands/cluster.js') },
+  config: {
+    summary: 'check config.json (invalid entries and their fix)',
+    load: () => import('./commands/config.js'),
+  },
   status: { summary: "time left on each cluster's token", load: () => import('./commands/status.js') },
   token: {
     summary: 'print a fresh token (for scripts and pgAdmin)',

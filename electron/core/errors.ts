@@ -82,7 +82,12 @@ export const FAILURES = {
   },
   'config-invalid': {
     category: 'local-file',
-    advice: 'The file named in the message was set aside; fix it or add your clusters again.',
+    advice: 'Fix the file at the line and column named in the message; pgentra left it untouched.',
+  },
+  'config-entry-invalid': {
+    category: 'config',
+    advice:
+      'Fix the field named in the message in config.json, or remove the entry (`pgentra config check` lists them; `pgentra cluster remove NAME` removes a cluster).',
   },
   'config-newer': {
     category: 'local-file',

@@ -15,14 +15,15 @@ import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
 import type { SettingsPatch } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
-import type { Settings } from './config-store.js';
+import type { ConfigProblem, Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
 import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 
-export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, SettingsPatch };
+export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, ConfigProblem, PgpassReport };
+export type { SettingsPatch };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
 export interface PgentraDeps {
@@ -102,6 +103,9 @@ export class Pgentra {
   }
 
   cloudNames = (): string[] => this.configuration.cloudNames();
+  /** Entries of config.json set aside as invalid (every face shows them), and the file's path. */
+  configProblems = (): readonly ConfigProblem[] => this.configuration.problems;
+  configFile = (): string => this.configuration.file;
   accounts = (): Promise<SignedInAccount[]> => this.accountsOf.list();
   cacheBackend = (): Promise<string> => this.accountsOf.cacheBackend();
 
