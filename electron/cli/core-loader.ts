@@ -22,21 +22,6 @@ export async function openCore(io: Io): Promise<Pgentra> {
     throw toCliError(error);
   }
   // Every command says so, on stderr (stdout may be a token): the one message scripts cannot miss.
-  for (const line of configProblemLines(core)) io.stderr(`pgentra: warning: ${line}\n`);
+  for (const line of core.configProblemLines()) io.stderr(`pgentra: warning: ${line}\n`);
   return core;
-}
-
-/** One line per entry of config.json set aside as invalid, with the field and the fix. */
-export function configProblemLines(core: Pick<Pgentra, 'configProblems' | 'configFile'>): string[] {
-  return core.configProblems().map((problem) => {
-    const what =
-      problem.clusterName === undefined
-        ? problem.entry
-        : `cluster "${problem.clusterName}" (${problem.entry})`;
-    const fix =
-      problem.clusterName === undefined
-        ? `fix it in ${core.configFile()}; until then pgentra uses the default`
-        : `fix it in ${core.configFile()}, or remove it with \`pgentra cluster remove ${problem.clusterName}\``;
-    return `${what} is invalid and ignored: ${problem.field}: ${problem.message}. ${fix[0]?.toUpperCase()}${fix.slice(1)}.`;
-  });
 }

@@ -64,6 +64,11 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     ),
   ];
 
+  // A person fixing config.json watches this log: each invalid entry, at start and after each change.
+  const logConfigProblems = () => {
+    for (const line of core.configProblemLines()) log(`config: ${line}`);
+  };
+  logConfigProblems();
   const logError = (what: string) => (error: unknown) =>
     log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   await core.trackClusters().catch(logError('accounts'));
@@ -107,7 +112,10 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
       core
         .reload()
         .then((changed) => {
-          if (changed) options.onConfigChanged?.();
+          if (changed) {
+            logConfigProblems();
+            options.onConfigChanged?.();
+          }
           return core.trackClusters();
         })
         .then(() => core.noticeSignInsElsewhere())

@@ -45,6 +45,17 @@ export interface ConfigProblem {
   clusterName?: string;
 }
 
+/** A problem as every face words it: what is ignored, the field, and the fix. */
+export function configProblemText(problem: ConfigProblem, file: string): string {
+  const fix =
+    problem.clusterName === undefined
+      ? `Fix it in ${file}; until then pgentra uses the default.`
+      : `Fix it in ${file}, or remove it with \`pgentra cluster remove ${problem.clusterName}\`.`;
+  const what =
+    problem.clusterName === undefined ? problem.entry : `cluster "${problem.clusterName}" (${problem.entry})`;
+  return `${what} is invalid and ignored: ${problem.field}: ${problem.message}. ${fix}`;
+}
+
 /** Where a flagged entry goes back when the file is written. */
 type Slot =
   | { kind: 'cluster' }

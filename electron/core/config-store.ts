@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   checkEntries,
+  configProblemText,
   configSchema,
   CONFIG_VERSION,
   defaultConfig,
@@ -25,7 +26,7 @@ import { jsonErrorPosition } from './files/json-position.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
 import type { Clock, FileSystem } from './ports.js';
 
-export { configSchema, CONFIG_VERSION, defaultConfig };
+export { configProblemText, configSchema, CONFIG_VERSION, defaultConfig };
 export type { Config, ConfigProblem, Settings } from './config-entries.js';
 
 export const CONFIG_FILE_NAME = 'config.json';

@@ -166,10 +166,34 @@ export interface FailureDetails {
   retryAfterSec?: number;
   /** A claims challenge to pass to the next interactive sign-in. */
   claims?: string;
+  /** Entra's trace and correlation IDs and time: what Microsoft support asks for. */
+  traceId?: string;
+  correlationId?: string;
+  timestamp?: string;
   /** The file, field or program concerned. */
   file?: string;
   field?: string;
   cause?: unknown;
+}
+
+/**
+ * The details behind "Details" in the window and `--verbose` in the CLI, one `Label: value`
+ * line each: searchable codes and support IDs, never a token (classify.ts redacts messages).
+ */
+export function failureDetailLines(details: FailureDetails): string[] {
+  const lines: [string, unknown][] = [
+    ['Entra error', details.entraCode],
+    ['MSAL error', details.msalCode],
+    ['Retry after', details.retryAfterSec === undefined ? undefined : `${details.retryAfterSec} s`],
+    ['Trace ID', details.traceId],
+    ['Correlation ID', details.correlationId],
+    ['Timestamp', details.timestamp],
+    ['File', details.file],
+    ['Field', details.field],
+  ];
+  return lines.flatMap(([label, value]) =>
+    typeof value === 'string' && value !== '' ? [`${label}: ${value}`] : [],
+  );
 }
 
 /** The base of every error core raises on purpose. */
@@ -250,6 +274,17 @@ export interface Failure {
   details: FailureDetails;
 }
 
+/**
+ * The advice a face shows after the message, if any: a bad field or unknown name is advice
+ * enough on its own, and an error nobody anticipated has none to give.
+ */
+export function shownAdvice(error: unknown): string | undefined {
+  const failure = describeFailure(error);
+  return !isPgentraError(error) || failure.category === 'invalid-input' || failure.category === 'not-found'
+    ? undefined
+    : failure.advice;
+}
+
 /** The one way every face learns what went wrong and what to do about it. */
 export function describeFailure(error: unknown): Failure {
   if (isPgentraError(error)) {
@@ -276,14 +311,8 @@ export function asAuthError(error: unknown): AuthError {
   return new AuthError(kind ?? 'unknown', message, kind ? details : { cause: error });
 }
 
-/**
- * The message and its advice as one text, for faces that show only a line (the window, the
- * agent's answer). A bad field or unknown name is advice enough on its own, and an error nobody
- * anticipated has none to give.
- */
+/** The message and its advice as one text, for faces that show only a line (the agent's answer). */
 export function failureText(error: unknown): string {
-  const failure = describeFailure(error);
-  return !isPgentraError(error) || failure.category === 'invalid-input' || failure.category === 'not-found'
-    ? failure.message
-    : `${failure.message} ${failure.advice}`;
+  const advice = shownAdvice(error);
+  return advice ? `${describeFailure(error).message} ${advice}` : describeFailure(error).message;
 }

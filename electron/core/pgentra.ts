@@ -15,7 +15,7 @@ import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
 import type { SettingsPatch } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
-import type { ConfigProblem, Settings } from './config-store.js';
+import { configProblemText, type ConfigProblem, type Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
@@ -106,6 +106,8 @@ export class Pgentra {
   /** Entries of config.json set aside as invalid (every face shows them), and the file's path. */
   configProblems = (): readonly ConfigProblem[] => this.configuration.problems;
   configFile = (): string => this.configuration.file;
+  configProblemLines = (): string[] =>
+    this.configuration.problems.map((problem) => configProblemText(problem, this.configuration.file));
   accounts = (): Promise<SignedInAccount[]> => this.accountsOf.list();
   cacheBackend = (): Promise<string> => this.accountsOf.cacheBackend();
 

@@ -72,6 +72,7 @@ function snapshot(
     },
     now: NOW,
     warnings: [],
+    configProblems: [],
   };
 }
 
