@@ -48,7 +48,8 @@ export const FAILURES = {
   },
   throttled: {
     category: 'unreachable',
-    advice: 'Entra ID is throttling requests; pgentra retries automatically.',
+    advice:
+      'Wait until the time named in the message and try again; the tray app and `pgentra agent` retry by themselves then.',
   },
   network: {
     category: 'unreachable',

@@ -61,6 +61,15 @@ describe('classifyAuthError', () => {
       'config',
       'AADSTS700016',
     ],
+    [
+      'a transient Entra error (AADSTS90033)',
+      {
+        errorCode: 'server_error',
+        message: 'AADSTS90033: A transient error has occurred. Please try again.',
+      },
+      'network',
+      'AADSTS90033',
+    ],
     ['a refused connection', { errorCode: 'network_error', errorNo: 'ECONNREFUSED' }, 'network', undefined],
   ])('%s is %s', (_name, error, kind, entraCode) => {
     const problem = classifyAuthError(error);

@@ -44,6 +44,8 @@ const CONFIG_AADSTS = new Set([
   'AADSTS50011',
   'AADSTS65001',
 ]);
+// AADSTS codes Entra documents as transient ("try again"): an outage, not a bug or a setting.
+const TRANSIENT_AADSTS = new Set(['AADSTS90006', 'AADSTS90033', 'AADSTS90055']);
 const NETWORK_CODES = new Set([
   'network_error',
   'ECONNREFUSED',
@@ -115,7 +117,10 @@ export function classifyAuthError(error: unknown): AuthError {
   ) {
     return new AuthError('throttled', `Entra ID is throttling requests: ${summary}`, details);
   }
-  if (msalCode === 'temporarily_unavailable' || entraCode === 'AADSTS90006') {
+  if (
+    msalCode === 'temporarily_unavailable' ||
+    (entraCode !== undefined && TRANSIENT_AADSTS.has(entraCode))
+  ) {
     return new AuthError('network', `Entra ID is temporarily unavailable: ${summary}`, details);
   }
   if (
