@@ -67,7 +67,7 @@ export const FAILURES = {
   'sign-in-failed': { category: 'internal', advice: DOCTOR },
   'cluster-not-found': {
     category: 'not-found',
-    advice: 'Run `pgentra list` to see the configured clusters.',
+    advice: 'Run `pgentra cluster list` to see the configured clusters.',
   },
   'cluster-invalid': {
     category: 'invalid-input',
