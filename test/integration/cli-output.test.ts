@@ -5,19 +5,10 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, PGENTRA_BIN, runCli } from '../support/cli.js';
+import { savedCluster } from '../support/fakes/saved-cluster.js';
+import { ensureCliBuilt, PGENTRA_BIN, runCli } from '../support/testbed/cli.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const good = (name: string) => ({
-  name,
-  host: `${name}.postgres.database.azure.com`,
-  port: 5432,
-  database: 'postgres',
-  user: 'alice@contoso.com',
-  group: false,
-  kind: 'flexible',
-  cloud: 'public',
-});
 
 describe('pgentra about itself', () => {
   let base: string;
@@ -27,7 +18,7 @@ describe('pgentra about itself', () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-out-'));
     env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base, PGENTRA_HOME: path.join(base, 'home') };
     await fs.mkdir(env.PGENTRA_HOME ?? '', { recursive: true });
-    const clusters = Array.from({ length: 200 }, (_, i) => good(`cluster-${i}`));
+    const clusters = Array.from({ length: 200 }, (_, i) => savedCluster(`cluster-${i}`));
     await fs.writeFile(
       path.join(env.PGENTRA_HOME ?? '', 'config.json'),
       JSON.stringify({ version: 1, clusters }),

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunch } from '../../playwright.config.js';
-import { runCli, type CliResult } from '../support/testbed/cli.js';
+import { savedCluster } from '../support/fakes/saved-cluster.js';
+import { cliEnvironment, runCli, type CliResult } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
@@ -50,17 +51,7 @@ describe('pgentra CLI against the testbed', () => {
   beforeAll(async () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-cli-'));
     testbed = await startTestbed({ keyring: true });
-    const home = path.join(base, 'home');
-    await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
-    await fs.mkdir(home, { recursive: true });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      PGENTRA_HOME: testbed.facts.pgentraHome,
-      PGPASSFILE: path.join(home, 'pgpass'),
-      XDG_RUNTIME_DIR: path.join(base, 'run'),
-      ...testbed.facts.env,
-    };
+    env = await cliEnvironment(testbed.facts, base);
     browser = await chromium.launch({
       ...chromiumLaunch,
       args: [...chromiumLaunch.args, '--ignore-certificate-errors'],
@@ -294,16 +285,7 @@ describe('pgentra CLI against the testbed', () => {
   it('a typo in one cluster of config.json loses nothing: the rest works, every command warns, and the fix is named', async () => {
     const home = path.join(base, 'typo-home');
     await fs.mkdir(home, { recursive: true });
-    const good = {
-      name: 'good',
-      host: 'good.postgres.database.azure.com',
-      port: 5432,
-      database: 'postgres',
-      user: 'alice@contoso.com',
-      group: false,
-      kind: 'flexible',
-      cloud: 'public',
-    };
+    const good = savedCluster('good');
     const text = JSON.stringify(
       {
         version: 1,

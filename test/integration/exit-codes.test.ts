@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { cliEnvironment, runCli } from '../support/testbed/cli.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 describe('exit codes against the testbed', () => {
   let testbed: Testbed;
@@ -17,37 +17,12 @@ describe('exit codes against the testbed', () => {
   beforeAll(async () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-exit-'));
     testbed = await startTestbed({ keyring: true });
-    const home = path.join(base, 'home');
-    await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
-    await fs.mkdir(home, { recursive: true });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      PGENTRA_HOME: testbed.facts.pgentraHome,
-      PGPASSFILE: path.join(home, 'pgpass'),
-      XDG_RUNTIME_DIR: path.join(base, 'run'),
-      ...testbed.facts.env,
-    };
-    const g = testbed.facts.gateways.flexible;
-    const add = await cli(
-      'cluster',
-      'add',
-      'flex',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-    );
-    if (add.code !== 0) {
-      // The default user is the signed-in account's UPN; before any sign-in, name it.
-      const named = await cli(
-        ...['cluster', 'add', 'flex', '--host', g.host, '--port', String(g.port), '--kind', 'flexible'],
-        ...['--user', 'alice@contoso.com', '--database', testbed.facts.database],
-      );
-      expect(named.code, named.stderr).toBe(0);
-    }
+    env = await cliEnvironment(testbed.facts, base);
+    const { host, port } = testbed.facts.gateways.flexible;
+    // Before any sign-in the user cannot default to the account's UPN: name it.
+    const user = ['--user', 'alice@contoso.com', '--kind', 'flexible', '--database', testbed.facts.database];
+    const add = await cli('cluster', 'add', 'flex', '--host', host, '--port', `${port}`, ...user);
+    expect(add.code, add.stderr).toBe(0);
   });
   afterAll(async () => {
     await testbed?.stop();

@@ -4,27 +4,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ClusterCatalog } from '../../../electron/core/cluster-catalog.js';
-import type { Cluster } from '../../../electron/core/clusters.js';
 import { ConfigError, ConfigStore } from '../../../electron/core/config-store.js';
 import { Configuration } from '../../../electron/core/configuration.js';
-import { FakeClock } from '../../support/fake-clock.js';
-import { MemoryFileSystem } from '../../support/memory-fs.js';
+import { FakeClock } from '../../support/fakes/fake-clock.js';
+import { MemoryFileSystem } from '../../support/fakes/memory-fs.js';
+import { savedCluster } from '../../support/fakes/saved-cluster.js';
 
 const DIR = '/home/alice/.config/pgentra';
 const FILE = `${DIR}/config.json`;
 const BACKUP = `${FILE}.bak`;
 
-const cluster = (name: string, overrides: Partial<Cluster> = {}): Cluster => ({
-  name,
-  host: `${name}.postgres.database.azure.com`,
-  port: 5432,
-  database: 'postgres',
-  user: 'alice@contoso.com',
-  group: false,
-  kind: 'flexible',
-  cloud: 'public',
-  ...overrides,
-});
+const cluster = savedCluster;
 
 function setup(contents?: unknown) {
   const clock = new FakeClock();

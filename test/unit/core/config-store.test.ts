@@ -4,7 +4,6 @@ import { promises as nodeFs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../electron/core/clusters.js';
 import { resolveConfigDir as resolveConfigDirPositional } from '../../../electron/core/config-dir.js';
 import {
   CONFIG_VERSION,
@@ -18,21 +17,12 @@ import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.j
 import { AZURE_CLI_CLIENT_ID } from '../../../electron/shared/settings.js';
 import { FakeClock } from '../../support/fakes/fake-clock.js';
 import { MemoryFileSystem } from '../../support/fakes/memory-fs.js';
+import { savedCluster } from '../../support/fakes/saved-cluster.js';
 
 const DIR = '/home/alice/.config/pgentra';
 const FILE = `${DIR}/config.json`;
 
-const cluster = (name: string, overrides: Partial<Cluster> = {}): Cluster => ({
-  name,
-  host: `${name}.postgres.database.azure.com`,
-  port: 5432,
-  database: 'postgres',
-  user: 'alice@contoso.com',
-  group: false,
-  kind: 'flexible',
-  cloud: 'public',
-  ...overrides,
-});
+const cluster = savedCluster;
 
 function setup() {
   const clock = new FakeClock();
