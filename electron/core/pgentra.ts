@@ -15,7 +15,7 @@ import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
 import type { SettingsPatch } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
-import type { Settings } from './config-store.js';
+import { configProblemText, type ConfigProblem, type Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
@@ -23,7 +23,15 @@ import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
 import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 
-export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, ServiceReport };
+export type {
+  ClusterPreview,
+  ClusterStatus,
+  ClusterSubmission,
+  ClusterView,
+  ConfigProblem,
+  PgpassReport,
+  ServiceReport,
+};
 export type { SettingsPatch };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
@@ -78,8 +86,6 @@ export class Pgentra {
     return new Pgentra(deps, await Configuration.open(deps));
   }
 
-  // ---- configuration and accounts ---------------------------------------------------------
-
   get settings(): Settings {
     return this.configuration.settings;
   }
@@ -105,6 +111,11 @@ export class Pgentra {
   }
 
   cloudNames = (): string[] => this.configuration.cloudNames();
+  /** Entries of config.json set aside as invalid (every face shows them), and the file's path. */
+  configProblems = (): readonly ConfigProblem[] => this.configuration.problems;
+  configFile = (): string => this.configuration.file;
+  configProblemLines = (): string[] =>
+    this.configuration.problems.map((problem) => configProblemText(problem, this.configuration.file));
   accounts = (): Promise<SignedInAccount[]> => this.accountsOf.list();
   cacheBackend = (): Promise<string> => this.accountsOf.cacheBackend();
 
@@ -125,8 +136,6 @@ export class Pgentra {
     for (const account of await this.accountsOf.signInsElsewhere())
       this.tokens.accountSignedIn(account, { onlyWaiting: true });
   }
-
-  // ---- clusters ----------------------------------------------------------------------------
 
   clusters = (): ClusterView[] => this.catalog.list();
   cluster = (name: string): ClusterView => this.catalog.get(name);
@@ -150,8 +159,6 @@ export class Pgentra {
     return result;
   }
 
-  // ---- tokens ------------------------------------------------------------------------------
-
   token = (cluster: ClusterView, options?: { minValidSec?: number; userAction?: boolean }) =>
     this.tokens.token(cluster, options);
   /** The token's state for a cluster, if its account is known (no I/O). */
@@ -171,8 +178,6 @@ export class Pgentra {
 
   startRefreshing = (): void => this.tokens.start();
   stopRefreshing = (): void => this.tokens.stop();
-
-  // ---- pgpass, service file and connections --------------------------------------------------------------
 
   pgpassPath = (): string => this.pgpass.path();
   syncPgpass = (options: { userAction: boolean; onlyCached?: boolean }): Promise<PgpassReport> =>

@@ -16,6 +16,8 @@ function catalogWith(clusters: Config['clusters'] = []) {
     },
     cloud: (name?: string) => resolveCloud(name ?? config.settings.cloud, config.settings.customClouds),
     cloudsInUse: () => new Set([config.settings.cloud]),
+    problems: [],
+    file: '/home/alice/.config/pgentra/config.json',
     update: async (change: (current: Config) => Config) => (config = change(config)),
   };
   const accounts = [

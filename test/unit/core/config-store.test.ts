@@ -4,7 +4,6 @@ import { promises as nodeFs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../electron/core/clusters.js';
 import { resolveConfigDir as resolveConfigDirPositional } from '../../../electron/core/config-dir.js';
 import {
   CONFIG_VERSION,
@@ -18,23 +17,12 @@ import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.j
 import { AZURE_CLI_CLIENT_ID } from '../../../electron/shared/settings.js';
 import { FakeClock } from '../../support/fakes/fake-clock.js';
 import { MemoryFileSystem } from '../../support/fakes/memory-fs.js';
+import { savedCluster } from '../../support/fakes/saved-cluster.js';
 
 const DIR = '/home/alice/.config/pgentra';
 const FILE = `${DIR}/config.json`;
-// FakeClock starts at 2026-11-22T12:00:00Z.
-const QUARANTINE = `${FILE}.corrupt-2026-11-22T12-00-00-000Z`;
 
-const cluster = (name: string, overrides: Partial<Cluster> = {}): Cluster => ({
-  name,
-  host: `${name}.postgres.database.azure.com`,
-  port: 5432,
-  database: 'postgres',
-  user: 'alice@contoso.com',
-  group: false,
-  kind: 'flexible',
-  cloud: 'public',
-  ...overrides,
-});
+const cluster = savedCluster;
 
 function setup() {
   const clock = new FakeClock();
@@ -88,42 +76,55 @@ describe('ConfigStore.load', () => {
   });
 
   it.each([
-    ['truncated JSON', '{"version": 1, "clusters": ['],
-    ['an empty file', ''],
-    ['a trailing comma', '{"version": 1,}'],
+    ['truncated JSON', '{"version": 1, "clusters": [', 'line 1, column 29'],
+    ['an empty file', '', 'line 1, column 1'],
+    ['a trailing comma', '{"version": 1,\n}', 'line 2, column 1'],
+    ['a missing comma', '{\n  "version": 1\n  "clusters": []\n}', 'line 3, column 3'],
+    ['a single-quoted string', '{"version": \'one\'}', 'line 1, column 13'],
   ])(
-    '%s is moved to config.json.corrupt-<time>, byte for byte, and the error names that path',
-    async (_, text) => {
+    '%s stays byte for byte where it is, and the error names the line and column',
+    async (_, text, where) => {
       const { fs, store } = setup();
       fs.put(FILE, text);
       const error = await configError(store.load());
-      expect(error.quarantinedTo).toBe(QUARANTINE);
-      expect(error.message).toContain(QUARANTINE);
-      expect(error.message).toContain('is not valid JSON');
-      expect(fs.exists(FILE)).toBe(false);
-      expect(fs.peek(QUARANTINE)?.toString()).toBe(text);
-      // Next start: defaults, not the same error again.
-      expect(await store.load()).toEqual(defaultConfig());
+      expect(error.reason).toBe('invalid-json');
+      expect(error.message).toContain(`${FILE} is not valid JSON at ${where}`);
+      expect(error.message).toContain('left it untouched');
+      expect(fs.peek(FILE)?.toString()).toBe(text);
+      expect(fs.list(DIR)).toEqual(['config.json']);
+      // Next start: the same error, never an empty configuration.
+      expect((await configError(store.load())).reason).toBe('invalid-json');
     },
   );
 
-  it('invalid UTF-8 bytes that break the JSON are quarantined too', async () => {
+  it('invalid UTF-8 bytes that break the JSON leave the file as it is', async () => {
     const { fs, store } = setup();
     const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
     fs.put(FILE, bytes);
-    const error = await configError(store.load());
-    expect(fs.peek(error.quarantinedTo ?? '')).toEqual(bytes);
+    expect((await configError(store.load())).reason).toBe('invalid-json');
+    expect(fs.peek(FILE)).toEqual(bytes);
   });
 
-  it('a cluster with port "abc" is quarantined and the error names the field clusters[0].port', async () => {
+  it('a cluster with port "abc" is set aside at clusters[0].port; the others and the settings keep working', async () => {
     const { fs, store } = setup();
-    const text = JSON.stringify({ version: 1, clusters: [{ ...cluster('prod'), port: 'abc' }] });
+    const text = JSON.stringify({
+      version: 1,
+      settings: { tenant: 'contoso.com' },
+      clusters: [{ ...cluster('prod'), port: 'abc' }, cluster('dev')],
+    });
     fs.put(FILE, text);
-    const error = await configError(store.load());
-    expect(error.message).toContain('clusters[0].port');
-    expect(error.message).toContain(QUARANTINE);
-    expect(fs.peek(QUARANTINE)?.toString()).toBe(text);
-    expect(fs.exists(FILE)).toBe(false);
+    const { config, problems } = await store.loadChecked();
+    expect(config.clusters).toEqual([cluster('dev')]);
+    expect(config.settings.tenant).toBe('contoso.com');
+    expect(problems).toEqual([
+      {
+        entry: 'clusters[0]',
+        field: 'clusters[0].port',
+        message: 'the port is a number from 1 to 65535',
+        clusterName: 'prod',
+      },
+    ]);
+    expect(fs.peek(FILE)?.toString()).toBe(text);
   });
 
   it('names nested setting fields and the index of the bad cluster', async () => {
@@ -136,24 +137,31 @@ describe('ConfigStore.load', () => {
         clusters: [cluster('a'), { ...cluster('b'), kind: 'hyperscale' }],
       }),
     );
-    const error = await configError(store.load());
-    expect(error.message).toContain('settings.refreshMarginSec');
-    expect(error.message).toContain('clusters[1].kind');
+    const { config, problems } = await store.loadChecked();
+    expect(problems.map((p) => p.field)).toEqual(['settings.refreshMarginSec', 'clusters[1].kind']);
+    expect(config.settings.refreshMarginSec).toBe(900);
+    expect(config.clusters.map((c) => c.name)).toEqual(['a']);
   });
 
-  it('two clusters with the same name are reported at the second one', async () => {
+  it('two clusters with the same name: the second one is set aside', async () => {
     const { fs, store } = setup();
-    fs.put(FILE, JSON.stringify({ version: 1, clusters: [cluster('prod'), cluster('prod')] }));
-    const error = await configError(store.load());
-    expect(error.message).toMatch(/clusters\[1\]\.name: duplicate cluster name "prod"/);
+    fs.put(
+      FILE,
+      JSON.stringify({ version: 1, clusters: [cluster('prod'), cluster('prod', { port: 6432 })] }),
+    );
+    const { config, problems } = await store.loadChecked();
+    expect(config.clusters).toEqual([cluster('prod')]);
+    expect(problems[0]?.field).toBe('clusters[1].name');
+    expect(problems[0]?.message).toMatch(/duplicate cluster name "prod"/);
   });
 
-  it('a top-level non-object (null, an array) is quarantined, not a crash', async () => {
+  it('a top-level non-object (null, an array) stops every command and is left as it is', async () => {
     for (const text of ['null', '[]', '42']) {
       const { fs, store } = setup();
       fs.put(FILE, text);
       const error = await configError(store.load());
-      expect(error.quarantinedTo).toBe(QUARANTINE);
+      expect(error.reason).toBe('invalid-json');
+      expect(fs.peek(FILE)?.toString()).toBe(text);
     }
   });
 
@@ -164,21 +172,8 @@ describe('ConfigStore.load', () => {
     const error = await configError(store.load());
     expect(error.message).toContain('newer pgentra');
     expect(error.message).toContain('version 2');
-    expect(error.quarantinedTo).toBeUndefined();
     expect(fs.peek(FILE)?.toString()).toBe(text);
     expect(fs.list(DIR)).toEqual(['config.json']);
-  });
-
-  it('a corrupt file that cannot be moved aside stays put and the error says so', async () => {
-    const { fs, store } = setup();
-    fs.put(FILE, '{oops');
-    fs.fail({ op: 'rename', code: 'EACCES' });
-    const error = await configError(store.load());
-    expect(error.message).toContain(FILE);
-    expect(error.message).toContain('could not be moved aside');
-    expect(error.message).toContain('permission denied');
-    expect(error.quarantinedTo).toBeUndefined();
-    expect(fs.peek(FILE)?.toString()).toBe('{oops');
   });
 
   it('an unreadable file is reported with its path and the reason, and not moved', async () => {
@@ -197,10 +192,10 @@ describe('ConfigStore.update', () => {
       clock,
       store.update((c) => ({ ...c, clusters: [cluster('prod')] })),
     );
-    expect(next.clusters).toEqual([cluster('prod')]);
+    expect(next.config.clusters).toEqual([cluster('prod')]);
     expect(fs.modeOf(DIR)).toBe(0o700);
     expect(fs.modeOf(FILE)).toBe(0o600);
-    expect(await store.load()).toEqual(next);
+    expect(await store.load()).toEqual(next.config);
     expect(fs.list(DIR)).toEqual(['config.json']);
   });
 
@@ -271,16 +266,17 @@ describe('ConfigStore.update', () => {
     expect((await store.load()).clusters.map((c) => c.name).sort()).toEqual(names);
   });
 
-  it('update on a corrupt file quarantines it instead of overwriting it', async () => {
+  it('update on a file that is not JSON refuses and never overwrites it', async () => {
     const { fs, store, clock } = setup();
     fs.put(FILE, '{"version": 1, "clusters": [');
     const error = await configError(
       drive(
         clock,
-        store.update((c) => c),
+        store.update((c) => ({ ...c, clusters: [cluster('new')] })),
       ),
     );
-    expect(fs.peek(error.quarantinedTo ?? '')?.toString()).toBe('{"version": 1, "clusters": [');
+    expect(error.reason).toBe('invalid-json');
+    expect(fs.peek(FILE)?.toString()).toBe('{"version": 1, "clusters": [');
   });
 
   it('update on a newer file refuses and leaves it alone', async () => {
@@ -359,39 +355,18 @@ describe('defaults', () => {
 });
 
 describe('ConfigError says what and where', () => {
-  it('an invalid file: reason "invalid", the fields, the file and the quarantine path', async () => {
-    const { fs, store } = setup();
-    fs.put(
-      FILE,
-      JSON.stringify({
-        version: 1,
-        settings: { clipboardClearSec: 1 },
-        clusters: [{ ...cluster('p'), port: 'abc' }],
-      }),
-    );
-    const error = await configError(store.load());
-    expect(error.reason).toBe('invalid');
-    expect(error.file).toBe(FILE);
-    expect(error.fields).toEqual(['settings.clipboardClearSec', 'clusters[0].port']);
-    expect(error.message).toContain(
-      'settings.clipboardClearSec: the clipboard is cleared after at least 5 seconds',
-    );
-    expect(error.message).toContain('clusters[0].port: the port is a number from 1 to 65535');
-    expect(error.quarantinedTo).toBe(QUARANTINE);
-  });
-
   it('not JSON: reason "invalid-json", no fields', async () => {
     const { fs, store } = setup();
     fs.put(FILE, '{');
     const error = await configError(store.load());
-    expect(error).toMatchObject({ reason: 'invalid-json', fields: [], quarantinedTo: QUARANTINE });
+    expect(error).toMatchObject({ reason: 'invalid-json', fields: [], file: FILE, code: 'config-invalid' });
   });
 
   it('newer: reason "newer-version", nothing moved', async () => {
     const { fs, store } = setup();
     fs.put(FILE, JSON.stringify({ version: 7 }));
     const error = await configError(store.load());
-    expect(error).toMatchObject({ reason: 'newer-version', quarantinedTo: undefined });
+    expect(error).toMatchObject({ reason: 'newer-version' });
     expect(error.message).toContain('left unchanged');
   });
 
@@ -401,17 +376,17 @@ describe('ConfigError says what and where', () => {
     expect((await configError(store.load())).reason).toBe('unreadable');
   });
 
-  it('a version that is not a number, or missing, is invalid (quarantined), not "newer"', async () => {
+  it('a version that is not a number, or missing, is flagged (not "newer") and the rest loads', async () => {
     for (const version of ['2', null, 0]) {
       const { fs, store } = setup();
-      fs.put(FILE, JSON.stringify({ version }));
-      const error = await configError(store.load());
-      expect(error.reason).toBe('invalid');
-      expect(error.fields).toEqual(['version']);
+      fs.put(FILE, JSON.stringify({ version, clusters: [cluster('prod')] }));
+      const { config, problems } = await store.loadChecked();
+      expect(problems.map((p) => p.field)).toEqual(['version']);
+      expect(config.clusters).toEqual([cluster('prod')]);
     }
   });
 
-  it('lists at most three problems in the message but every field in `fields`', async () => {
+  it('every bad entry is flagged, however many there are', async () => {
     const { fs, store } = setup();
     fs.put(
       FILE,
@@ -420,9 +395,7 @@ describe('ConfigError says what and where', () => {
         clusters: [1, 2, 3, 4, 5].map((n) => ({ ...cluster(`c${n}`), port: -n })),
       }),
     );
-    const error = await configError(store.load());
-    expect(error.fields).toHaveLength(5);
-    expect(error.message).toContain('and 2 more');
+    expect((await store.loadChecked()).problems).toHaveLength(5);
   });
 });
 
@@ -479,9 +452,9 @@ describe('fields that depend on each other', () => {
   ])('%s is reported at its field', async (_, body, field, words) => {
     const { fs, store } = setup();
     fs.put(FILE, JSON.stringify({ version: 1, ...body }));
-    const error = await configError(store.load());
-    expect(error.fields).toContain(field);
-    expect(error.message).toContain(`${field}: ${words}`);
+    const { problems } = await store.loadChecked();
+    const problem = problems.find((p) => p.field === field);
+    expect(problem?.message).toContain(words);
   });
 
   it('a cluster in a custom cloud that exists is fine, and the cloud is saved normalised', async () => {
@@ -497,63 +470,6 @@ describe('fields that depend on each other', () => {
     const saved = JSON.parse(fs.peek(FILE)?.toString() ?? '{}') as Config;
     expect(saved.settings.customClouds[0]?.authorityHost).toBe('https://login.lab.example');
     expect((await store.load()).clusters[0]?.cloud).toBe('lab');
-  });
-});
-
-describe('quarantine is careful', () => {
-  it('a second quarantine in the same millisecond does not replace the first', async () => {
-    const { fs, store } = setup();
-    fs.put(FILE, 'first');
-    await configError(store.load());
-    fs.put(FILE, 'second');
-    const error = await configError(store.load());
-    expect(error.quarantinedTo).toBe(`${QUARANTINE}-2`);
-    expect(fs.peek(QUARANTINE)?.toString()).toBe('first');
-    expect(fs.peek(`${QUARANTINE}-2`)?.toString()).toBe('second');
-  });
-
-  it('a file another process fixed between our read and our lock is loaded, not moved', async () => {
-    const { fs, store } = setup();
-    fs.put(FILE, '{"version": 1, "clu');
-    const good = JSON.stringify({ version: 1, clusters: [cluster('fixed')] });
-    fs.gate = (op, file) => {
-      // The moment we go for the lock, the other writer has just finished.
-      if (op === 'writeNewFile' && file.endsWith('config.json.lock')) {
-        fs.gate = undefined;
-        fs.put(FILE, good);
-      }
-    };
-    expect((await store.load()).clusters.map((c) => c.name)).toEqual(['fixed']);
-    expect(fs.list(DIR)).toEqual(['config.json']);
-  });
-
-  it('when the lock cannot be taken the corrupt file stays and the error says why', async () => {
-    const { fs, store } = setup();
-    fs.put(FILE, '{oops');
-    fs.fail({ op: 'writeNewFile', code: 'EROFS', path: /config\.json\.lock$/ });
-    const error = await configError(store.load());
-    expect(error.reason).toBe('invalid-json');
-    expect(error.quarantinedTo).toBeUndefined();
-    expect(error.message).toContain('could not be moved aside');
-    expect(error.message).toContain('read-only');
-    expect(fs.peek(FILE)?.toString()).toBe('{oops');
-  });
-
-  it('waits for a lock another process holds before moving the file', async () => {
-    const { fs, store, clock } = setup();
-    fs.put(FILE, '{oops');
-    fs.put(`${FILE}.lock`, JSON.stringify({ pid: 1, host: 'other-host', since: clock.now() }));
-    let settled = false;
-    const loading = store.load().finally(() => (settled = true));
-    loading.catch(() => undefined);
-    await clock.advance(200);
-    expect(settled).toBe(false);
-    expect(fs.peek(FILE)?.toString()).toBe('{oops');
-    // The other process finishes.
-    await fs.unlink(`${FILE}.lock`);
-    const error = await configError(drive(clock, loading));
-    expect(fs.peek(error.quarantinedTo ?? '')?.toString()).toBe('{oops');
-    expect(fs.exists(FILE)).toBe(false);
   });
 });
 
@@ -574,7 +490,6 @@ describe('update: a change that would break the file', () => {
     expect(error.reason).toBe('invalid-change');
     expect(error.fields).toEqual(['settings.refreshMarginSec']);
     expect(error.message).toContain('settings.refreshMarginSec: at least 1 minute');
-    expect(error.quarantinedTo).toBeUndefined();
     expect(fs.peek(FILE)).toEqual(before);
   });
 
@@ -584,29 +499,32 @@ describe('update: a change that would break the file', () => {
       clock,
       store.update(async (c) => ({ ...c, clusters: [cluster('async')] })),
     );
-    expect(next.clusters.map((c) => c.name)).toEqual(['async']);
+    expect(next.config.clusters.map((c) => c.name)).toEqual(['async']);
   });
 });
 
 describe('on a real file system', () => {
-  it('saves 0600, quarantines a corrupt file next to it, and leaves no lock behind', async () => {
+  it('saves 0600 with a 0600 last-good backup, leaves a broken file alone, and no lock behind', async () => {
     const dir = await nodeFs.mkdtemp(path.join(os.tmpdir(), 'pgentra-config-'));
     try {
       const home = path.join(dir, 'home');
       const store = new ConfigStore({ fs: nodeFileSystem, dir: home, clock: systemClock });
       await store.update((c) => ({ ...c, clusters: [cluster('prod')] }));
+      await store.update((c) => ({ ...c, clusters: [...c.clusters, cluster('dev')] }));
       if (process.platform !== 'win32') {
         expect((await nodeFs.stat(store.file)).mode & 0o777).toBe(0o600);
+        expect((await nodeFs.stat(store.backupFile)).mode & 0o777).toBe(0o600);
         expect((await nodeFs.stat(home)).mode & 0o777).toBe(0o700);
       }
-      expect((await store.load()).clusters.map((c) => c.name)).toEqual(['prod']);
+      expect((await store.load()).clusters.map((c) => c.name)).toEqual(['prod', 'dev']);
+      const backup = JSON.parse(await nodeFs.readFile(store.backupFile, 'utf8')) as Config;
+      expect(backup.clusters.map((c) => c.name)).toEqual(['prod']);
 
       await nodeFs.writeFile(store.file, '{"version": 1, "clusters": [');
       const error = await configError(store.load());
-      expect(error.quarantinedTo).toMatch(/config\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
-      expect(await nodeFs.readFile(error.quarantinedTo ?? '', 'utf8')).toBe('{"version": 1, "clusters": [');
-      expect(await store.load()).toEqual(defaultConfig());
-      expect((await nodeFs.readdir(home)).sort()).toEqual([path.basename(error.quarantinedTo ?? '')]);
+      expect(error.reason).toBe('invalid-json');
+      expect(await nodeFs.readFile(store.file, 'utf8')).toBe('{"version": 1, "clusters": [');
+      expect((await nodeFs.readdir(home)).sort()).toEqual(['config.json', 'config.json.bak']);
     } finally {
       await nodeFs.rm(dir, { recursive: true, force: true });
     }

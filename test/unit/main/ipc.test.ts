@@ -260,6 +260,7 @@ describe('IPC registration', () => {
       ok: false,
       code: 'internal',
       message: 'disk full',
+      details: [],
     });
   });
 });

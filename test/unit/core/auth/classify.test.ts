@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAuthError } from '../../../../electron/core/auth/classify.js';
-import { AuthError } from '../../../../electron/core/errors.js';
+import { AuthError, failureDetailLines } from '../../../../electron/core/errors.js';
 
 const CORRELATION = '8c8646bf-b3a0-4a20-bfe6-7c58b68bec40';
 const serverMessage = (code: number, sentence: string) =>
@@ -61,6 +61,15 @@ describe('classifyAuthError', () => {
       'config',
       'AADSTS700016',
     ],
+    [
+      'a transient Entra error (AADSTS90033)',
+      {
+        errorCode: 'server_error',
+        message: 'AADSTS90033: A transient error has occurred. Please try again.',
+      },
+      'network',
+      'AADSTS90033',
+    ],
     ['a refused connection', { errorCode: 'network_error', errorNo: 'ECONNREFUSED' }, 'network', undefined],
   ])('%s is %s', (_name, error, kind, entraCode) => {
     const problem = classifyAuthError(error);
@@ -69,7 +78,7 @@ describe('classifyAuthError', () => {
     expect(problem.details.entraCode).toBe(entraCode);
   });
 
-  it('says Entra’s sentence and the correlation ID, not MSAL’s wrapper', () => {
+  it('says Entra’s sentence, not MSAL’s wrapper; the support IDs go to the details', () => {
     const problem = classifyAuthError({
       errorCode: 'temporarily_unavailable',
       errorNo: 50196,
@@ -80,8 +89,11 @@ describe('classifyAuthError', () => {
     });
     expect(problem.message).toBe(
       'Entra ID is throttling requests: AADSTS50196: The server terminated an operation because it ' +
-        `encountered a client request loop. (correlation ID ${CORRELATION})`,
+        'encountered a client request loop.',
     );
+    expect(problem.details.correlationId).toBe(CORRELATION);
+    expect(failureDetailLines(problem.details)).toContain(`Correlation ID: ${CORRELATION}`);
+    expect(failureDetailLines(problem.details)).toContain('Entra error: AADSTS50196');
   });
 
   it('never lets token-shaped text into a message', () => {

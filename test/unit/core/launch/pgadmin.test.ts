@@ -495,7 +495,14 @@ describe('pgentra pgadmin', () => {
     });
   });
 
-  it('exits 5 with the manual steps when pgAdmin is not installed', async () => {
+  it('without pgAdmin, `pgadmin NAME` succeeds with its documented fallback: servers.json and the import steps', async () => {
+    const io = testIo({ XDG_CONFIG_HOME: '/home/z/.config' });
+    const fs = memoryFs();
+    expect(await pgadminCommand(['prod'], io, deps(fakeProcesses('linux', []), fs))).toBe(0);
+    expect(io.err).toContain('/home/z/.config/pgentra/pgadmin/servers.json');
+  });
+
+  it('exits 5 with the manual steps when pgAdmin is not installed and --launch asked to start it', async () => {
     const io = testIo({ XDG_CONFIG_HOME: '/home/z/.config' });
     expect(await pgadminCommand(['prod', '--launch'], io, deps(fakeProcesses('linux', []), memoryFs()))).toBe(
       5,

@@ -76,6 +76,7 @@ function snapshot(
     },
     now: NOW,
     warnings: [],
+    configProblems: [],
   };
 }
 
