@@ -3,7 +3,7 @@
 // has no config layer of its own, and lets the CLI be split so `pgentra token` loads only the
 // agent client, not MSAL. Vite for the renderer (React + dev server + the preview host).
 import { build, context } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -25,7 +25,11 @@ const external = [
   'playwright-core',
 ];
 
+// `pgentra --version` names the release people install, not a placeholder.
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
 const common = {
+  define: { PGENTRA_VERSION: JSON.stringify(version) },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -17,6 +17,7 @@ export async function runBackground(
     configDir: resolveConfigDir(io.env),
     env: io.env,
     serveAgent: options.serveAgent,
+    owner: 'agent',
     log,
     clock: systemClock,
   });

@@ -9,8 +9,9 @@ import type { Pgentra } from '../core/pgentra.js';
 
 export async function openCore(io: Io): Promise<Pgentra> {
   const { Pgentra } = await import('../core/pgentra.js');
+  let core: Pgentra;
   try {
-    return await Pgentra.open({
+    core = await Pgentra.open({
       configDir: resolveConfigDir(io.env),
       env: io.env,
       fs: nodeFileSystem,
@@ -22,4 +23,7 @@ export async function openCore(io: Io): Promise<Pgentra> {
   } catch (error) {
     throw toCliError(error);
   }
+  // Every command says so, on stderr (stdout may be a token): the one message scripts cannot miss.
+  for (const line of core.configProblemLines()) io.stderr(`pgentra: warning: ${line}\n`);
+  return core;
 }

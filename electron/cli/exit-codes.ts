@@ -1,5 +1,5 @@
 // The CLI's exit codes (design.md, Contracts). Scripts and pgAdmin rely on them: keep them stable.
-import { describeFailure, isPgentraError, type FailureCategory } from '../core/errors.js';
+import { describeFailure, failureDetailLines, isPgentraError, type FailureCategory } from '../core/errors.js';
 import type { Io } from './io.js';
 
 export const ExitCode = {
@@ -20,6 +20,8 @@ export class CliError extends Error {
     readonly exitCode: ExitCode,
     message: string,
     readonly hint?: string,
+    /** `Label: value` lines shown with --verbose (Entra codes, trace and correlation IDs). */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
   }
@@ -48,17 +50,26 @@ export function toCliError(error: unknown): unknown {
   if (error instanceof CliError || !isPgentraError(error)) return error;
   const failure = describeFailure(error);
   const hint = (error as { hint?: unknown }).hint;
-  return new CliError(exitCodeFor(error), failure.message, typeof hint === 'string' ? hint : failure.advice);
+  return new CliError(
+    exitCodeFor(error),
+    failure.message,
+    typeof hint === 'string' ? hint : failure.advice,
+    failureDetailLines(failure.details),
+  );
 }
 
 export const usageError = (message: string, hint?: string) => new CliError(ExitCode.usage, message, hint);
 
-/** One clear line (and a hint) on stderr for a CliError; anything else is a bug and says so. */
-export function reportError(thrown: unknown, io: Pick<Io, 'stderr'>): number {
+/**
+ * One clear line and what to do on stderr for a CliError (its details too with --verbose);
+ * anything else is a bug and says so.
+ */
+export function reportError(thrown: unknown, io: Pick<Io, 'stderr' | 'verbose'>): number {
   const error = toCliError(thrown);
   if (error instanceof CliError) {
     io.stderr(`pgentra: ${error.message}\n`);
     if (error.hint) io.stderr(`${error.hint}\n`);
+    if (io.verbose) for (const line of error.details) io.stderr(`  ${line}\n`);
     return error.exitCode;
   }
   io.stderr(`pgentra: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -5,6 +5,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** True when stderr is a terminal (colour, progress, prompts are only for people). */
   interactive: boolean;
+  /** `--verbose`: failures also show their details (Entra codes, trace and correlation IDs). */
+  verbose?: boolean;
 }
 
 export const processIo: Io = {
@@ -13,3 +15,15 @@ export const processIo: Io = {
   env: process.env,
   interactive: Boolean(process.stderr.isTTY),
 };
+
+/**
+ * A reader that stops early (`pgentra status | head -1`) closes the pipe: that is its choice, not
+ * a failure of ours, so pgentra stops quietly with 0 instead of dying with an EPIPE stack trace.
+ */
+export function stopQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+}

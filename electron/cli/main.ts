@@ -2,7 +2,7 @@
 // (pgAdmin runs it for every connection) loads nothing but the agent client when the tray or
 // `pgentra agent` is running.
 import { ExitCode, reportError } from './exit-codes.js';
-import { processIo, type Io } from './io.js';
+import { processIo, stopQuietlyOnClosedPipe, type Io } from './io.js';
 
 export interface CommandModule {
   run(argv: string[], io: Io): Promise<number>;
@@ -16,6 +16,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   logout: { summary: 'sign out an account (or --all)', load: () => import('./commands/logout.js') },
   accounts: { summary: 'list signed-in accounts', load: () => import('./commands/accounts.js') },
   cluster: { summary: 'add, list or remove clusters', load: () => import('./commands/cluster.js') },
+  config: {
+    summary: 'check config.json (invalid entries and their fix)',
+    load: () => import('./commands/config.js'),
+  },
   status: { summary: "time left on each cluster's token", load: () => import('./commands/status.js') },
   token: {
     summary: 'print a fresh token (for scripts and pgAdmin)',
@@ -28,6 +32,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   pgpass: {
     summary: 'write tokens into your pgpass file (sync, clean)',
     load: () => import('./commands/pgpass.js'),
+  },
+  service: {
+    summary: 'write a [NAME] per cluster into pg_service.conf, for `psql "service=NAME"` (sync, clean)',
+    load: () => import('./commands/service.js'),
   },
   agent: {
     summary: 'keep tokens fresh in the background and serve `pgentra token`',
@@ -53,7 +61,7 @@ export function mainHelp(): string {
   return [
     'pgentra: Entra ID sign-in for PostgreSQL on Azure. Tokens stay fresh; you never paste one again.',
     '',
-    'Usage: pgentra <command> [options]      (pgentra <command> --help for details)',
+    'Usage: pgentra <command> [options] [--verbose]      (pgentra help <command> for details)',
     '',
     'Commands:',
     ...lines,
@@ -62,12 +70,23 @@ export function mainHelp(): string {
     '  pgentra login && pgentra cluster add prod --host myserver.postgres.database.azure.com && pgentra pgpass sync',
     '',
     'Exit codes: 0 ok, 2 usage, 3 sign-in needed, 4 Entra ID or network unreachable, 5 configuration, 6 database check failed.',
+    '--verbose adds the details of a failure (Entra error code, trace and correlation IDs) for a search or a support case.',
     '',
   ].join('\n');
 }
 
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
+export async function run(rawArgv: string[], given: Io = processIo): Promise<number> {
+  if (given === processIo) stopQuietlyOnClosedPipe();
+  // --verbose anywhere before `--` is the CLI's, not a command's: failures then show their details.
+  const split = rawArgv.indexOf('--');
+  const own = split === -1 ? rawArgv : rawArgv.slice(0, split);
+  const verbose = own.includes('--verbose');
+  const argv = verbose
+    ? [...own.filter((arg) => arg !== '--verbose'), ...rawArgv.slice(own.length)]
+    : rawArgv;
+  const io = verbose ? { ...given, verbose } : given;
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] && COMMANDS[rest[0]]) return run([rest[0], '--help'], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? io.stdout : io.stderr)(mainHelp());
     return name ? ExitCode.ok : ExitCode.usage;

@@ -4,12 +4,17 @@
 // Without an agent it falls back to dist/cli/direct-token.mjs, the same ESM chunk graph as the CLI.
 import { run as runToken } from './commands/token.js';
 import { reportError } from './exit-codes.js';
-import { processIo } from './io.js';
+import { processIo, stopQuietlyOnClosedPipe } from './io.js';
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(rawArgv: string[]): Promise<number> {
+  stopQuietlyOnClosedPipe();
+  const io = { ...processIo, verbose: rawArgv.includes('--verbose') };
   try {
-    return await runToken(argv, processIo);
+    return await runToken(
+      rawArgv.filter((arg) => arg !== '--verbose'),
+      io,
+    );
   } catch (error) {
-    return reportError(error, processIo);
+    return reportError(error, io);
   }
 }

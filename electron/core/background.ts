@@ -4,7 +4,7 @@
 import type { Clock } from './ports.js';
 import { describeFailure, failureText, type FailureCategory } from './errors.js';
 import { agentEndpoint } from './agent/paths.js';
-import type { AgentFailureCode, AgentResponse } from './agent/protocol.js';
+import type { AgentFailureCode, AgentOwner, AgentResponse } from './agent/protocol.js';
 import { startAgentServer, type AgentServer } from './agent/server.js';
 import type { Pgentra } from './pgentra.js';
 
@@ -12,6 +12,8 @@ export interface BackgroundOptions {
   configDir: string;
   env: NodeJS.ProcessEnv;
   serveAgent: boolean;
+  /** Who serves the agent socket, told to a second agent that would start beside us. */
+  owner: AgentOwner;
   log: (message: string) => void;
   configReloadMs?: number;
   /** Timers for the config reload (the tests drive time). */
@@ -64,16 +66,23 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     ),
   ];
 
+  // A person fixing config.json watches this log: each invalid entry, at start and after each change.
+  const logConfigProblems = () => {
+    for (const line of core.configProblemLines()) log(`config: ${line}`);
+  };
+  logConfigProblems();
   const logError = (what: string) => (error: unknown) =>
     log(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   await core.trackClusters().catch(logError('accounts'));
   await core.noticeSignInsElsewhere().catch(logError('accounts'));
+  // Clusters configured before the service file existed (or edited by hand) reach it now.
+  await core.followServiceFile();
   core.startRefreshing();
 
   let server: AgentServer | undefined;
   if (options.serveAgent) {
     server = await startAgentServer(agentEndpoint(options.configDir, options.env), async (request) => {
-      if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid };
+      if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid, owner: options.owner };
       if (request.op === 'status') return { ok: true, status: await core.status() };
       try {
         const find = () =>
@@ -106,8 +115,12 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
     cancelReload = clock.setTimeout(() => {
       core
         .reload()
-        .then((changed) => {
-          if (changed) options.onConfigChanged?.();
+        .then(async (changed) => {
+          if (changed) {
+            logConfigProblems();
+            options.onConfigChanged?.();
+            await core.followServiceFile();
+          }
           return core.trackClusters();
         })
         .then(() => core.noticeSignInsElsewhere())

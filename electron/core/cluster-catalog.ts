@@ -11,7 +11,7 @@ import {
   type ClusterInput,
 } from './clusters.js';
 import type { ConfigView } from './configuration.js';
-import type { Config } from './config-store.js';
+import { ConfigError, type Config } from './config-store.js';
 import { AuthError, PgentraError } from './errors.js';
 
 export interface ClusterView extends Cluster {
@@ -41,7 +41,9 @@ export class ClusterNotFoundError extends PgentraError {
 }
 
 export interface ClusterCatalogDeps {
-  configuration: ConfigView & { update(change: (config: Config) => Config): Promise<Config> };
+  configuration: ConfigView & {
+    update(change: (config: Config) => Config, options?: { drop?: readonly string[] }): Promise<Config>;
+  };
   signedInAccounts: () => Promise<readonly SignedInAccount[]>;
 }
 
@@ -55,6 +57,14 @@ export class ClusterCatalog {
   get(name: string): ClusterView {
     const clusters = this.deps.configuration.config.clusters;
     const cluster = clusters.find((c) => c.name === name);
+    const flagged = this.flagged(name);
+    if (!cluster && flagged) {
+      const { file } = this.deps.configuration;
+      throw new ConfigError(
+        `cluster "${name}" in ${file} is invalid and set aside: ${flagged.field}: ${flagged.message}. Fix that field in the file, or remove the cluster with \`pgentra cluster remove ${name}\`.`,
+        { code: 'flagged-entry', file, fields: [flagged.field] },
+      );
+    }
     if (!cluster) {
       const known = clusters.map((c) => c.name);
       throw new ClusterNotFoundError(
@@ -152,12 +162,24 @@ export class ClusterCatalog {
     return this.update(name, { ...existing, trustHost: true });
   }
 
+  /** Removes a cluster; one set aside as invalid is removed from the file as it stands. */
   async remove(name: string): Promise<void> {
+    const flagged = this.flagged(name);
+    if (flagged && !this.deps.configuration.config.clusters.some((c) => c.name === name)) {
+      await this.deps.configuration.update((config) => config, { drop: [flagged.entry] });
+      return;
+    }
     this.get(name);
     await this.deps.configuration.update((config) => ({
       ...config,
       clusters: config.clusters.filter((c) => c.name !== name),
     }));
+  }
+
+  private flagged(name: string) {
+    return this.deps.configuration.problems.find(
+      (p) => p.clusterName === name && p.entry.startsWith('clusters['),
+    );
   }
 
   private build(input: ClusterInput): Cluster {

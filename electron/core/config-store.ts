@@ -1,21 +1,36 @@
-// config.json: one versioned, validated file shared by the tray and the CLI. Every change is a
-// read-modify-write under a lock, so neither loses the other's edits; a file that does not parse
-// or validate is moved aside (quarantined) and reported, never silently overwritten. A file from a
-// newer pgentra is refused and left exactly where it is: it is valid, just not for us.
+// config.json: one versioned file shared by the tray and the CLI, which people also edit by hand.
+// Every change is a read-modify-write under a lock, so neither loses the other's edits. Reading
+// never moves, empties or rewrites the file: a bad entry is set aside and reported while the rest
+// works (config-entries.ts), and a file that is not JSON at all stops every command with its line
+// and column until a person fixes it. Writing puts set-aside entries back verbatim and first keeps
+// the last fully valid file beside it as config.json.bak. A file from a newer pgentra is refused
+// and left exactly where it is: it is valid, just not for us.
 import { PgentraError, type FailureCode } from './errors.js';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { allClouds, BUILT_IN_CLOUD_NAMES, cloudResource, customCloudSchema } from './clouds.js';
-import { clusterSchema } from './clusters.js';
+import {
+  checkEntries,
+  configProblemText,
+  configSchema,
+  CONFIG_VERSION,
+  defaultConfig,
+  unmergeableSection,
+  withFlaggedEntries,
+  type CheckedConfig,
+  type Config,
+  type ConfigProblem,
+} from './config-entries.js';
 import { resolveConfigDir as resolveConfigDirPositional } from './config-dir.js';
-import { describeFsError, writeFileAtomic } from './files/atomic-write.js';
+import { describeFsError, removeLeftoverTemps, writeFileAtomic } from './files/atomic-write.js';
+import { jsonErrorPosition } from './files/json-position.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
 import type { Clock, FileSystem } from './ports.js';
-import { settingsSchema as sharedSettingsSchema } from '../shared/settings.js';
 
-export const CONFIG_VERSION = 1;
+export { configProblemText, configSchema, CONFIG_VERSION, defaultConfig };
+export type { Config, ConfigProblem, Settings } from './config-entries.js';
+
 export const CONFIG_FILE_NAME = 'config.json';
+export const CONFIG_BACKUP_SUFFIX = '.bak';
 
 /**
  * The directory holding config.json: `PGENTRA_HOME` if set, else the per-OS convention
@@ -33,116 +48,54 @@ export function resolveConfigDir(
   );
 }
 
-// The shared settings plus what only the file holds: custom clouds need core's cloud rules.
-const settingsSchema = sharedSettingsSchema.extend({
-  customClouds: z.array(customCloudSchema).default([]),
-});
-
-export const configSchema = z
-  .object({
-    version: z.literal(CONFIG_VERSION, `version must be ${CONFIG_VERSION}`),
-    settings: settingsSchema.default(settingsSchema.parse({})),
-    clusters: z.array(clusterSchema).default([]),
-  })
-  // Cross-field rules, reported at the field a person would edit.
-  .superRefine((config, context) => {
-    const issue = (path: (string | number)[], message: string) =>
-      context.addIssue({ code: 'custom', path, message });
-    const names = new Set<string>(BUILT_IN_CLOUD_NAMES);
-    config.settings.customClouds.forEach((cloud, index) => {
-      if (BUILT_IN_CLOUD_NAMES.some((name) => name === cloud.name))
-        issue(
-          ['settings', 'customClouds', index, 'name'],
-          `"${cloud.name}" is a built-in cloud; give the custom one another name`,
-        );
-      else if (names.has(cloud.name))
-        issue(['settings', 'customClouds', index, 'name'], `duplicate cloud name "${cloud.name}"`);
-      names.add(cloud.name);
-    });
-    const clouds = allClouds(config.settings.customClouds);
-    const unknown = (name: string) => `unknown cloud "${name}" (known: ${[...names].join(', ')})`;
-    if (!names.has(config.settings.cloud)) issue(['settings', 'cloud'], unknown(config.settings.cloud));
-    const seen = new Set<string>();
-    config.clusters.forEach((cluster, index) => {
-      if (seen.has(cluster.name))
-        issue(['clusters', index, 'name'], `duplicate cluster name "${cluster.name}"`);
-      seen.add(cluster.name);
-      const cloud = clouds.find((c) => c.name === cluster.cloud);
-      if (!cloud) return issue(['clusters', index, 'cloud'], unknown(cluster.cloud));
-      const resource = cloudResource(cloud, cluster.kind);
-      if (!resource.ok) issue(['clusters', index, 'kind'], resource.message);
-    });
-  });
-export type Config = z.infer<typeof configSchema>;
-export type Settings = Config['settings'];
-
-export const defaultConfig = (): Config => configSchema.parse({ version: CONFIG_VERSION });
-
 export type ConfigErrorCode =
   /** The file exists but could not be read (permissions, I/O). Left in place. */
   | 'unreadable'
-  /** Not JSON. Quarantined (see quarantinedTo) unless moving it failed. */
+  /** Not JSON (or not an object). Left in place, untouched; every command stops until it is fixed. */
   | 'invalid-json'
-  /** JSON, but a field is wrong (see fields). Quarantined unless moving it failed. */
-  | 'invalid'
   /** Written by a newer pgentra. Left in place, untouched. */
   | 'newer-version'
   /** A change asked of update() would make the config invalid. Nothing was written. */
-  | 'invalid-change';
+  | 'invalid-change'
+  /** The entry a command needs was set aside as invalid. */
+  | 'flagged-entry';
 
 const FAILURE_BY_REASON = {
   unreadable: 'config-unreadable',
   'invalid-json': 'config-invalid',
-  invalid: 'config-invalid',
   'newer-version': 'config-newer',
   'invalid-change': 'config-change-invalid',
+  'flagged-entry': 'config-entry-invalid',
 } as const satisfies Record<ConfigErrorCode, FailureCode>;
 
 export class ConfigError extends PgentraError {
   override readonly name = 'ConfigError';
   readonly reason: ConfigErrorCode;
   readonly file: string;
-  /** Where the bad file now is; undefined if it was not moved. */
-  readonly quarantinedTo?: string;
   /** Dotted paths of the offending fields, e.g. `clusters[0].port` (empty for non-JSON). */
   readonly fields: readonly string[];
 
-  constructor(
-    message: string,
-    details: { code: ConfigErrorCode; file: string; quarantinedTo?: string; fields?: readonly string[] },
-  ) {
-    super(FAILURE_BY_REASON[details.code], message, { file: details.file });
+  constructor(message: string, details: { code: ConfigErrorCode; file: string; fields?: readonly string[] }) {
+    super(FAILURE_BY_REASON[details.code], message, {
+      file: details.file,
+      ...(details.fields?.[0] ? { field: details.fields[0] } : {}),
+    });
     this.reason = details.code;
     this.file = details.file;
-    this.quarantinedTo = details.quarantinedTo;
     this.fields = details.fields ?? [];
   }
 }
 
-function fieldPath(issue: z.core.$ZodIssue): string {
-  return (
-    issue.path
-      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
-      .join('')
-      .replace(/^\./, '') || '(top level)'
-  );
-}
-
-/** At most three problems in the message (all of them in `fields`): enough to start fixing. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): { text: string; fields: string[] } {
-  const fields = [...new Set(issues.map(fieldPath))];
-  const text = issues
-    .slice(0, 3)
-    .map((issue) => `${fieldPath(issue)}: ${issue.message}`)
-    .join('; ');
-  return { text: issues.length > 3 ? `${text}; and ${issues.length - 3} more` : text, fields };
+/** The config and the entries of the file that were set aside as invalid. */
+export interface LoadedConfig {
+  config: Config;
+  problems: readonly ConfigProblem[];
 }
 
 type ReadResult =
   | { kind: 'missing' }
-  | { kind: 'ok'; config: Config }
-  | { kind: 'newer'; version: number }
-  | { kind: 'corrupt'; code: 'invalid-json' | 'invalid'; problem: string; fields: string[] };
+  | { kind: 'ok'; raw: Buffer; checked: CheckedConfig }
+  | { kind: 'newer'; version: number };
 
 export interface ConfigStoreDeps {
   fs: FileSystem;
@@ -154,66 +107,81 @@ export interface ConfigStoreDeps {
 
 export class ConfigStore {
   readonly file: string;
+  readonly backupFile: string;
   private readonly lockFile: string;
   private readonly lockOptions: LockOptions;
 
   constructor(private readonly deps: ConfigStoreDeps) {
     this.file = path.join(deps.dir, CONFIG_FILE_NAME);
+    this.backupFile = `${this.file}${CONFIG_BACKUP_SUFFIX}`;
     this.lockFile = path.join(deps.dir, `${CONFIG_FILE_NAME}.lock`);
     // staleMs well above the critical section (a read, a parse, a write), so a live holder is
     // never taken over; a crashed one is after 30 s at most.
     this.lockOptions = { timeoutMs: 10_000, staleMs: 30_000, ...deps.lock, clock: deps.clock };
   }
 
-  /**
-   * The current config; the defaults when there is no file. Throws ConfigError for an unreadable,
-   * corrupt, invalid or newer file — corrupt and invalid ones have been moved aside by then.
-   */
+  /** The current config; the defaults when there is no file. Reading never changes the file. */
   async load(): Promise<Config> {
-    const first = await this.read();
-    if (first.kind !== 'corrupt') return this.settle(first);
-    // Moving aside happens only under the lock and after reading again: another pgentra may have
-    // replaced the file since our read, and its valid config must not be the one we move.
-    try {
-      return await withFileLock(
-        this.deps.fs,
-        this.lockFile,
-        async () => this.settle(await this.read()),
-        this.lockOptions,
-      );
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError(
-        `${this.file} ${first.problem}; it could not be moved aside (${describeFsError(error).reason}): fix or remove it.`,
-        { code: first.code, file: this.file, fields: first.fields },
-      );
-    }
+    return (await this.loadChecked()).config;
   }
 
-  /** Read-modify-write under the lock; `change` may throw to abort without writing. */
-  async update(change: (config: Config) => Config | Promise<Config>): Promise<Config> {
+  /**
+   * The config with the entries that were set aside. Throws ConfigError for an unreadable file,
+   * one that is not JSON, or one from a newer pgentra — all left untouched.
+   */
+  async loadChecked(): Promise<LoadedConfig> {
+    const { config, flagged } = this.settle(await this.read());
+    return { config, problems: flagged.map((entry) => entry.problem) };
+  }
+
+  /**
+   * Read-modify-write under the lock; `change` may throw to abort without writing. `drop` names
+   * flagged entries (by `entry`) the user chose to remove; every other one is written back as is.
+   */
+  async update(
+    change: (config: Config) => Config | Promise<Config>,
+    options: { drop?: readonly string[] } = {},
+  ): Promise<LoadedConfig> {
     await this.deps.fs.mkdir(this.deps.dir, 0o700);
     return withFileLock(
       this.deps.fs,
       this.lockFile,
       async () => {
-        const current = await this.settle(await this.read());
-        const parsed = configSchema.safeParse(await change(current));
+        const read = await this.read();
+        const current = this.settle(read);
+        const parsed = configSchema.safeParse(await change(current.config));
         if (!parsed.success) {
-          const { text, fields } = describeIssues(parsed.error.issues);
-          throw new ConfigError(`not saved: the change would make ${this.file} invalid: ${text}`, {
-            code: 'invalid-change',
-            file: this.file,
-            fields,
-          });
+          const issue = parsed.error.issues[0];
+          const field =
+            issue?.path
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+              .join('')
+              .replace(/^\./, '') ?? '';
+          throw new ConfigError(
+            `not saved: the change would make ${this.file} invalid: ${field || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+            { code: 'invalid-change', file: this.file, fields: [field] },
+          );
         }
+        // A writer killed mid-write left its temp file; we hold the lock, so none is live.
+        await removeLeftoverTemps(this.deps.fs, this.file);
+        const kept = current.flagged.filter((entry) => !options.drop?.includes(entry.problem.entry));
+        const blocked = unmergeableSection(parsed.data, current.config, kept);
+        if (blocked)
+          throw new ConfigError(
+            `not saved: "${blocked}" in ${this.file} is not valid JSON for pgentra to add to; fix it by hand first (\`pgentra config check\` shows what is wrong).`,
+            { code: 'invalid-change', file: this.file, fields: [blocked] },
+          );
+        // The file we are about to replace was fully valid: it becomes the last good copy.
+        if (read.kind === 'ok' && current.flagged.length === 0)
+          await writeFileAtomic(this.deps.fs, this.backupFile, read.raw, { mode: 0o600 });
+        const written = withFlaggedEntries(parsed.data, current.config, kept);
         await writeFileAtomic(
           this.deps.fs,
           this.file,
-          Buffer.from(JSON.stringify(parsed.data, null, 2) + '\n'),
+          Buffer.from(JSON.stringify(written.json, null, 2) + '\n'),
           { mode: 0o600 },
         );
-        return parsed.data;
+        return { config: parsed.data, problems: written.kept.map((entry) => entry.problem) };
       },
       this.lockOptions,
     );
@@ -230,65 +198,40 @@ export class ConfigStore {
         file: this.file,
       });
     }
+    // Editors on Windows like to save a BOM; JSON.parse does not.
+    const text = raw.toString('utf8').replace(/^\uFEFF/, '');
     let json: unknown;
     try {
-      // Editors on Windows like to save a BOM; JSON.parse does not.
-      json = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, ''));
-    } catch (error) {
-      return {
-        kind: 'corrupt',
-        code: 'invalid-json',
-        problem: `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-        fields: [],
-      };
+      json = JSON.parse(text);
+    } catch {
+      throw this.unusable(`is not valid JSON at ${jsonErrorPosition(text)}`);
     }
-    const version = (json as { version?: unknown } | null)?.version;
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw this.unusable('must hold one JSON object ({"version": 1, "settings": {…}, "clusters": […]})');
+    const version = (json as { version?: unknown }).version;
     if (typeof version === 'number' && version > CONFIG_VERSION) return { kind: 'newer', version };
-    const parsed = configSchema.safeParse(json);
-    if (!parsed.success) {
-      const { text, fields } = describeIssues(parsed.error.issues);
-      return { kind: 'corrupt', code: 'invalid', problem: `is invalid: ${text}`, fields };
-    }
-    return { kind: 'ok', config: parsed.data };
+    return { kind: 'ok', raw, checked: checkEntries(json as Record<string, unknown>) };
   }
 
-  /** Turns a read into a config or an error; call with the lock held (corrupt files move). */
-  private async settle(result: ReadResult): Promise<Config> {
+  private unusable(problem: string): ConfigError {
+    return new ConfigError(
+      `${this.file} ${problem}. pgentra left it untouched and does nothing until it is fixed: correct it in an editor, or put back the last good copy, ${this.backupFile}, if there is one.`,
+      { code: 'invalid-json', file: this.file },
+    );
+  }
+
+  private settle(result: ReadResult): CheckedConfig {
     switch (result.kind) {
       case 'missing':
-        return defaultConfig();
+        return { config: defaultConfig(), flagged: [] };
       case 'ok':
-        return result.config;
+        return result.checked;
       case 'newer':
         // A newer pgentra wrote it: keep it intact for that version, refuse to guess.
         throw new ConfigError(
           `${this.file} is from a newer pgentra (config version ${result.version}; this one understands ${CONFIG_VERSION}). Update pgentra; the file was left unchanged.`,
           { code: 'newer-version', file: this.file },
         );
-      case 'corrupt':
-        throw await this.quarantine(result);
     }
-  }
-
-  private async quarantine(result: Extract<ReadResult, { kind: 'corrupt' }>): Promise<ConfigError> {
-    const { problem, code, fields } = result;
-    const stamp = new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-');
-    let aside = `${this.file}.corrupt-${stamp}`;
-    try {
-      // rename() replaces an existing target: two quarantines in one millisecond (or a clock set
-      // back) must not destroy the first one's evidence.
-      for (let n = 2; (await this.deps.fs.lstat(aside)) !== null; n += 1)
-        aside = `${this.file}.corrupt-${stamp}-${n}`;
-      await this.deps.fs.rename(this.file, aside);
-    } catch (error) {
-      return new ConfigError(
-        `${this.file} ${problem}; it could not be moved aside (${describeFsError(error).reason}): fix or remove it.`,
-        { code, file: this.file, fields },
-      );
-    }
-    return new ConfigError(
-      `${this.file} ${problem}. It was moved to ${aside} and pgentra starts with an empty configuration; fix that file and move it back, or re-add your clusters.`,
-      { code, file: this.file, fields, quarantinedTo: aside },
-    );
   }
 }

@@ -1,7 +1,8 @@
 // The config file as the other core modules see it: the current settings and clusters, the clouds
-// they name, and the only ways to change them (a reload from disk, an atomic update).
+// they name, the entries set aside as invalid, and the only ways to change them (a reload from
+// disk, an atomic update).
 import { allClouds, resolveCloud, type Cloud } from './clouds.js';
-import { ConfigStore, type Config, type Settings } from './config-store.js';
+import { ConfigStore, type Config, type ConfigProblem, type Settings } from './config-store.js';
 import type { Clock, FileSystem } from './ports.js';
 import type { SettingsPatch } from '../shared/settings.js';
 
@@ -9,6 +10,9 @@ import type { SettingsPatch } from '../shared/settings.js';
 export interface ConfigView {
   readonly config: Config;
   readonly settings: Settings;
+  /** Entries of config.json set aside as invalid: every face shows them. */
+  readonly problems: readonly ConfigProblem[];
+  readonly file: string;
   cloud(name?: string): Cloud;
   /** Every cloud a sign-in may live in: the default one and each cluster's. */
   cloudsInUse(): Set<string>;
@@ -18,11 +22,13 @@ export class Configuration implements ConfigView {
   private constructor(
     private readonly store: ConfigStore,
     private current: Config,
+    private flagged: readonly ConfigProblem[],
   ) {}
 
   static async open(deps: { fs: FileSystem; clock: Clock; configDir: string }): Promise<Configuration> {
     const store = new ConfigStore({ fs: deps.fs, dir: deps.configDir, clock: deps.clock });
-    return new Configuration(store, await store.load());
+    const { config, problems } = await store.loadChecked();
+    return new Configuration(store, config, problems);
   }
 
   get config(): Config {
@@ -31,6 +37,14 @@ export class Configuration implements ConfigView {
 
   get settings(): Settings {
     return this.current.settings;
+  }
+
+  get problems(): readonly ConfigProblem[] {
+    return this.flagged;
+  }
+
+  get file(): string {
+    return this.store.file;
   }
 
   cloud(name?: string): Cloud {
@@ -50,14 +64,24 @@ export class Configuration implements ConfigView {
 
   /** Reads config.json again (another process may have changed it); true when it changed. */
   async reload(): Promise<boolean> {
-    const before = JSON.stringify(this.current);
-    this.current = await this.store.load();
-    return JSON.stringify(this.current) !== before;
+    const before = JSON.stringify([this.current, this.flagged]);
+    const { config, problems } = await this.store.loadChecked();
+    this.current = config;
+    this.flagged = problems;
+    return JSON.stringify([this.current, this.flagged]) !== before;
   }
 
-  /** Changes the file under its lock, from what is on disk now (not from our copy). */
-  async update(change: (config: Config) => Config): Promise<Config> {
-    this.current = await this.store.update(change);
+  /**
+   * Changes the file under its lock, from what is on disk now (not from our copy). `drop` removes
+   * set-aside entries the user chose (by their `entry`); the others are written back as they were.
+   */
+  async update(
+    change: (config: Config) => Config,
+    options: { drop?: readonly string[] } = {},
+  ): Promise<Config> {
+    const { config, problems } = await this.store.update(change, options);
+    this.current = config;
+    this.flagged = problems;
     return this.current;
   }
 
@@ -74,6 +98,7 @@ function applySettingsPatch(s: Settings, patch: SettingsPatch): Settings {
     ...withoutPgadmin,
     refreshMarginSec: patch.refreshMarginSec ?? s.refreshMarginSec,
     pgpass: { enabled: patch.pgpassEnabled ?? s.pgpass.enabled, ...(pgpassPath ? { path: pgpassPath } : {}) },
+    pgService: { enabled: patch.pgServiceEnabled ?? s.pgService.enabled },
     clipboardClearSec: patch.clipboardClearSec ?? s.clipboardClearSec,
     terminal: patch.terminal ?? s.terminal,
     ...(pgadminPath === undefined ? {} : { pgadminPath }),

@@ -48,7 +48,8 @@ export const FAILURES = {
   },
   throttled: {
     category: 'unreachable',
-    advice: 'Entra ID is throttling requests; pgentra retries automatically.',
+    advice:
+      'Wait until the time named in the message and try again; the tray app and `pgentra agent` retry by themselves then.',
   },
   network: {
     category: 'unreachable',
@@ -66,7 +67,7 @@ export const FAILURES = {
   'sign-in-failed': { category: 'internal', advice: DOCTOR },
   'cluster-not-found': {
     category: 'not-found',
-    advice: 'Run `pgentra list` to see the configured clusters.',
+    advice: 'Run `pgentra cluster list` to see the configured clusters.',
   },
   'cluster-invalid': {
     category: 'invalid-input',
@@ -96,7 +97,12 @@ export const FAILURES = {
   },
   'config-invalid': {
     category: 'local-file',
-    advice: 'The file named in the message was set aside; fix it or add your clusters again.',
+    advice: 'Fix the file at the line and column named in the message; pgentra left it untouched.',
+  },
+  'config-entry-invalid': {
+    category: 'config',
+    advice:
+      'Fix the field named in the message in config.json, or remove the entry (`pgentra config check` lists them; `pgentra cluster remove NAME` removes a cluster).',
   },
   'config-newer': {
     category: 'local-file',
@@ -122,6 +128,20 @@ export const FAILURES = {
     category: 'local-file',
     advice:
       "pgentra's block in the password file was edited by hand; fix or remove the lines named in the message.",
+  },
+  'service-entry': {
+    category: 'invalid-input',
+    advice: 'A service file line cannot hold this value; change the cluster field named in the message.',
+  },
+  'service-file': {
+    category: 'local-file',
+    advice:
+      'Check the connection service file named in the message (the line it names, its owner and permissions).',
+  },
+  'service-name-taken': {
+    category: 'local-file',
+    advice:
+      'Rename your own service (or remove it) and run `pgentra service sync`, or give the cluster another name.',
   },
   'file-write': {
     category: 'local-file',
@@ -175,10 +195,34 @@ export interface FailureDetails {
   retryAfterSec?: number;
   /** A claims challenge to pass to the next interactive sign-in. */
   claims?: string;
+  /** Entra's trace and correlation IDs and time: what Microsoft support asks for. */
+  traceId?: string;
+  correlationId?: string;
+  timestamp?: string;
   /** The file, field or program concerned. */
   file?: string;
   field?: string;
   cause?: unknown;
+}
+
+/**
+ * The details behind "Details" in the window and `--verbose` in the CLI, one `Label: value`
+ * line each: searchable codes and support IDs, never a token (classify.ts redacts messages).
+ */
+export function failureDetailLines(details: FailureDetails): string[] {
+  const lines: [string, unknown][] = [
+    ['Entra error', details.entraCode],
+    ['MSAL error', details.msalCode],
+    ['Retry after', details.retryAfterSec === undefined ? undefined : `${details.retryAfterSec} s`],
+    ['Trace ID', details.traceId],
+    ['Correlation ID', details.correlationId],
+    ['Timestamp', details.timestamp],
+    ['File', details.file],
+    ['Field', details.field],
+  ];
+  return lines.flatMap(([label, value]) =>
+    typeof value === 'string' && value !== '' ? [`${label}: ${value}`] : [],
+  );
 }
 
 /** The base of every error core raises on purpose. */
@@ -259,6 +303,17 @@ export interface Failure {
   details: FailureDetails;
 }
 
+/**
+ * The advice a face shows after the message, if any: a bad field or unknown name is advice
+ * enough on its own, and an error nobody anticipated has none to give.
+ */
+export function shownAdvice(error: unknown): string | undefined {
+  const failure = describeFailure(error);
+  return !isPgentraError(error) || failure.category === 'invalid-input' || failure.category === 'not-found'
+    ? undefined
+    : failure.advice;
+}
+
 /** The one way every face learns what went wrong and what to do about it. */
 export function describeFailure(error: unknown): Failure {
   if (isPgentraError(error)) {
@@ -285,14 +340,8 @@ export function asAuthError(error: unknown): AuthError {
   return new AuthError(kind ?? 'unknown', message, kind ? details : { cause: error });
 }
 
-/**
- * The message and its advice as one text, for faces that show only a line (the window, the
- * agent's answer). A bad field or unknown name is advice enough on its own, and an error nobody
- * anticipated has none to give.
- */
+/** The message and its advice as one text, for faces that show only a line (the agent's answer). */
 export function failureText(error: unknown): string {
-  const failure = describeFailure(error);
-  return !isPgentraError(error) || failure.category === 'invalid-input' || failure.category === 'not-found'
-    ? failure.message
-    : `${failure.message} ${failure.advice}`;
+  const advice = shownAdvice(error);
+  return advice ? `${describeFailure(error).message} ${advice}` : describeFailure(error).message;
 }

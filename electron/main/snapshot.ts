@@ -21,8 +21,16 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapsh
     })),
   );
   const settings = core.settings;
+  const lines = core.configProblemLines();
   return {
     clusters,
+    configProblems: core.configProblems().map((problem, index) => ({
+      entry: problem.entry,
+      field: problem.field,
+      message: problem.message,
+      clusterName: problem.clusterName ?? null,
+      text: lines[index] ?? problem.message,
+    })),
     accounts: accounts.map((a): AccountSnapshot => ({
       id: a.id,
       username: a.username,

@@ -84,8 +84,23 @@ export interface SettingsSnapshot {
   clouds: string[];
 }
 
+/** An entry of config.json set aside as invalid: kept in the file verbatim, shown until fixed. */
+export interface ConfigProblemSnapshot {
+  /** `clusters[2]`, `settings.tenant`, … */
+  entry: string;
+  /** The field at fault, e.g. `clusters[2].port`. */
+  field: string;
+  message: string;
+  /** The cluster's name, when the entry is a cluster that has one. */
+  clusterName: string | null;
+  /** The whole sentence with the fix, as the CLI prints it. */
+  text: string;
+}
+
 export interface AppSnapshot {
   clusters: ClusterSnapshot[];
+  /** Invalid entries of config.json; the rest of the snapshot is built without them. */
+  configProblems: ConfigProblemSnapshot[];
   accounts: AccountSnapshot[];
   settings: SettingsSnapshot;
   /** Wall-clock ms in the main process when the snapshot was taken (to correct renderer clock skew). */
@@ -131,8 +146,9 @@ const noArgs = z.tuple([]);
 // without a channel, does not compile.
 export const channels = {
   'app:snapshot': { args: noArgs },
-  // The second argument names the cluster being edited: its own name is not a duplicate.
-  'clusters:preview': { args: z.tuple([clusterFormSchema.partial(), clusterNameSchema.optional()]) },
+  // The second argument names the cluster being edited: its own name is not a duplicate. Null
+  // when adding (the preview bridge's JSON turns a trailing undefined into null).
+  'clusters:preview': { args: z.tuple([clusterFormSchema.partial(), clusterNameSchema.nullish()]) },
   'clusters:add': { args: z.tuple([clusterFormSchema]) },
   'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]) },
   'clusters:remove': { args: z.tuple([clusterNameSchema]) },
@@ -154,7 +170,19 @@ export type ChannelResult<C extends Channel> = ChannelResults[C];
 
 export type ErrorCode =
   'invalid-argument' | 'not-found' | 'needs-sign-in' | 'unreachable' | 'config' | 'forbidden' | 'internal';
-export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+export type Result<T> = { ok: true; value: T } | ResultError;
+/**
+ * A failure as the window shows it: the message, what to do about it (absent when the message
+ * says it all), and the details support asks for (Entra codes, trace and correlation IDs) behind
+ * "Details".
+ */
+export interface ResultError {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  advice?: string;
+  details?: string[];
+}
 
 // The renderer takes the whole contract from this one module: the schemas its forms check before
 // sending, and the API's runtime names.

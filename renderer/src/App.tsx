@@ -13,7 +13,11 @@ export function App() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('clusters');
   const [editing, setEditing] = useState<ClusterSnapshot | null>(null);
-  const [notice, setNotice] = useState<{ message: string; isError: boolean } | null>(null);
+  const [notice, setNotice] = useState<{
+    message: string;
+    isError: boolean;
+    details: readonly string[];
+  } | null>(null);
 
   useEffect(() => {
     const api = getApi();
@@ -29,7 +33,11 @@ export function App() {
     };
   }, []);
 
-  const onNotice = useCallback((message: string, isError = false) => setNotice({ message, isError }), []);
+  const onNotice = useCallback(
+    (message: string, isError = false, details: readonly string[] = []) =>
+      setNotice({ message, isError, details }),
+    [],
+  );
 
   if (loadError)
     return (
@@ -76,6 +84,12 @@ export function App() {
       ))}
       <div className="notice" role="status" aria-live="polite">
         {notice && <span className={notice.isError ? 'problem' : ''}>{notice.message}</span>}
+        {notice && notice.details.length > 0 && (
+          <details className="error-details">
+            <summary>Details</summary>
+            <pre>{notice.details.join('\n')}</pre>
+          </details>
+        )}
       </div>
       {tab === 'clusters' && (
         <>

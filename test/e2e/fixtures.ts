@@ -50,6 +50,7 @@ export const test = base.extend<WebOptions & WebFixtures>({
       XDG_RUNTIME_DIR: run,
       PGENTRA_HOME: testbed.facts.pgentraHome,
       PGPASSFILE: path.join(home, 'pgpass'),
+      PGSERVICEFILE: path.join(home, 'pg_service.conf'),
     });
   },
 
@@ -135,6 +136,15 @@ export async function seedClusters(page: Page, forms: ClusterForm[]): Promise<vo
 
 export function clusterRow(page: Page, name: string): Locator {
   return page.getByTestId(`cluster-${name}`);
+}
+
+/** Signed in, with the testbed's flexible server added as `flex` and its token fresh: its row. */
+export async function signedInWithFlex(page: Page, testbed: Testbed): Promise<Locator> {
+  await signInWithDeviceCode(page, testbed);
+  await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+  const row = clusterRow(page, 'flex');
+  await expectFresh(row);
+  return row;
 }
 
 /** Waits for a cluster's token to be fresh; on failure says what the cluster shows instead. */

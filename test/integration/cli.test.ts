@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunch } from '../../playwright.config.js';
-import { runCli, type CliResult } from '../support/testbed/cli.js';
+import { savedCluster } from '../support/fakes/saved-cluster.js';
+import { cliEnvironment, runCli, type CliResult } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
@@ -50,17 +51,7 @@ describe('pgentra CLI against the testbed', () => {
   beforeAll(async () => {
     base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-cli-'));
     testbed = await startTestbed({ keyring: true });
-    const home = path.join(base, 'home');
-    await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
-    await fs.mkdir(home, { recursive: true });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      PGENTRA_HOME: testbed.facts.pgentraHome,
-      PGPASSFILE: path.join(home, 'pgpass'),
-      XDG_RUNTIME_DIR: path.join(base, 'run'),
-      ...testbed.facts.env,
-    };
+    env = await cliEnvironment(testbed.facts, base);
     browser = await chromium.launch({
       ...chromiumLaunch,
       args: [...chromiumLaunch.args, '--ignore-certificate-errors'],
@@ -99,64 +90,41 @@ describe('pgentra CLI against the testbed', () => {
 
   it('adds clusters of every kind and a group login, then psql connects to each with no prompt', async () => {
     const g = testbed.facts.gateways;
-    const add = (...args: string[]) => cli('cluster', 'add', ...args, '--database', testbed.facts.database);
-    expect(
-      (
-        await add(
-          'flex',
-          '--host',
-          g.flexible.host,
-          '--port',
-          String(g.flexible.port),
-          '--kind',
-          'flexible',
-          '--user',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
-    expect(
-      (
-        await add(
-          'cosmos',
-          '--host',
-          g.cosmos.host,
-          '--port',
-          String(g.cosmos.port),
-          '--kind',
-          'cosmos',
-          '--user',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
-    expect(
-      (
-        await add(
-          'devs',
-          '--host',
-          g.flexible.host,
-          '--port',
-          String(g.flexible.port),
-          '--kind',
-          'flexible',
-          '--user',
-          'pgentra devs',
-          '--group',
-          '--account',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
+    const add = (
+      name: string,
+      kind: string,
+      at: { host: string; port: number },
+      user: string,
+      ...extra: string[]
+    ) =>
+      cli(
+        'cluster',
+        'add',
+        name,
+        '--host',
+        at.host,
+        '--port',
+        String(at.port),
+        '--kind',
+        kind,
+        '--user',
+        user,
+        ...extra,
+        '--database',
+        testbed.facts.database,
+      );
+    for (const [name, kind, at, user, ...extra] of [
+      ['flex', 'flexible', g.flexible, 'alice@contoso.com'],
+      ['cosmos', 'cosmos', g.cosmos, 'alice@contoso.com'],
+      ['devs', 'flexible', g.flexible, 'pgentra devs', '--group', '--account', 'alice@contoso.com'],
+    ] as const) {
+      const added = await add(name, kind, at, user, ...extra);
+      expect(added.code, `${name}: ${added.stderr}`).toBe(0);
+    }
     const single = await add(
       'legacy',
-      '--host',
-      'localhost',
-      '--port',
-      String(g.single.port),
-      '--kind',
       'single',
-      '--user',
+      { host: 'localhost', port: g.single.port },
       'bob@contoso.com',
     );
     expect(single.stderr).toContain('user bob@contoso.com@localhost');
@@ -165,15 +133,13 @@ describe('pgentra CLI against the testbed', () => {
     expect(sync.code, sync.stderr).toBe(0);
     expect((await fs.stat(env.PGPASSFILE ?? '')).mode & 0o777).toBe(0o600);
 
-    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({
-      code: 0,
-      stdout: 'alice@contoso.com',
-    });
-    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({
-      code: 0,
-      stdout: 'alice@contoso.com',
-    });
-    expect(await psqlAs('flexible', 'pgentra devs')).toMatchObject({ code: 0, stdout: 'pgentra devs' });
+    for (const [kind, role] of [
+      ['flexible', 'alice@contoso.com'],
+      ['cosmos', 'alice@contoso.com'],
+      ['flexible', 'pgentra devs'],
+    ] as const) {
+      expect(await psqlAs(kind, role), `${kind} as ${role}`).toMatchObject({ code: 0, stdout: role });
+    }
     const legacy = await psqlAs('single', 'bob@contoso.com@localhost');
     expect(legacy, JSON.stringify(testbed.gateways.single.log)).toMatchObject({
       code: 0,
@@ -316,56 +282,94 @@ describe('pgentra CLI against the testbed', () => {
     expect((await fs.readFile(pgpass)).equals(before)).toBe(true);
   });
 
-  it('quarantines a corrupt config with an error naming the file', async () => {
-    const home = path.join(base, 'corrupt-home');
+  it('a typo in one cluster of config.json loses nothing: the rest works, every command warns, and the fix is named', async () => {
+    const home = path.join(base, 'typo-home');
     await fs.mkdir(home, { recursive: true });
-    await fs.writeFile(
-      path.join(home, 'config.json'),
-      '{"version": 1, "clusters": [{"name": "x", "port": "abc"}]}',
+    const good = savedCluster('good');
+    const text = JSON.stringify(
+      {
+        version: 1,
+        settings: { tenant: 'contoso.com' },
+        clusters: [{ ...good, name: 'x', port: 'abc' }, good],
+      },
+      null,
+      2,
     );
-    const result = await runCli(['cluster', 'list'], { ...env, PGENTRA_HOME: home });
-    outputs.push(result);
-    expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/clusters\[0\]/);
-    const files = await fs.readdir(home);
-    expect(files.some((file) => file.startsWith('config.json.corrupt-'))).toBe(true);
-    expect(result.stderr).toContain('config.json.corrupt-');
-    expect((await runCli(['cluster', 'list'], { ...env, PGENTRA_HOME: home })).code).toBe(0);
+    await fs.writeFile(path.join(home, 'config.json'), text);
+    const run = async (...args: string[]) => {
+      const result = await runCli(args, { ...env, PGENTRA_HOME: home });
+      outputs.push(result);
+      return result;
+    };
+    const list = await run('cluster', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('good\tflexible');
+    expect(list.stderr).toContain(
+      'cluster "x" (clusters[0]) is invalid and ignored: clusters[0].port: the port is a number from 1 to 65535',
+    );
+    expect(list.stderr).toContain('`pgentra cluster remove x`');
+    const token = await run('token', 'x', '--no-agent');
+    expect(token.code).toBe(5);
+    expect(token.stderr).toContain('cluster "x" in');
+    expect(token.stderr).toContain('clusters[0].port');
+    expect((await run('config', 'check')).code).toBe(5);
+    expect(await fs.readFile(path.join(home, 'config.json'), 'utf8')).toBe(text);
+    expect((await fs.readdir(home)).sort()).toEqual(['config.json']);
+
+    const removed = await run('cluster', 'remove', 'x');
+    expect(removed.code, removed.stderr).toBe(0);
+    const check = await run('config', 'check');
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toBe('');
+    const after = JSON.parse(await fs.readFile(path.join(home, 'config.json'), 'utf8')) as {
+      clusters: unknown[];
+      settings: { tenant: string };
+    };
+    expect(after.clusters).toEqual([good]);
+    expect(after.settings.tenant).toBe('contoso.com');
+  });
+
+  it('a config.json that is not JSON stops every command with its line and column, and is left untouched', async () => {
+    const home = path.join(base, 'broken-home');
+    await fs.mkdir(home, { recursive: true });
+    const text = '{\n  "version": 1,\n  "clusters": [\n}\n';
+    await fs.writeFile(path.join(home, 'config.json'), text);
+    for (const args of [['cluster', 'list'], ['status'], ['token', 'x', '--no-agent'], ['config', 'check']]) {
+      const result = await runCli(args, { ...env, PGENTRA_HOME: home });
+      outputs.push(result);
+      expect(result.code, args.join(' ')).toBe(5);
+      expect(result.stderr).toContain(
+        `${path.join(home, 'config.json')} is not valid JSON at line 4, column 1`,
+      );
+      expect(result.stderr).not.toContain('No clusters yet');
+    }
+    expect(await fs.readFile(path.join(home, 'config.json'), 'utf8')).toBe(text);
+    expect(await fs.readdir(home)).toEqual(['config.json']);
   });
 
   it('--sslrootcert names the root certificates a cluster is verified with', async () => {
     const g = testbed.facts.gateways.flexible;
-    const missing = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      path.join(base, 'no-such.pem'),
-    );
+    const addWithRoots = (file: string) =>
+      cli(
+        'cluster',
+        'add',
+        'ca',
+        '--host',
+        g.host,
+        '--port',
+        String(g.port),
+        '--kind',
+        'flexible',
+        '--sslrootcert',
+        file,
+      );
+    const missing = await addWithRoots(path.join(base, 'no-such.pem'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--sslrootcert: no file at ${path.join(base, 'no-such.pem')}`);
 
     const bundle = path.join(base, 'azure roots.pem');
     await fs.copyFile(testbed.facts.caFile, bundle);
-    const add = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      bundle,
-    );
+    const add = await addWithRoots(bundle);
     expect(add.code, add.stderr).toBe(0);
     const printed = await cli('env', 'ca');
     expect(printed.stdout).toContain("PGSSLMODE='verify-full'");
@@ -457,6 +461,7 @@ describe('pgentra CLI against the testbed', () => {
       'logout',
       'accounts',
       'cluster',
+      'config',
       'status',
       'token',
       'env',

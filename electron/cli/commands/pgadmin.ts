@@ -184,7 +184,9 @@ export async function run(argv: string[], io: Io, deps?: PgadminCommandDeps): Pr
         ) + '\n',
       );
     }
-    return result.install ? ExitCode.ok : ExitCode.config;
+    // Without pgAdmin the documented fallback (servers.json and the import steps) is the result
+    // asked for; only --launch asked for something that could not happen.
+    return result.install || !values.launch ? ExitCode.ok : ExitCode.config;
   } catch (error) {
     throw toCliError(error);
   }

@@ -49,8 +49,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return runBackground(core, io, { serveAgent: false });
   }
   const report = await core.syncPgpass({ userAction: true });
+  const count = `${report.written} cluster${report.written === 1 ? '' : 's'}`;
   io.stderr(
-    `${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${report.written} cluster${report.written === 1 ? '' : 's'}).\n`,
+    report.written === 0 && report.problems.length > 0
+      ? `No token written to ${report.path}: every cluster failed.\n`
+      : `${report.changed ? 'Updated' : 'Already up to date:'} ${report.path} (${count}).\n`,
   );
   for (const problem of report.problems) io.stderr(`  ${problem.cluster}: ${problem.message}\n`);
   const last = report.problems.at(-1);

@@ -82,7 +82,12 @@ function parseResponse(line: string): AgentResponse {
     if (r.ok === true && typeof r.token === 'string' && typeof r.expiresAt === 'number')
       return { ok: true, token: r.token, expiresAt: r.expiresAt };
     if (r.ok === true && r.pong === true && typeof r.pid === 'number')
-      return { ok: true, pong: true, pid: r.pid };
+      return {
+        ok: true,
+        pong: true,
+        pid: r.pid,
+        ...(r.owner === 'tray' || r.owner === 'agent' ? { owner: r.owner } : {}),
+      };
     if (r.ok === true && Array.isArray(r.status)) return { ok: true, status: r.status as AgentStatusRow[] };
     if (
       r.ok === false &&

@@ -8,6 +8,7 @@ export {
   AGENT_PROTOCOL_VERSION,
   MAX_REQUEST_BYTES,
   type AgentFailureCode,
+  type AgentOwner,
   type AgentResponse,
   type AgentStatusRow,
 } from './wire.js';

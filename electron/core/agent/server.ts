@@ -6,7 +6,13 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import { askAgent } from './client.js';
 import type { AgentEndpoint } from './paths.js';
-import { agentRequestSchema, MAX_REQUEST_BYTES, type AgentRequest, type AgentResponse } from './protocol.js';
+import {
+  agentRequestSchema,
+  MAX_REQUEST_BYTES,
+  type AgentOwner,
+  type AgentRequest,
+  type AgentResponse,
+} from './protocol.js';
 
 export type AgentHandler = (request: AgentRequest) => Promise<AgentResponse>;
 
@@ -17,8 +23,16 @@ export interface AgentServer {
 
 export class AgentAlreadyRunningError extends PgentraError {
   override readonly name = 'AgentAlreadyRunningError';
-  constructor(readonly pid: number) {
-    super('agent-running', `another pgentra agent (pid ${pid}) is already serving this configuration`);
+  constructor(
+    readonly pid: number,
+    readonly owner?: AgentOwner,
+  ) {
+    super(
+      'agent-running',
+      owner === 'tray'
+        ? `the pgentra tray app (pid ${pid}) is running and already keeps these tokens fresh and answers \`pgentra token\`; \`pgentra agent\` is not needed while it runs (quit the app to use the agent instead)`
+        : `another \`pgentra agent\` (pid ${pid}) is already serving this configuration`,
+    );
   }
 }
 
@@ -45,7 +59,7 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   if (endpoint.directory) {
     await securePrivateDirectory(endpoint.directory);
     const existing = await askAgent(endpoint.address, { op: 'ping' }, 2_000).catch(() => null);
-    if (existing?.ok && 'pid' in existing) throw new AgentAlreadyRunningError(existing.pid);
+    if (existing?.ok && 'pid' in existing) throw new AgentAlreadyRunningError(existing.pid, existing.owner);
     // Nobody answered: the socket file is a leftover from a crashed agent.
     await fs.rm(endpoint.address, { force: true });
   }

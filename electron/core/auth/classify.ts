@@ -44,6 +44,8 @@ const CONFIG_AADSTS = new Set([
   'AADSTS50011',
   'AADSTS65001',
 ]);
+// AADSTS codes Entra documents as transient ("try again"): an outage, not a bug or a setting.
+const TRANSIENT_AADSTS = new Set(['AADSTS90006', 'AADSTS90033', 'AADSTS90055']);
 const NETWORK_CODES = new Set([
   'network_error',
   'ECONNREFUSED',
@@ -72,7 +74,14 @@ export function classifyAuthError(error: unknown): AuthError {
   const claims = text(e.claims) || undefined;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const retryAfterSec = typeof e.retryAfterSec === 'number' ? e.retryAfterSec : undefined;
-  const details = { entraCode, msalCode: msalCode || undefined, claims, retryAfterSec, cause: error };
+  const details = {
+    entraCode,
+    msalCode: msalCode || undefined,
+    claims,
+    retryAfterSec,
+    ...supportIds(description),
+    cause: error,
+  };
   const summary = firstLine(description);
 
   if (
@@ -108,7 +117,10 @@ export function classifyAuthError(error: unknown): AuthError {
   ) {
     return new AuthError('throttled', `Entra ID is throttling requests: ${summary}`, details);
   }
-  if (msalCode === 'temporarily_unavailable' || entraCode === 'AADSTS90006') {
+  if (
+    msalCode === 'temporarily_unavailable' ||
+    (entraCode !== undefined && TRANSIENT_AADSTS.has(entraCode))
+  ) {
     return new AuthError('network', `Entra ID is temporarily unavailable: ${summary}`, details);
   }
   if (
@@ -137,17 +149,26 @@ function firstLine(message: string): string {
 
 /**
  * MSAL's server errors read "Error(s): 50196 - Timestamp: … - Description: AADSTS50196: … Trace
- * ID: … Correlation ID: … Timestamp: …". People need Entra's sentence, and the correlation ID is
- * what Microsoft support asks for; the rest is noise.
+ * ID: … Correlation ID: … Timestamp: …". The message is Entra's sentence; the IDs support asks
+ * for go to the details (supportIds), shown behind "Details" and by `--verbose`.
  */
 function readableServerError(message: string): string | undefined {
-  const description =
-    /Description:\s*(.+?)(?:\s+Trace ID:|\s+Correlation ID:|\s+-\s+Correlation ID:|\r?\n|$)/s.exec(
+  return /Description:\s*(.+?)(?:\s+Trace ID:|\s+Correlation ID:|\s+-\s+Correlation ID:|\r?\n|$)/s
+    .exec(message)?.[1]
+    ?.trim();
+}
+
+function supportIds(message: string): { traceId?: string; correlationId?: string; timestamp?: string } {
+  const id = (label: string) =>
+    new RegExp(`${label}:\\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`, 'i').exec(
       message,
     )?.[1];
-  if (!description) return undefined;
-  const correlation = /Correlation ID:\s*([0-9a-f-]{36})/i.exec(message)?.[1];
-  return correlation ? `${description.trim()} (correlation ID ${correlation})` : description.trim();
+  const timestamp = /Timestamp:\s*(\d{4}-\d\d-\d\d[ T][\d:.]+Z?)/.exec(message)?.[1];
+  return {
+    ...(id('Trace ID') ? { traceId: id('Trace ID') } : {}),
+    ...(id('Correlation ID') ? { correlationId: id('Correlation ID') } : {}),
+    ...(timestamp ? { timestamp } : {}),
+  };
 }
 
 /** Replaces anything that looks like a JWT (three base64url segments) with a marker. */

@@ -64,6 +64,12 @@ export interface MsalSessionOptions {
  */
 function withHint(error: AuthError, hint: RequestFailureHint | undefined): AuthError {
   if (!hint) return error;
+  // Entra's metadata endpoint failing is an outage to wait out, not a setting to change.
+  if (hint.serverProblem && error.details.msalCode === 'endpoints_resolution_error')
+    return new AuthError('network', `Entra ID is temporarily unavailable: ${hint.serverProblem}`, {
+      ...error.details,
+      ...(hint.retryAfterSec === undefined ? {} : { retryAfterSec: hint.retryAfterSec }),
+    });
   const retryAfterSec = error.details.retryAfterSec ?? hint.retryAfterSec;
   const message =
     hint.networkProblem && error.details.msalCode === 'network_error'
@@ -71,8 +77,13 @@ function withHint(error: AuthError, hint: RequestFailureHint | undefined): AuthE
       : hint.authorityProblem && error.details.msalCode === 'endpoints_resolution_error'
         ? `Entra ID refused the authority: ${hint.authorityProblem}`
         : error.message;
-  if (retryAfterSec === error.details.retryAfterSec && message === error.message) return error;
-  return new AuthError(error.kind, message, { ...error.details, retryAfterSec });
+  // A throttled person needs to know when trying again makes sense: Entra's Retry-After says.
+  const when =
+    error.kind === 'throttled' && retryAfterSec !== undefined && !message.includes('Retry-After')
+      ? ` (Retry-After: ${retryAfterSec} s)`
+      : '';
+  if (retryAfterSec === error.details.retryAfterSec && message === error.message && !when) return error;
+  return new AuthError(error.kind, `${message}${when}`, { ...error.details, retryAfterSec });
 }
 
 function toAccount(info: AccountInfo): SignedInAccount {

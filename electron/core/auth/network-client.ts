@@ -40,6 +40,8 @@ export interface RequestFailureHint {
    * MSAL replaces with endpoints_resolution_error and a link.
    */
   authorityProblem?: string;
+  /** A 5xx answer (e.g. to the metadata request), which MSAL reports as a configuration error. */
+  serverProblem?: string;
 }
 
 export interface HttpsNetworkClient extends INetworkModule {
@@ -104,7 +106,10 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
             const status = res.statusCode ?? 0;
             if (status === 429 || status >= 500) {
               const ms = parseRetryAfterMs(headers['retry-after'], Date.now());
-              hint = ms === undefined ? {} : { retryAfterSec: Math.ceil(ms / 1000) };
+              hint = {
+                ...(ms === undefined ? {} : { retryAfterSec: Math.ceil(ms / 1000) }),
+                ...(status >= 500 ? { serverProblem: `${target.host} answered HTTP ${status}` } : {}),
+              };
             }
             const text = Buffer.concat(chunks).toString('utf8');
             let parsed: unknown;

@@ -1,7 +1,7 @@
 // The implementation of every IPC channel, free of Electron: the main process registers it with
 // ipcMain (after its sender check), and the preview host serves the very same object over a
 // loopback WebSocket, so Playwright exercises exactly what the app runs.
-import { describeFailure, failureText, type FailureCategory } from '../../core/errors.js';
+import { describeFailure, failureDetailLines, shownAdvice, type FailureCategory } from '../../core/errors.js';
 import type { ClusterView, Pgentra } from '../../core/pgentra.js';
 import {
   parseArgs,
@@ -67,7 +67,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     'app:snapshot': () => buildSnapshot(deps),
-    'clusters:preview': async (form, editing) => core.previewCluster(form, editing),
+    'clusters:preview': async (form, editing) => core.previewCluster(form, editing ?? undefined),
     'clusters:add': async (form) => {
       const cluster = await core.addCluster(form);
       await core.trackClusters();
@@ -172,10 +172,14 @@ export async function dispatch(
     const handler = handlers[known] as (...args: unknown[]) => Promise<unknown>;
     return { ok: true, value: await handler(...(parsed.value as unknown[])) };
   } catch (error) {
+    const failure = describeFailure(error);
+    const advice = shownAdvice(error);
     return {
       ok: false,
-      code: IPC_CODE_BY_CATEGORY[describeFailure(error).category],
-      message: failureText(error),
+      code: IPC_CODE_BY_CATEGORY[failure.category],
+      message: failure.message,
+      ...(advice ? { advice } : {}),
+      details: failureDetailLines(failure.details),
     };
   }
 }

@@ -15,9 +15,27 @@ export function getApi(): PgentraApi {
   return window.pgentra;
 }
 
+/** A failed call: its message (with the advice), and the details shown behind "Details". */
+export class CallError extends Error {
+  constructor(
+    message: string,
+    readonly details: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** Unwraps a Result for UI code that shows the message on failure. */
 export async function call<T>(work: Promise<Result<T>>): Promise<T> {
   const result = await work;
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok)
+    throw new CallError(
+      result.advice ? `${result.message} ${result.advice}` : result.message,
+      result.details ?? [],
+    );
   return result.value;
 }
+
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const detailsOf = (error: unknown): readonly string[] =>
+  error instanceof CallError ? error.details : [];

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
-import type { Clipboard, Notifier } from '../../../electron/core/ports.js';
+import type { Notifier } from '../../../electron/core/ports.js';
 import { dispatch } from '../../../electron/main/ipc/handlers.js';
 import { startServices, type Services } from '../../../electron/main/services.js';
 import {
@@ -29,6 +29,7 @@ import {
   type WindowView,
 } from '../../../electron/shared/ipc-contract.js';
 import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
+import { MemoryClipboard } from '../fakes/clipboard.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
@@ -187,24 +188,6 @@ async function loadAssets(): Promise<Map<string, Buffer>> {
   return assets;
 }
 
-// ---- in-memory OS edges ---------------------------------------------------------------------
-
-class MemoryClipboard implements Clipboard {
-  text = '';
-  secret = false;
-  readText(): string {
-    return this.text;
-  }
-  writeText(text: string, options?: { secret?: boolean }): void {
-    this.text = text;
-    this.secret = options?.secret ?? false;
-  }
-  clear(): void {
-    this.text = '';
-    this.secret = false;
-  }
-}
-
 // ---- the host, in this process --------------------------------------------------------------
 
 export async function startPreviewHost(options: PreviewHostOptions): Promise<PreviewHost> {
@@ -215,10 +198,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     if (logs.length > 2000) logs.shift();
     options.log?.(line);
   };
-  // Never the user's ~/.pgpass: the background pgpass sink writes wherever PGPASSFILE points.
+  // Never the user's ~/.pgpass or ~/.pg_service.conf: the sinks write where these point.
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     PGPASSFILE: options.env.PGPASSFILE ?? path.join(options.configDir, 'pgpass'),
+    PGSERVICEFILE: options.env.PGSERVICEFILE ?? path.join(options.configDir, 'pg_service.conf'),
   };
 
   const clipboard = new MemoryClipboard();

@@ -1,5 +1,6 @@
 // Runs the built `pgentra` CLI as a user would: a separate process, real argv, real exit code.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -75,4 +76,25 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
       });
     });
   return done;
+}
+
+/**
+ * A user's environment for the CLI against a started testbed: a private HOME, pgpass file and
+ * runtime directory under `base`, and the testbed's config home and CA.
+ */
+export async function cliEnvironment(
+  facts: { pgentraHome: string; env: Record<string, string> },
+  base: string,
+): Promise<Record<string, string>> {
+  const home = path.join(base, 'home');
+  await mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
+  await mkdir(home, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    PGENTRA_HOME: facts.pgentraHome,
+    PGPASSFILE: path.join(home, 'pgpass'),
+    XDG_RUNTIME_DIR: path.join(base, 'run'),
+    ...facts.env,
+  };
 }

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { AppSnapshot, DeviceCodeInfo } from '../../../../electron/shared/ipc-contract';
-import { call, getApi } from '../../api/client';
+import { call, detailsOf, errorText, getApi } from '../../api/client';
 
 interface Props {
   snapshot: AppSnapshot;
-  onNotice: (message: string, isError?: boolean) => void;
+  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
 }
 
 export function AccountsPanel({ snapshot, onNotice }: Props) {
@@ -26,7 +26,7 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
     try {
       await work();
     } catch (error) {
-      onNotice(error instanceof Error ? error.message : String(error), true);
+      onNotice(errorText(error), true, detailsOf(error));
       setBusy(false);
     }
   };

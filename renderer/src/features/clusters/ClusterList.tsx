@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { AppSnapshot, ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
-import { call, getApi } from '../../api/client';
+import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { formatAgo, formatTimeLeft } from '../../components/countdown';
 import { useNow } from '../../components/useNow';
 
@@ -18,7 +18,36 @@ const STATUS_LABEL: Record<ClusterSnapshot['status'], string> = {
 interface Props {
   snapshot: AppSnapshot;
   onEdit: (cluster: ClusterSnapshot) => void;
-  onNotice: (message: string, isError?: boolean) => void;
+  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+}
+
+/** Entries of config.json pgentra set aside as invalid: kept in the file, shown until fixed. */
+function ConfigProblems({ snapshot, onNotice }: Pick<Props, 'snapshot' | 'onNotice'>) {
+  if (snapshot.configProblems.length === 0) return null;
+  return (
+    <ul className="config-problems" aria-label="Invalid entries in config.json">
+      {snapshot.configProblems.map((problem) => (
+        <li key={problem.entry} className="warning" role="alert">
+          {problem.text}
+          {problem.clusterName !== null && (
+            <button
+              className="danger"
+              onClick={() => {
+                const name = problem.clusterName ?? '';
+                if (!window.confirm(`Remove the invalid cluster ${name} from config.json?`)) return;
+                call(getApi().removeCluster(name)).then(
+                  () => onNotice(`Removed ${name}.`),
+                  (error: unknown) => onNotice(errorText(error), true, detailsOf(error)),
+                );
+              }}
+            >
+              Remove
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
@@ -34,7 +63,7 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
       const message = await work();
       if (message) onNotice(message);
     } catch (error) {
-      onNotice(error instanceof Error ? error.message : String(error), true);
+      onNotice(errorText(error), true, detailsOf(error));
     } finally {
       setBusy(null);
     }
@@ -42,85 +71,91 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
 
   if (snapshot.clusters.length === 0) {
     return (
-      <p className="empty">
-        No clusters yet. Add one below: paste its host name and pgentra works out the rest.
-      </p>
+      <>
+        <ConfigProblems snapshot={snapshot} onNotice={onNotice} />
+        <p className="empty">
+          No clusters yet. Add one below: paste its host name and pgentra works out the rest.
+        </p>
+      </>
     );
   }
 
   return (
-    <ul className="clusters" aria-label="Clusters">
-      {snapshot.clusters.map((cluster) => {
-        const secondsLeft = cluster.expiresAt
-          ? Math.max(0, Math.floor((cluster.expiresAt - now) / 1000))
-          : null;
-        const api = getApi();
-        return (
-          <li
-            key={cluster.name}
-            className={`cluster status-${cluster.status}`}
-            data-testid={`cluster-${cluster.name}`}
-          >
-            <div className="cluster-head">
-              <h3>{cluster.name}</h3>
-              <span className="badge" data-testid="status">
-                {STATUS_LABEL[cluster.status]}
-              </span>
-              <span
-                className="countdown"
-                data-testid="countdown"
-                role="timer"
-                aria-label={`time left: ${secondsLeft === null ? 'no token yet' : formatTimeLeft(secondsLeft)}`}
-                title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}
-              >
-                {secondsLeft === null ? '—' : formatTimeLeft(secondsLeft)}
-              </span>
-            </div>
-            <div className="cluster-meta">
-              {cluster.kind} · {cluster.host}:{cluster.port} · {cluster.database} · {cluster.loginUser}
-              {cluster.group ? ' (group)' : ''}
-              {cluster.tenant ? ` · tenant ${cluster.tenant}` : ''}
-              {cluster.lastRefreshAt ? ` · refreshed ${formatAgo(now - cluster.lastRefreshAt)}` : ''}
-            </div>
-            <div className="cluster-meta" data-testid="tls">
-              {cluster.tls.sslmode === 'verify-full'
-                ? `TLS verify-full: the server is checked against ${cluster.tls.rootCert ?? 'the root certificates'}`
-                : `Warning: ${cluster.tls.warning ?? 'the server is not verified'}`}
-            </div>
-            {cluster.error && (
-              <div className="cluster-error" role="alert" data-testid="error">
-                <strong>{cluster.error.message}</strong>
-                {cluster.error.entraCode ? <code> {cluster.error.entraCode}</code> : null}
-                <div>{cluster.error.advice}</div>
+    <>
+      <ConfigProblems snapshot={snapshot} onNotice={onNotice} />
+      <ul className="clusters" aria-label="Clusters">
+        {snapshot.clusters.map((cluster) => {
+          const secondsLeft = cluster.expiresAt
+            ? Math.max(0, Math.floor((cluster.expiresAt - now) / 1000))
+            : null;
+          const api = getApi();
+          return (
+            <li
+              key={cluster.name}
+              className={`cluster status-${cluster.status}`}
+              data-testid={`cluster-${cluster.name}`}
+            >
+              <div className="cluster-head">
+                <h3>{cluster.name}</h3>
+                <span className="badge" data-testid="status">
+                  {STATUS_LABEL[cluster.status]}
+                </span>
+                <span
+                  className="countdown"
+                  data-testid="countdown"
+                  role="timer"
+                  aria-label={`time left: ${secondsLeft === null ? 'no token yet' : formatTimeLeft(secondsLeft)}`}
+                  title={cluster.expiresAt ? new Date(cluster.expiresAt).toLocaleString() : undefined}
+                >
+                  {secondsLeft === null ? '—' : formatTimeLeft(secondsLeft)}
+                </span>
               </div>
-            )}
-            <div className="actions">
-              {clusterActions(cluster.name).map(([id, label, run]) => (
-                <button key={id} disabled={busy !== null} onClick={() => act(cluster.name, id, run)}>
-                  {label}
+              <div className="cluster-meta">
+                {cluster.kind} · {cluster.host}:{cluster.port} · {cluster.database} · {cluster.loginUser}
+                {cluster.group ? ' (group)' : ''}
+                {cluster.tenant ? ` · tenant ${cluster.tenant}` : ''}
+                {cluster.lastRefreshAt ? ` · refreshed ${formatAgo(now - cluster.lastRefreshAt)}` : ''}
+              </div>
+              <div className="cluster-meta" data-testid="tls">
+                {cluster.tls.sslmode === 'verify-full'
+                  ? `TLS verify-full: the server is checked against ${cluster.tls.rootCert ?? 'the root certificates'}`
+                  : `Warning: ${cluster.tls.warning ?? 'the server is not verified'}`}
+              </div>
+              {cluster.error && (
+                <div className="cluster-error" role="alert" data-testid="error">
+                  <strong>{cluster.error.message}</strong>
+                  {cluster.error.entraCode ? <code> {cluster.error.entraCode}</code> : null}
+                  <div>{cluster.error.advice}</div>
+                </div>
+              )}
+              <div className="actions">
+                {clusterActions(cluster.name).map(([id, label, run]) => (
+                  <button key={id} disabled={busy !== null} onClick={() => act(cluster.name, id, run)}>
+                    {label}
+                  </button>
+                ))}
+                <button disabled={busy !== null} onClick={() => onEdit(cluster)}>
+                  Edit
                 </button>
-              ))}
-              <button disabled={busy !== null} onClick={() => onEdit(cluster)}>
-                Edit
-              </button>
-              <button
-                className="danger"
-                disabled={busy !== null}
-                onClick={() =>
-                  act(cluster.name, 'remove', async () =>
-                    window.confirm(`Remove ${cluster.name}?`)
-                      ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`)
-                      : undefined,
-                  )
-                }
-              >
-                Remove
-              </button>
-            </div>
-          </li>
-        );
-      })}
-    </ul>
+                <button
+                  className="danger"
+                  disabled={busy !== null}
+                  onClick={() =>
+                    act(cluster.name, 'remove', async () =>
+                      window.confirm(`Remove ${cluster.name}?`)
+                        ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`)
+                        : undefined,
+                    )
+                  }
+                >
+                  Remove
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }
 

@@ -4,7 +4,7 @@ import {
   type AppSnapshot,
   type SettingsPatch,
 } from '../../../../electron/shared/ipc-contract';
-import { call, getApi } from '../../api/client';
+import { call, detailsOf, errorText, getApi } from '../../api/client';
 
 /** The names the form shows, for messages about a field. */
 const FIELD_LABELS: Record<string, string> = {
@@ -19,7 +19,7 @@ const FIELD_LABELS: Record<string, string> = {
 
 interface Props {
   snapshot: AppSnapshot;
-  onNotice: (message: string, isError?: boolean) => void;
+  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
 }
 
 export function SettingsPanel({ snapshot, onNotice }: Props) {
@@ -70,7 +70,7 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     try {
       onNotice((await call(getApi().installCli())).message);
     } catch (error) {
-      onNotice(error instanceof Error ? error.message : String(error), true);
+      onNotice(errorText(error), true, detailsOf(error));
     }
   };
 
