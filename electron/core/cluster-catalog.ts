@@ -156,12 +156,6 @@ export class ClusterCatalog {
     return this.view(cluster);
   }
 
-  /** The user vouches for the cluster's host (see TRUST_HOST_REACH); other fields stay as they are. */
-  async trustHost(name: string): Promise<ClusterView> {
-    const existing = this.get(name);
-    return this.update(name, { ...existing, trustHost: true });
-  }
-
   /** Removes a cluster; one set aside as invalid is removed from the file as it stands. */
   async remove(name: string): Promise<void> {
     const flagged = this.flagged(name);

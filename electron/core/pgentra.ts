@@ -46,7 +46,7 @@ export interface PgentraDeps {
   browser: Browser;
   /** Warnings a person should see (plaintext cache, fixed pgpass permissions). Never a token. */
   warn: (message: string) => void;
-  /** The Azure root certificates pgentra ships (`findTlsRootsDir` from the entry point's folder). */
+  /** assets/tls: `findTlsRootsDir` from the entry point's own folder (core cannot know the layout). */
   tlsRootsDir: string | null;
 }
 
@@ -79,15 +79,7 @@ export class Pgentra {
       tokens: this.tokens,
     }));
     const cluster = (n: string) => catalog.get(n);
-    const tlsRootsDir = deps.tlsRootsDir;
-    const targets = (this.targets = new ConnectionTargets({
-      place,
-      warn,
-      cloud,
-      pgpass,
-      tlsRootsDir,
-      cluster,
-    }));
+    const targets = (this.targets = new ConnectionTargets({ ...deps, place, cloud, pgpass, cluster }));
     const target = (name: string) => targets.target(name, { ensureToken: false });
     this.service = new ServiceSink({ fs, clock, place, warn, settings, clusters, target });
   }
@@ -154,7 +146,6 @@ export class Pgentra {
   addCluster = (input: ClusterSubmission): Promise<ClusterView> => this.changed(this.catalog.add(input));
   updateCluster = (name: string, input: ClusterSubmission): Promise<ClusterView> =>
     this.changed(this.catalog.update(name, input));
-  trustClusterHost = (name: string): Promise<ClusterView> => this.changed(this.catalog.trustHost(name));
   previewCluster = (form: Partial<ClusterSubmission>, editing?: string): ClusterPreview =>
     this.catalog.preview(form, editing);
 

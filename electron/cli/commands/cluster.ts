@@ -168,7 +168,8 @@ async function trust(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(argv, {}, trustHelp, io, { min: 1, max: 1 });
   if (!parsed) return ExitCode.ok;
   const core = await openCore(io);
-  const cluster = await core.trustClusterHost(parsed.positionals[0] ?? '');
+  const name = parsed.positionals[0] ?? '';
+  const cluster = await core.updateCluster(name, { ...core.cluster(name), trustHost: true });
   io.stderr(
     `Trusted ${cluster.host} for ${cluster.name}: ${TRUST_HOST_REACH}. The server is still verified (sslmode=verify-full).\n`,
   );
