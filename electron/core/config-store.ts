@@ -11,6 +11,7 @@ import { clusterSchema } from './clusters.js';
 import { resolveConfigDir as resolveConfigDirPositional } from './config-dir.js';
 import { describeFsError, writeFileAtomic } from './files/atomic-write.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
+import { assertConfigTrusted } from './config-trust.js';
 import type { Clock, FileSystem } from './ports.js';
 import { settingsSchema as sharedSettingsSchema } from '../shared/settings.js';
 
@@ -220,6 +221,7 @@ export class ConfigStore {
   }
 
   private async read(): Promise<ReadResult> {
+    await assertConfigTrusted(this.deps.fs, { dir: this.deps.dir, file: this.file });
     let raw: Buffer;
     try {
       raw = await this.deps.fs.readFile(this.file);

@@ -84,6 +84,10 @@ export const FAILURES = {
     category: 'local-file',
     advice: 'The file named in the message was set aside; fix it or add your clusters again.',
   },
+  'config-unsafe': {
+    category: 'config',
+    advice: 'Run the command in the message so only you can change the configuration, then try again.',
+  },
   'config-newer': {
     category: 'local-file',
     advice: 'A newer pgentra wrote this config: update pgentra. The file was left untouched.',
