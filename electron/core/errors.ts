@@ -96,6 +96,10 @@ export const FAILURES = {
     category: 'invalid-input',
     advice: 'Correct the field named in the message; nothing was written.',
   },
+  'min-valid-unmet': {
+    category: 'invalid-input',
+    advice: 'Ask for a shorter minimum validity than Entra ID issues; asking again will not help.',
+  },
   'token-format': {
     category: 'internal',
     advice: 'The token is not an Entra access token; sign in again, and report a bug if this persists.',
