@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { ClusterForm } from '../../electron/shared/ipc-contract.js';
-import { startPreviewHostProcess, type PreviewHost } from '../support/preview-host.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { startPreviewHostProcess, type PreviewHost } from '../support/preview/preview-host.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 export interface WebOptions {
   /** Lifetime of tokens the fake Entra issues (seconds). */

@@ -7,8 +7,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { runCli } from '../support/cli.js';
-import { conninfoOf, runPsql } from '../support/psql.js';
+import { runCli } from '../support/testbed/cli.js';
+import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import {
   addForm,
   clusterRow,

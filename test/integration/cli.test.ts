@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunch } from '../../playwright.config.js';
-import { runCli, type CliResult } from '../support/cli.js';
-import { conninfoOf, runPsql } from '../support/psql.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { runCli, type CliResult } from '../support/testbed/cli.js';
+import { conninfoOf, runPsql } from '../support/testbed/psql.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 const exec = promisify(execFile);
 
