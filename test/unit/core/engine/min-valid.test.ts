@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_REQUEST_SPACING_MS } from '../../../../electron/core/refresh-policy.js';
 import { TokenEngine } from '../../../../electron/core/engine/token-engine.js';
 import type { AcquiredToken, TokenKey, TokenSource } from '../../../../electron/core/engine/types.js';
-import { FakeClock } from '../../../support/fake-clock.js';
+import { FakeClock } from '../../../support/fakes/fake-clock.js';
 
 const MIN = 60_000;
 const key: TokenKey = { accountId: 'alice', resource: 'https://ossrdbms-aad.database.windows.net' };
