@@ -137,6 +137,15 @@ export function clusterRow(page: Page, name: string): Locator {
   return page.getByTestId(`cluster-${name}`);
 }
 
+/** Signed in, with the testbed's flexible server added as `flex` and its token fresh: its row. */
+export async function signedInWithFlex(page: Page, testbed: Testbed): Promise<Locator> {
+  await signInWithDeviceCode(page, testbed);
+  await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+  const row = clusterRow(page, 'flex');
+  await expectFresh(row);
+  return row;
+}
+
 /** Waits for a cluster's token to be fresh; on failure says what the cluster shows instead. */
 export async function expectFresh(row: Locator): Promise<void> {
   try {

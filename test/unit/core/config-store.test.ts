@@ -204,55 +204,39 @@ describe('ConfigStore.update', () => {
     expect(fs.list(DIR)).toEqual(['config.json']);
   });
 
-  it('a change that throws writes nothing', async () => {
+  it.each<{
+    name: string;
+    fault?: Parameters<MemoryFileSystem['fail']>[0];
+    change: (c: Config) => Config;
+    error: string | RegExp;
+  }>([
+    {
+      name: 'a change that throws writes nothing',
+      change: () => {
+        throw new Error('user cancelled');
+      },
+      error: 'user cancelled',
+    },
+    {
+      name: 'a change that makes the config invalid is rejected and writes nothing',
+      change: (c) => ({ ...c, clusters: [...c.clusters, cluster('prod')] }),
+      error: /duplicate cluster name/,
+    },
+    {
+      name: 'a full disk during the write keeps the previous config intact',
+      fault: { op: 'writeNewFile', code: 'ENOSPC', path: /config\.json\..*tmp$/, partialBytes: 5 },
+      change: (c) => ({ ...c, clusters: [...c.clusters, cluster('dev')] }),
+      error: /disk is full/,
+    },
+  ])('$name', async ({ fault, change, error }) => {
     const { fs, store, clock } = setup();
     await drive(
       clock,
       store.update((c) => ({ ...c, clusters: [cluster('prod')] })),
     );
     const before = fs.peek(FILE);
-    await expect(
-      drive(
-        clock,
-        store.update(() => {
-          throw new Error('user cancelled');
-        }),
-      ),
-    ).rejects.toThrow('user cancelled');
-    expect(fs.peek(FILE)).toEqual(before);
-    expect(fs.list(DIR)).toEqual(['config.json']);
-  });
-
-  it('a change that makes the config invalid is rejected and writes nothing', async () => {
-    const { fs, store, clock } = setup();
-    await drive(
-      clock,
-      store.update((c) => ({ ...c, clusters: [cluster('prod')] })),
-    );
-    const before = fs.peek(FILE);
-    await expect(
-      drive(
-        clock,
-        store.update((c) => ({ ...c, clusters: [...c.clusters, cluster('prod')] })),
-      ),
-    ).rejects.toThrow(/duplicate cluster name/);
-    expect(fs.peek(FILE)).toEqual(before);
-  });
-
-  it('a full disk during the write keeps the previous config intact', async () => {
-    const { fs, store, clock } = setup();
-    await drive(
-      clock,
-      store.update((c) => ({ ...c, clusters: [cluster('prod')] })),
-    );
-    const before = fs.peek(FILE);
-    fs.fail({ op: 'writeNewFile', code: 'ENOSPC', path: /config\.json\..*tmp$/, partialBytes: 5 });
-    await expect(
-      drive(
-        clock,
-        store.update((c) => ({ ...c, clusters: [...c.clusters, cluster('dev')] })),
-      ),
-    ).rejects.toThrow(/disk is full/);
+    if (fault) fs.fail(fault);
+    await expect(drive(clock, store.update(change))).rejects.toThrow(error);
     expect(fs.peek(FILE)).toEqual(before);
     expect(fs.list(DIR)).toEqual(['config.json']);
   });

@@ -276,3 +276,19 @@ describe("a token's issued-at: read by the one decoder", () => {
     );
   });
 });
+
+describe('clusters:preview over every transport', () => {
+  const form = { name: 'prod', host: 'prod.postgres.database.azure.com' };
+  it.each([
+    ['structured clone, adding', [form]],
+    ['structured clone, editing', [form, 'prod']],
+    // The browser preview's JSON turns a trailing undefined into null: adding must still preview.
+    ['JSON, adding', JSON.parse(JSON.stringify([form, undefined])) as unknown[]],
+  ])('%s is accepted', (_transport, args) => {
+    expect(parseArgs('clusters:preview', args).ok).toBe(true);
+  });
+
+  it('refuses an editing name that is not a cluster name', () => {
+    expect(parseArgs('clusters:preview', [form, 'a b']).ok).toBe(false);
+  });
+});

@@ -142,7 +142,7 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       const form = previewable(toForm(draft));
       if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
       void getApi()
-        .previewCluster(form, editing?.name)
+        .previewCluster(form, editing?.name ?? null)
         .then((result) => current && result.ok && setPreview(result.value));
     }, 120);
     return () => {

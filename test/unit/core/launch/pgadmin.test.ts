@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { run as pgadminCommand, type PgadminCommandDeps } from '../../../../electron/cli/commands/pgadmin.js';
-import type { Io } from '../../../../electron/cli/io.js';
 import type { ConnectionTarget } from '../../../../electron/core/launch/connection.js';
 import {
   DESKTOP_BOOTSTRAP,
@@ -26,6 +25,7 @@ import {
 import { manualImportInstructions, setUpPgadmin } from '../../../../electron/core/launch/pgadmin.js';
 import { LaunchError } from '../../../../electron/core/launch/errors.js';
 import type { FileSystem, Processes } from '../../../../electron/core/ports.js';
+import { testIo } from '../../../support/fakes/io.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
 import { fakeStat } from '../../../support/fakes/recording-fs.js';
 
@@ -418,18 +418,6 @@ function memoryFs(
       return [...new Set(names)];
     },
   };
-}
-
-function testIo(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    interactive: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
 }
 
 describe('finding pgAdmin', () => {

@@ -1,7 +1,6 @@
 // psql invocations: the token only ever travels through the pgpass file named in the conninfo.
 import { describe, expect, it } from 'vitest';
 import { run as psqlCommand, type PsqlCommandDeps } from '../../../../electron/cli/commands/psql.js';
-import type { Io } from '../../../../electron/cli/io.js';
 import type { ConnectionTarget } from '../../../../electron/core/launch/connection.js';
 import {
   assertNoSecret,
@@ -12,6 +11,7 @@ import {
 } from '../../../../electron/core/launch/psql.js';
 import { LaunchError } from '../../../../electron/core/launch/errors.js';
 import type { FileStat, FileSystem, Processes } from '../../../../electron/core/ports.js';
+import { testIo } from '../../../support/fakes/io.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
 import { fakeStat } from '../../../support/fakes/recording-fs.js';
 
@@ -48,18 +48,6 @@ function filesAt(paths: string[], dirs: Record<string, string[]> = {}): FileSyst
       return entries;
     },
   };
-}
-
-function testIo(env: NodeJS.ProcessEnv = {}): Io & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    interactive: false,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
 }
 
 describe('psqlInvocation', () => {

@@ -30,6 +30,21 @@ const program = (args: string[], env: TerminalProgram['env'] = {}): TerminalProg
   env,
 });
 
+/**
+ * A stand-in program (a real executable sh script named `name` in `dir`) that records the argv,
+ * PGPASSWORD and PGAPPNAME it was started with; `started()` reads them back.
+ */
+async function argvRecorder(dir: string, name: string) {
+  const out = path.join(dir, 'out.json');
+  const command = path.join(dir, name);
+  await fs.writeFile(
+    command,
+    `#!/bin/sh\nexec node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({argv: process.argv.slice(2), pw: process.env.PGPASSWORD ?? null, app: process.env.PGAPPNAME}))' -- '${out}' "$@"\n`,
+    { mode: 0o700 },
+  );
+  return { command, started: async (): Promise<unknown> => JSON.parse(await fs.readFile(out, 'utf8')) };
+}
+
 describe('Windows cmd and Windows Terminal', () => {
   it('builds the cmd /c start line: the inner line escaped once for each cmd that parses it', () => {
     const spawn = windowsCmdCommand(
@@ -185,16 +200,10 @@ describe('Linux terminals', () => {
   it('runs the program with its exact argv and env through the env + sh wrapper (real sh)', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-wrap-'));
     try {
-      const fake = path.join(dir, 'fake psql');
-      const out = path.join(dir, 'out.json');
-      await fs.writeFile(
-        fake,
-        `#!/bin/sh\nexec node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({argv: process.argv.slice(2), pw: process.env.PGPASSWORD ?? null, app: process.env.PGAPPNAME}))' -- '${out}' "$@"\n`,
-        { mode: 0o700 },
-      );
+      const fake = await argvRecorder(dir, 'fake psql');
       const spawn = linuxTerminalCommand(
         { kind: 'linux', name: 'xterm', command: '/usr/bin/xterm', extraArgs: [] },
-        { command: fake, args: AWKWARD, env: { PGPASSWORD: undefined, PGAPPNAME: "pg'entra $x" } },
+        { command: fake.command, args: AWKWARD, env: { PGPASSWORD: undefined, PGAPPNAME: "pg'entra $x" } },
         { title: 't' },
       );
       // Drop the terminal part and run the rest as the terminal would (execvp, no shell).
@@ -204,7 +213,7 @@ describe('Linux terminals', () => {
         encoding: 'utf8',
       });
       expect(result.status).toBe(0);
-      expect(JSON.parse(await fs.readFile(out, 'utf8'))).toEqual({
+      expect(await fake.started()).toEqual({
         argv: AWKWARD,
         pw: null,
         app: "pg'entra $x",
@@ -316,17 +325,15 @@ describe('macOS Terminal / iTerm', () => {
   it('the script runs the program with its exact argv and env, then leaves nothing behind (real sh)', async () => {
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-mac-'));
     try {
-      const out = path.join(base, 'out.json');
-      const fake = path.join(base, "fake 'psql'");
-      await fs.writeFile(
-        fake,
-        `#!/bin/sh\nexec node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({argv: process.argv.slice(2), pw: process.env.PGPASSWORD ?? null, app: process.env.PGAPPNAME}))' -- '${out}' "$@"\n`,
-        { mode: 0o700 },
-      );
+      const fake = await argvRecorder(base, "fake 'psql'");
       const scriptDir = path.join(base, 'pgentra-x');
       const plan = planTerminalLaunch({
         terminal: { kind: 'mac', app: 'Terminal' },
-        program: { command: fake, args: AWKWARD, env: { PGPASSWORD: undefined, PGAPPNAME: '$app "q"' } },
+        program: {
+          command: fake.command,
+          args: AWKWARD,
+          env: { PGPASSWORD: undefined, PGAPPNAME: '$app "q"' },
+        },
         title: 'psql prod',
         scriptDir,
       });
@@ -340,7 +347,7 @@ describe('macOS Terminal / iTerm', () => {
         encoding: 'utf8',
       });
       expect(result.status).toBe(0);
-      expect(JSON.parse(await fs.readFile(out, 'utf8'))).toEqual({
+      expect(await fake.started()).toEqual({
         argv: AWKWARD,
         pw: null,
         app: '$app "q"',

@@ -3,11 +3,16 @@ import { ClipboardGuard } from '../../../../electron/core/sinks/clipboard.js';
 import { MemoryClipboard } from '../../../support/fakes/clipboard.js';
 import { FakeClock } from '../../../support/fakes/fake-clock.js';
 
+/** A ClipboardGuard over an in-memory clipboard, on a clock the test drives. */
+function guarded() {
+  const clock = new FakeClock();
+  const clipboard = new MemoryClipboard();
+  return { clock, clipboard, guard: new ClipboardGuard(clipboard, clock) };
+}
+
 describe('ClipboardGuard', () => {
   it('clears a copied token after the configured seconds, marked secret', async () => {
-    const clock = new FakeClock();
-    const clipboard = new MemoryClipboard();
-    const guard = new ClipboardGuard(clipboard, clock);
+    const { clock, clipboard, guard } = guarded();
     guard.copySecret('tok', 30);
     expect(clipboard.text).toBe('tok');
     expect(clipboard.secretWrites).toBe(1);
@@ -18,9 +23,7 @@ describe('ClipboardGuard', () => {
   });
 
   it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
-    const clock = new FakeClock();
-    const clipboard = new MemoryClipboard();
-    const guard = new ClipboardGuard(clipboard, clock);
+    const { clock, clipboard, guard } = guarded();
     guard.copySecret('tok', 30);
     clipboard.writeText('my own notes');
     await clock.advance(31_000);
@@ -28,9 +31,7 @@ describe('ClipboardGuard', () => {
   });
 
   it('clears on quit if the token is still there, and a second copy restarts the delay', async () => {
-    const clock = new FakeClock();
-    const clipboard = new MemoryClipboard();
-    const guard = new ClipboardGuard(clipboard, clock);
+    const { clock, clipboard, guard } = guarded();
     guard.copySecret('tok1', 30);
     await clock.advance(20_000);
     guard.copySecret('tok2', 30);
@@ -42,9 +43,7 @@ describe('ClipboardGuard', () => {
   });
 
   it('copying a connection string cancels the pending clear', async () => {
-    const clock = new FakeClock();
-    const clipboard = new MemoryClipboard();
-    const guard = new ClipboardGuard(clipboard, clock);
+    const { clock, clipboard, guard } = guarded();
     guard.copySecret('tok', 30);
     guard.copyPlain('host=x user=y');
     await clock.advance(60_000);
