@@ -29,6 +29,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'write tokens into your pgpass file (sync, clean)',
     load: () => import('./commands/pgpass.js'),
   },
+  service: {
+    summary: 'write a [NAME] per cluster into pg_service.conf, for `psql "service=NAME"` (sync, clean)',
+    load: () => import('./commands/service.js'),
+  },
   agent: {
     summary: 'keep tokens fresh in the background and serve `pgentra token`',
     load: () => import('./commands/agent.js'),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { allClouds, BUILT_IN_CLOUD_NAMES, cloudResource, customCloudSchema } from './clouds.js';
 import { clusterSchema } from './clusters.js';
 import { resolveConfigDir as resolveConfigDirPositional } from './config-dir.js';
-import { describeFsError, writeFileAtomic } from './files/atomic-write.js';
+import { describeFsError, removeLeftoverTemps, writeFileAtomic } from './files/atomic-write.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
 import { assertConfigTrusted } from './config-trust.js';
 import type { Clock, FileSystem } from './ports.js';
@@ -208,6 +208,8 @@ export class ConfigStore {
             fields,
           });
         }
+        // A writer killed mid-write left its temp file; we hold the lock, so none is live.
+        await removeLeftoverTemps(this.deps.fs, this.file);
         await writeFileAtomic(
           this.deps.fs,
           this.file,

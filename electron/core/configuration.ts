@@ -74,6 +74,7 @@ function applySettingsPatch(s: Settings, patch: SettingsPatch): Settings {
     ...withoutPgadmin,
     refreshMarginSec: patch.refreshMarginSec ?? s.refreshMarginSec,
     pgpass: { enabled: patch.pgpassEnabled ?? s.pgpass.enabled, ...(pgpassPath ? { path: pgpassPath } : {}) },
+    pgService: { enabled: patch.pgServiceEnabled ?? s.pgService.enabled },
     clipboardClearSec: patch.clipboardClearSec ?? s.clipboardClearSec,
     terminal: patch.terminal ?? s.terminal,
     ...(pgadminPath === undefined ? {} : { pgadminPath }),

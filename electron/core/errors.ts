@@ -117,6 +117,20 @@ export const FAILURES = {
     advice:
       "pgentra's block in the password file was edited by hand; fix or remove the lines named in the message.",
   },
+  'service-entry': {
+    category: 'invalid-input',
+    advice: 'A service file line cannot hold this value; change the cluster field named in the message.',
+  },
+  'service-file': {
+    category: 'local-file',
+    advice:
+      'Check the connection service file named in the message (the line it names, its owner and permissions).',
+  },
+  'service-name-taken': {
+    category: 'local-file',
+    advice:
+      'Rename your own service (or remove it) and run `pgentra service sync`, or give the cluster another name.',
+  },
   'file-write': {
     category: 'local-file',
     advice: 'Check the file named in the message: its owner, permissions and free disk space.',

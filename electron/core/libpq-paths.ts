@@ -1,6 +1,6 @@
 // Where libpq looks for its per-user files when nothing overrides them (libpq docs, "The Password
-// File" and "SSL Support"): the pgpass file and the root certificates share one rule, so pgentra
-// writes and checks exactly the files psql will read.
+// File", "The Connection Service File" and "SSL Support"): the pgpass file, the service file and
+// the root certificates share one rule, so pgentra writes and checks exactly the files psql reads.
 import path from 'node:path';
 
 export interface LibpqPlace {
@@ -11,10 +11,19 @@ export interface LibpqPlace {
   appData?: string;
 }
 
-const UNIX_NAMES = { pgpass: '.pgpass', 'root.crt': path.posix.join('.postgresql', 'root.crt') };
-const WINDOWS_NAMES = { pgpass: 'pgpass.conf', 'root.crt': 'root.crt' };
+const UNIX_NAMES = {
+  pgpass: '.pgpass',
+  'pg_service.conf': '.pg_service.conf',
+  'root.crt': path.posix.join('.postgresql', 'root.crt'),
+};
+// The service file keeps its leading dot on Windows too (libpq docs; unlike pgpass.conf).
+const WINDOWS_NAMES = {
+  pgpass: 'pgpass.conf',
+  'pg_service.conf': '.pg_service.conf',
+  'root.crt': 'root.crt',
+};
 
-export function libpqDefaultFile(file: 'pgpass' | 'root.crt', place: LibpqPlace): string {
+export function libpqDefaultFile(file: keyof typeof UNIX_NAMES, place: LibpqPlace): string {
   if (place.platform !== 'win32') return path.posix.join(place.homedir, UNIX_NAMES[file]);
   const appData = place.appData || place.env.APPDATA || path.win32.join(place.homedir, 'AppData', 'Roaming');
   return path.win32.join(appData, 'postgresql', WINDOWS_NAMES[file]);

@@ -1,7 +1,7 @@
 // The core as the CLI and the tray see it: a small facade that composes the modules, each owning
-// one concept (configuration, accounts, clusters, tokens, the pgpass sink, connection targets),
-// and says what happens across them (removing a cluster rewrites pgpass; signing out drops the
-// account's tokens). Faces call these methods and never reach past them.
+// one concept (configuration, accounts, clusters, tokens, the pgpass and service-file sinks,
+// connection targets), and says what happens across them (removing a cluster rewrites pgpass and
+// the service file; signing out drops the account's tokens). Faces never reach past it.
 import os from 'node:os';
 import { Accounts, type SignInOptions } from './accounts.js';
 import type { SignedInAccount } from './auth/msal-session.js';
@@ -19,10 +19,12 @@ import type { Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, GetTokenOptions, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
+import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
 import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 
-export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, SettingsPatch };
+export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, ServiceReport };
+export type { SettingsPatch };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
 export interface PgentraDeps {
@@ -44,6 +46,7 @@ export class Pgentra {
   private readonly tokens: ClusterTokens;
   private readonly pgpass: PgpassSink;
   private readonly targets: ConnectionTargets;
+  private readonly service: ServiceSink;
 
   private constructor(
     deps: PgentraDeps,
@@ -56,21 +59,19 @@ export class Pgentra {
     const catalog = (this.catalog = new ClusterCatalog({ configuration, signedInAccounts }));
     const clusters = () => catalog.list();
     const cloud = (name?: string) => configuration.cloud(name);
-    this.tokens = new ClusterTokens({
-      source: accounts.tokenSource,
-      clock,
-      refreshMarginSec: configuration.settings.refreshMarginSec,
-      clusters,
-      cloud,
-      accounts,
-    });
+    const { refreshMarginSec } = configuration.settings;
+    const source = accounts.tokenSource;
+    this.tokens = new ClusterTokens({ source, clock, refreshMarginSec, clusters, cloud, accounts });
     const settings = () => configuration.settings;
     const pgpass = (this.pgpass = new PgpassSink({
       ...{ fs, clock, env, warn, settings, clusters, signedInAccounts },
       ...place,
       tokens: this.tokens,
     }));
-    this.targets = new ConnectionTargets({ fs, place, warn, cloud, pgpass, cluster: (n) => catalog.get(n) });
+    const cluster = (n: string) => catalog.get(n);
+    const targets = (this.targets = new ConnectionTargets({ fs, place, warn, cloud, pgpass, cluster }));
+    const target = (name: string) => targets.target(name, { ensureToken: false });
+    this.service = new ServiceSink({ fs, clock, place, warn, settings, clusters, target });
   }
 
   static async open(deps: PgentraDeps): Promise<Pgentra> {
@@ -94,11 +95,13 @@ export class Pgentra {
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const before = this.settings;
     const pgpassBefore = this.pgpass.placement();
+    const serviceWasOn = this.service.enabled;
     await this.configuration.updateSettings(patch);
     this.tokens.setRefreshMarginSec(this.settings.refreshMarginSec);
     if (this.settings.clientId !== before.clientId || this.settings.tenant !== before.tenant)
       this.accountsOf.reset();
     await this.pgpass.followSettings(pgpassBefore);
+    await this.service.follow(serviceWasOn);
   }
 
   cloudNames = (): string[] => this.configuration.cloudNames();
@@ -129,15 +132,22 @@ export class Pgentra {
   cluster = (name: string): ClusterView => this.catalog.get(name);
   clusterFor = (target: { host: string; port: number; user: string }): ClusterView =>
     this.catalog.find(target);
-  addCluster = (input: ClusterSubmission): Promise<ClusterView> => this.catalog.add(input);
+  addCluster = (input: ClusterSubmission): Promise<ClusterView> => this.changed(this.catalog.add(input));
   updateCluster = (name: string, input: ClusterSubmission): Promise<ClusterView> =>
-    this.catalog.update(name, input);
+    this.changed(this.catalog.update(name, input));
   previewCluster = (form: Partial<ClusterSubmission>, editing?: string): ClusterPreview =>
     this.catalog.preview(form, editing);
 
   async removeCluster(name: string): Promise<void> {
-    await this.catalog.remove(name);
+    await this.changed(this.catalog.remove(name));
     if (this.pgpass.enabled) await this.pgpass.sync({ userAction: false, onlyCached: true });
+  }
+
+  /** Every cluster change reaches the service file (a failure there is a warning, not the change's). */
+  private async changed<T>(change: Promise<T>): Promise<T> {
+    const result = await change;
+    await this.service.follow();
+    return result;
   }
 
   // ---- tokens ------------------------------------------------------------------------------
@@ -161,7 +171,7 @@ export class Pgentra {
   startRefreshing = (): void => this.tokens.start();
   stopRefreshing = (): void => this.tokens.stop();
 
-  // ---- pgpass and connections --------------------------------------------------------------
+  // ---- pgpass, service file and connections --------------------------------------------------------------
 
   pgpassPath = (): string => this.pgpass.path();
   syncPgpass = (options: { userAction: boolean; onlyCached?: boolean }): Promise<PgpassReport> =>
@@ -169,6 +179,10 @@ export class Pgentra {
   syncPgpassSoon = (log: (message: string) => void): void => this.pgpass.syncSoon(log);
   stopPgpassSync = (): void => this.pgpass.stop();
   cleanPgpass = (): Promise<{ path: string; changed: boolean }> => this.pgpass.clean();
+
+  serviceFilePath = (): string => this.service.path();
+  syncServiceFile = (): Promise<ServiceReport> => this.service.sync();
+  cleanServiceFile = (): Promise<ServiceReport> => this.service.clean();
 
   connectionTarget = (name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> =>
     this.targets.target(name, options);

@@ -51,6 +51,11 @@ export const settingsSchema = z.object({
   cloud: z.string().min(1, 'the cloud is empty').default('public'),
   refreshMarginSec: refreshMarginSec.default(900),
   pgpass: z.object({ enabled: flag.default(true), path: pgpassPath.optional() }).default({ enabled: true }),
+  /**
+   * On by default: the service file holds no secret, and `service=NAME` is how any libpq client
+   * gets the cluster's host, user and sslmode=verify-full rather than libpq's default `prefer`.
+   */
+  pgService: z.object({ enabled: flag.default(true) }).default({ enabled: true }),
   clipboardClearSec: clipboardClearSec.default(30),
   terminal: terminal.default([]),
   pgadminPath: pgadminPath.optional(),
@@ -68,6 +73,7 @@ export const settingsPatchSchema = z
     refreshMarginSec,
     pgpassEnabled: flag,
     pgpassPath: pgpassPath.nullable(),
+    pgServiceEnabled: flag,
     clipboardClearSec,
     terminal,
     pgadminPath: pgadminPath.nullable(),

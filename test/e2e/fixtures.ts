@@ -50,6 +50,7 @@ export const test = base.extend<WebOptions & WebFixtures>({
       XDG_RUNTIME_DIR: run,
       PGENTRA_HOME: testbed.facts.pgentraHome,
       PGPASSFILE: path.join(home, 'pgpass'),
+      PGSERVICEFILE: path.join(home, 'pg_service.conf'),
     });
   },
 

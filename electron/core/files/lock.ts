@@ -174,9 +174,23 @@ export async function acquireFileLock(
         lastHolder ? { pid: lastHolder.pid, host: lastHolder.host, since: lastHolder.since } : undefined,
       );
     }
-    await sleep(clock, delayMs);
+    await waitTurn(clock, delayMs);
     immediateRetries = 0;
     delayMs = Math.min(delayMs * 2, 100);
+  }
+}
+
+/**
+ * Waiting for the holder is work in progress, yet the system clock's timers are unref'd (so a CLI
+ * exits while refresh timers are pending): without a ref'd handle a `pgentra pgpass sync` that
+ * found the tray holding the lock would exit silently, its write never done.
+ */
+async function waitTurn(clock: Clock, ms: number): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    await sleep(clock, ms);
+  } finally {
+    clearInterval(keepAlive);
   }
 }
 

@@ -23,7 +23,10 @@ import {
   type RawLine,
 } from './format.js';
 
-export const BLOCK_START = '# >>> pgentra managed block - do not edit (pgentra pgpass clean removes it) >>>';
+/** The start marker; it names the command that takes the block out of this kind of file. */
+export const blockStart = (cleanCommand: string): string =>
+  `# >>> pgentra managed block - do not edit (${cleanCommand} removes it) >>>`;
+export const BLOCK_START = blockStart('pgentra pgpass clean');
 export const BLOCK_END = '# <<< pgentra managed block <<<';
 // Recognised by prefix, so a later wording of the markers still finds blocks older versions wrote.
 // Neither marker contains `:`: behind a BOM the start marker is not a comment to libpq, and with
@@ -125,38 +128,51 @@ export function managedEntries(document: PgpassDocument, scan: ManagedBlockScan)
   return entries;
 }
 
-function blockLines(entries: readonly PgpassManagedEntry[]): string[] {
-  const out = [BLOCK_START];
+function pgpassBody(entries: readonly PgpassManagedEntry[]): string[] {
+  const out: string[] = [];
   for (const entry of entries) {
-    if (entry.comment !== undefined) {
-      const comment = `# ${entry.comment.replace(/\p{Cc}/gu, ' ')}`;
-      if (comment.startsWith(START_PREFIX) || comment.startsWith(END_PREFIX))
-        throw new PgpassEntryError('a pgpass entry comment must not look like a pgentra block marker');
-      out.push(Buffer.from(comment, 'utf8').toString('latin1'));
-    }
+    if (entry.comment !== undefined) out.push(commentLine(entry.comment));
     out.push(formatEntry(entry));
   }
-  out.push(BLOCK_END);
   return out;
 }
 
+/** A `#` comment line (a byte string) for inside a block; control characters become spaces. */
+export function commentLine(text: string): string {
+  const comment = `# ${text.replace(/\p{Cc}/gu, ' ')}`;
+  if (comment.startsWith(START_PREFIX) || comment.startsWith(END_PREFIX))
+    throw new PgpassEntryError("a comment in pgentra's block must not look like a pgentra block marker");
+  return Buffer.from(comment, 'utf8').toString('latin1');
+}
+
 /**
- * The document with pgentra's block holding exactly `entries`, first in the file, and the foreign
- * lines after it unchanged. No entries: no block at all (what `clean` does).
+ * The document with pgentra's block holding exactly `body` (byte strings, one per line) between
+ * the markers, first in the file, and the foreign lines after it unchanged. An empty body: no
+ * block at all (what `clean` does). Every file pgentra keeps a block in goes through here.
  */
-export function withManagedBlock(
+export function withManagedLines(
   document: PgpassDocument,
-  entries: readonly PgpassManagedEntry[],
+  body: readonly string[],
+  /** Made by blockStart(), so older and newer wordings are all recognised as ours. */
+  start: string = BLOCK_START,
 ): { document: PgpassDocument; scan: ManagedBlockScan } {
   const scan = scanManagedBlocks(document);
-  if (entries.length === 0) return { document: { lines: scan.foreign }, scan };
+  if (body.length === 0) return { document: { lines: scan.foreign }, scan };
   // Follow the file's own convention so Windows editors do not show a mixed file.
   const eol = scan.foreign.find((line) => line.eol !== '')?.eol ?? scan.blockEol ?? '\n';
-  const block = blockLines(entries).map((text, i): RawLine => ({
+  const block = [start, ...body, BLOCK_END].map((text, i): RawLine => ({
     text: i === 0 && scan.bomOnMarker ? BOM + text : text,
     eol,
   }));
   return { document: { lines: [...block, ...scan.foreign] }, scan };
+}
+
+/** The pgpass document with pgentra's block holding exactly `entries` (none: no block). */
+export function withManagedBlock(
+  document: PgpassDocument,
+  entries: readonly PgpassManagedEntry[],
+): { document: PgpassDocument; scan: ManagedBlockScan } {
+  return withManagedLines(document, pgpassBody(entries));
 }
 
 /** The document without pgentra's block(s); foreign lines unchanged. */

@@ -1,6 +1,7 @@
 // Writing tokens into the user's pgpass file: under a lock, read it, rebuild it with our block
 // first, and replace it atomically with mode 0600. Unchanged content is not rewritten; a file that
-// cannot be written is left exactly as it was and the error says why.
+// cannot be written is left exactly as it was and the error says why. The service file
+// (pg_service.conf) is written by the same rewriteManagedFile, so both get the same care.
 import { libpqDefaultFile, type LibpqPlace } from '../libpq-paths.js';
 import { PgentraError } from '../errors.js';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   PgpassBlockError,
   scanManagedBlocks,
   withManagedBlock,
+  withManagedLines,
   type ManagedBlockScan,
   type PgpassManagedEntry,
 } from './managed-block.js';
@@ -84,39 +86,77 @@ export type PgpassCleanOptions = Omit<PgpassSyncOptions, 'entries'>;
 
 /** Replaces pgentra's block with exactly these entries (none: the block is removed). */
 export function syncPgpass(options: PgpassSyncOptions): Promise<PgpassReport> {
-  return rewrite(options, options.entries, options.keepExisting);
+  const { entries: wanted, keepExisting } = options;
+  return rewriteManagedFile(options, wanted.length > 0 || keepExisting !== undefined, (document) => {
+    let entries = wanted;
+    if (keepExisting) {
+      const key = (e: PgpassEntry) =>
+        JSON.stringify([e.host, String(e.port ?? '*'), e.database ?? '*', e.user]);
+      const replaced = new Set(wanted.map(key));
+      const kept = managedEntries(document, scanManagedBlocks(document)).filter(
+        (entry) => !replaced.has(key(entry)) && keepExisting(entry),
+      );
+      entries = [...wanted, ...kept];
+    }
+    return { ...withManagedBlock(document, entries), entries: entries.length };
+  });
 }
 
 /** Removes pgentra's block and nothing else. */
 export function cleanPgpass(options: PgpassCleanOptions): Promise<PgpassReport> {
-  return rewrite(options, []);
+  return rewriteManagedFile(options, false, (document) => ({
+    ...withManagedLines(document, []),
+    entries: 0,
+  }));
 }
+
+/** How one kind of file pgentra keeps a block in differs from the pgpass file. */
+export interface ManagedFileKind {
+  /** The error raised for this file (its code names the file kind); default PgpassFileError. */
+  fileError?: (message: string, errno: string | undefined, cause: unknown) => PgentraError;
+}
+
+/** What rewriteManagedFile asks of its caller: the next document, built from the current one. */
+export type ManagedFilePlan = (document: PgpassDocument) => {
+  document: PgpassDocument;
+  scan: ManagedBlockScan;
+  /** Lines of ours now in the block (0: the block is gone, and a wide mode is left alone). */
+  entries: number;
+};
 
 const MAX_ATTEMPTS = 3;
 
-async function rewrite(
-  options: PgpassCleanOptions,
-  entries: readonly PgpassManagedEntry[],
-  keepExisting?: (entry: PgpassEntry) => boolean,
+/**
+ * The one way pgentra changes a file it keeps a block in (pgpass, pg_service.conf): under a lock
+ * beside the file, read it, build the next document from it, and replace it atomically with mode
+ * 0600, re-reading when someone else changed it meanwhile. `creates`: the file (and its directory,
+ * 0700) may be created; otherwise a missing directory means there is nothing to do.
+ */
+export async function rewriteManagedFile(
+  options: PgpassCleanOptions & ManagedFileKind,
+  creates: boolean,
+  plan: ManagedFilePlan,
 ): Promise<PgpassReport> {
   const { fs, path: file } = options;
+  const fileError =
+    options.fileError ??
+    ((message: string, errno: string | undefined, cause: unknown) =>
+      new PgpassFileError(message, errno, cause === undefined ? undefined : { cause }));
   const lock: LockOptions & { path?: string } = options.lock ?? { clock: options.clock as Clock };
   const lockOptions: LockOptions = { timeoutMs: 10_000, staleMs: 30_000, ...lock };
-  // The lock file sits beside the pgpass file, so its directory must exist before the lock:
+  // The lock file sits beside the file, so its directory must exist before the lock:
   // %APPDATA%\postgresql may not exist yet (0700: it is about to hold a secret). Nothing to
   // clean in a directory that does not exist.
-  if (entries.length > 0 || keepExisting) {
+  if (creates) {
     await fs.mkdir(path.dirname(file), 0o700).catch((error: unknown) => {
-      throw new PgpassFileError(
-        `cannot create the directory for ${file}: ${describeFsError(error).reason}`,
-        describeFsError(error).code,
-        { cause: error },
-      );
+      const { reason, code } = describeFsError(error);
+      throw fileError(`cannot create the directory for ${file}: ${reason}`, code, error);
     });
   } else if ((await fs.lstat(path.dirname(file)).catch(() => null)) === null) {
     const nothing = { changed: false, created: false, fixedMode: false, previousMode: null };
     return { path: file, ...nothing, blocksFound: 0, blockMoved: false, entries: 0 };
   }
+  const platform = options.platform ?? process.platform;
   return withFileLock(
     fs,
     lock.path ?? `${file}.pgentra-lock`,
@@ -125,7 +165,7 @@ async function rewrite(
       // between our read and our rename, read it again rather than overwrite the edit.
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await rewriteOnce(fs, file, entries, options.platform ?? process.platform, keepExisting);
+          return await rewriteOnce(fs, file, platform, plan, fileError);
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -138,49 +178,33 @@ async function rewrite(
 async function rewriteOnce(
   fs: FileSystem,
   file: string,
-  wanted: readonly PgpassManagedEntry[],
   platform: NodeJS.Platform,
-  keepExisting?: (entry: PgpassEntry) => boolean,
+  plan: ManagedFilePlan,
+  fileError: NonNullable<ManagedFileKind['fileError']>,
 ): Promise<PgpassReport> {
-  const stat = await inspect(fs, file);
+  const stat = await inspect(fs, file, fileError);
   let before: Buffer;
   try {
     before = stat ? await fs.readFile(file) : Buffer.alloc(0);
   } catch (error) {
-    throw new PgpassFileError(
-      `cannot read ${file}: ${describeFsError(error).reason}; pgentra left it unchanged`,
-      describeFsError(error).code,
-      { cause: error },
-    );
+    const { reason, code } = describeFsError(error);
+    throw fileError(`cannot read ${file}: ${reason}; pgentra left it unchanged`, code, error);
   }
 
-  let next: { document: PgpassDocument; scan: ManagedBlockScan };
-  let entries = wanted;
+  let next: ReturnType<ManagedFilePlan>;
   try {
-    const document = parse(before);
-    if (keepExisting) {
-      const key = (e: PgpassEntry) =>
-        JSON.stringify([e.host, String(e.port ?? '*'), e.database ?? '*', e.user]);
-      const replaced = new Set(wanted.map(key));
-      const kept = managedEntries(document, scanManagedBlocks(document)).filter(
-        (entry) => !replaced.has(key(entry)) && keepExisting(entry),
-      );
-      entries = [...wanted, ...kept];
-    }
-    next = withManagedBlock(document, entries);
+    next = plan(parse(before));
   } catch (error) {
     if (error instanceof PgpassBlockError)
-      throw new PgpassFileError(`pgentra did not change ${file}: ${error.message}`, 'EBLOCK', {
-        cause: error,
-      });
+      throw fileError(`pgentra did not change ${file}: ${error.message}`, 'EBLOCK', error);
     throw error;
   }
   const after = serialize(next.document);
-  const { scan } = next;
+  const { scan, entries } = next;
 
-  // libpq ignores a pgpass file with any group/other bit; fix it, but only where our tokens live.
+  // libpq ignores a pgpass file with any group/other bit; fix it, but only where our lines live.
   const wideMode = stat !== null && platform !== 'win32' && (stat.mode & 0o077) !== 0;
-  const fixMode = wideMode && entries.length > 0;
+  const fixMode = wideMode && entries > 0;
   const report: PgpassReport = {
     path: file,
     changed: !after.equals(before),
@@ -189,7 +213,7 @@ async function rewriteOnce(
     previousMode: stat ? stat.mode & 0o777 : null,
     blocksFound: scan.blocks.length,
     blockMoved: (scan.blocks[0]?.start ?? 0) !== 0,
-    entries: entries.length,
+    entries,
   };
   if ((!report.changed && !fixMode) || (stat === null && after.length === 0)) return report;
 
@@ -198,31 +222,35 @@ async function rewriteOnce(
   return { ...report, fixedMode: wideMode };
 }
 
-/** lstat with pgpass-specific refusals: we never read or write through a link or into a FIFO. */
-async function inspect(fs: FileSystem, file: string): Promise<FileStat | null> {
+/** lstat with the refusals every managed file shares: we never read or write through a link or into a FIFO. */
+async function inspect(
+  fs: FileSystem,
+  file: string,
+  fileError: NonNullable<ManagedFileKind['fileError']>,
+): Promise<FileStat | null> {
   let stat: FileStat | null;
   try {
     stat = await fs.lstat(file);
   } catch (error) {
-    throw new PgpassFileError(
+    throw fileError(
       `cannot check ${file}: ${describeFsError(error).reason}`,
       describeFsError(error).code,
-      {
-        cause: error,
-      },
+      error,
     );
   }
   if (stat?.isSymbolicLink)
-    throw new PgpassFileError(
-      `${file} is a symbolic link; pgentra will not write tokens through it (the link could point ` +
-        "anywhere). Replace the link with a regular file, or set pgentra's pgpass path (and your " +
-        "clients' PGPASSFILE) to the file it points to",
+    throw fileError(
+      `${file} is a symbolic link; pgentra will not write through it (the link could point ` +
+        'anywhere). Replace the link with a regular file, or point pgentra and your clients ' +
+        '(PGPASSFILE, PGSERVICEFILE) at the file it points to',
       'ELOOP',
+      undefined,
     );
   if (stat && !stat.isFile)
-    throw new PgpassFileError(
+    throw fileError(
       `${file} is not a regular file; libpq ignores it and pgentra will not replace it`,
       'EISDIR',
+      undefined,
     );
   return stat;
 }

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       PGENTRA_HOME: facts.pgentraHome,
       ...facts.env,
       PGPASSFILE: path.join(testbed.dir, 'pgpass'),
+      PGSERVICEFILE: path.join(testbed.dir, 'pg_service.conf'),
       XDG_RUNTIME_DIR: run,
     };
     // libsecret talks to the session bus of this process: the testbed's private keyring.

@@ -201,10 +201,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     if (logs.length > 2000) logs.shift();
     options.log?.(line);
   };
-  // Never the user's ~/.pgpass: the background pgpass sink writes wherever PGPASSFILE points.
+  // Never the user's ~/.pgpass or ~/.pg_service.conf: the sinks write where these point.
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     PGPASSFILE: options.env.PGPASSFILE ?? path.join(options.configDir, 'pgpass'),
+    PGSERVICEFILE: options.env.PGSERVICEFILE ?? path.join(options.configDir, 'pg_service.conf'),
   };
 
   const clipboard = new MemoryClipboard();

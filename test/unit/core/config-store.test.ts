@@ -346,6 +346,7 @@ describe('defaults', () => {
         cloud: 'public',
         refreshMarginSec: 900,
         pgpass: { enabled: true },
+        pgService: { enabled: true },
         clipboardClearSec: 30,
         terminal: [],
         startAtLogin: false,

@@ -25,6 +25,7 @@ function asConfigSettings(field: PatchField, value: unknown): Record<string, unk
   if ((field === 'pgpassPath' || field === 'pgadminPath') && value === null) return {};
   if (field === 'pgpassEnabled') return { pgpass: { enabled: value } };
   if (field === 'pgpassPath') return { pgpass: { enabled: true, path: value } };
+  if (field === 'pgServiceEnabled') return { pgService: { enabled: value } };
   return { [field]: value };
 }
 
@@ -46,6 +47,7 @@ const CONFIG_PATH: Record<PatchField, string> = {
   refreshMarginSec: 'settings.refreshMarginSec',
   pgpassEnabled: 'settings.pgpass.enabled',
   pgpassPath: 'settings.pgpass.path',
+  pgServiceEnabled: 'settings.pgService.enabled',
   clipboardClearSec: 'settings.clipboardClearSec',
   terminal: 'settings.terminal',
   pgadminPath: 'settings.pgadminPath',
