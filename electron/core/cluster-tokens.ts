@@ -5,7 +5,7 @@ import type { SignedInAccount } from './auth/msal-session.js';
 import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { TokenEngine } from './engine/token-engine.js';
-import type { EngineEvents, TokenKey, TokenSource, TokenState } from './engine/types.js';
+import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
 import { AuthError, asAuthError } from './errors.js';
 import type { Clock } from './ports.js';
 import type { ClusterStatus } from '../shared/token-status.js';
@@ -51,7 +51,7 @@ export class ClusterTokens {
 
   async token(
     cluster: ClusterView,
-    options: { minValidSec?: number; userAction?: boolean } = {},
+    options: GetTokenOptions = {},
   ): Promise<{ token: string; expiresAt: number }> {
     const key = await this.keyFor(cluster);
     const token = await this.engine.getToken(key, options);
