@@ -2,6 +2,7 @@
 // on its own because bin/pgentra.cjs reaches it from the CommonJS fast path (token.cjs), whose
 // copies of the CLI's error classes are not the ones thrown here.
 import type { AgentRequestBody } from '../core/agent/client.js';
+import { tokenDemand } from '../core/agent/wire.js';
 import { openCore } from './core-loader.js';
 import { ExitCode, reportError } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -13,7 +14,7 @@ export async function printTokenFromCache(
   try {
     const core = await openCore(io);
     const cluster = request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);
-    const { token } = await core.token(cluster, { minValidSec: request.minValidSec, userAction: true });
+    const { token } = await core.token(cluster, tokenDemand(request.minValidSec));
     io.stdout(`${token}\n`);
     return ExitCode.ok;
   } catch (error) {

@@ -1,6 +1,7 @@
 // The CLI's exit codes (design.md, Contracts). Scripts and pgAdmin rely on them: keep them stable.
 import { describeFailure, failureDetailLines, isPgentraError, type FailureCategory } from '../core/errors.js';
 import type { Io } from './io.js';
+import { printable } from '../core/printable.js';
 
 export const ExitCode = {
   ok: 0,
@@ -66,12 +67,14 @@ export const usageError = (message: string, hint?: string) => new CliError(ExitC
  */
 export function reportError(thrown: unknown, io: Pick<Io, 'stderr' | 'verbose'>): number {
   const error = toCliError(thrown);
+  // Messages carry text from Entra ID and the agent: never let it drive the terminal.
+  const shown = (text: string) => printable(text, { multiline: true });
   if (error instanceof CliError) {
-    io.stderr(`pgentra: ${error.message}\n`);
-    if (error.hint) io.stderr(`${error.hint}\n`);
-    if (io.verbose) for (const line of error.details) io.stderr(`  ${line}\n`);
+    io.stderr(`pgentra: ${shown(error.message)}\n`);
+    if (error.hint) io.stderr(`${shown(error.hint)}\n`);
+    if (io.verbose) for (const line of error.details) io.stderr(`  ${shown(line)}\n`);
     return error.exitCode;
   }
-  io.stderr(`pgentra: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  io.stderr(`pgentra: unexpected error: ${shown(error instanceof Error ? error.message : String(error))}\n`);
   return ExitCode.internal;
 }

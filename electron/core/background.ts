@@ -2,10 +2,10 @@
 // (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
 // a periodic config reload so clusters added and sign-ins made from the CLI are picked up.
 import type { Clock } from './ports.js';
-import { describeFailure, failureText, type FailureCategory } from './errors.js';
-import { agentEndpoint } from './agent/paths.js';
-import type { AgentFailureCode, AgentOwner, AgentResponse } from './agent/protocol.js';
-import { startAgentServer, type AgentServer } from './agent/server.js';
+import { describeFailure, failureText, isPgentraError, type FailureCategory } from './errors.js';
+import { tokenDemand } from './agent/wire.js';
+import type { AgentFailureCode, AgentOwner, AgentRequest, AgentResponse } from './agent/protocol.js';
+import { serverEndpoint, startAgentServer, type AgentServer } from './agent/server.js';
 import type { Pgentra } from './pgentra.js';
 
 export interface BackgroundOptions {
@@ -81,7 +81,7 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
 
   let server: AgentServer | undefined;
   if (options.serveAgent) {
-    server = await startAgentServer(agentEndpoint(options.configDir, options.env), async (request) => {
+    const serveRequest = async (request: AgentRequest): Promise<AgentResponse> => {
       if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid, owner: options.owner };
       if (request.op === 'status') return { ok: true, status: await core.status() };
       try {
@@ -96,16 +96,21 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
           await core.trackClusters();
           cluster = find();
         }
-        const { token, expiresAt } = await core.token(cluster, {
-          minValidSec: request.minValidSec ?? 300,
-          userAction: true,
-        });
+        const { token, expiresAt } = await core.token(cluster, tokenDemand(request.minValidSec));
         return { ok: true, token, expiresAt };
       } catch (error) {
         return agentFailure(error);
       }
-    });
-    log(`agent: serving tokens on ${server.address}`);
+    };
+    try {
+      server = await startAgentServer(await serverEndpoint(options.configDir, options.env), serveRequest);
+      log(`agent: serving tokens on ${server.address}`);
+    } catch (error) {
+      // A folder planted at the socket's path must not stop tokens being refreshed: go on
+      // without the socket and say how to get it back.
+      if (!isPgentraError(error) || error.code !== 'agent-socket-unsafe') throw error;
+      log(`agent: ${error.message}`);
+    }
   }
 
   // Config reloads run one after another on the injected clock (a slow disk never stacks them).

@@ -6,7 +6,7 @@ import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { assertHostTrusted } from './clusters.js';
 import { TokenEngine } from './engine/token-engine.js';
-import type { EngineEvents, TokenKey, TokenSource, TokenState } from './engine/types.js';
+import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
 import { AuthError, asAuthError } from './errors.js';
 import type { Clock } from './ports.js';
 import type { ClusterStatus } from '../shared/token-status.js';
@@ -52,7 +52,7 @@ export class ClusterTokens {
 
   async token(
     cluster: ClusterView,
-    options: { minValidSec?: number; userAction?: boolean } = {},
+    options: GetTokenOptions = {},
   ): Promise<{ token: string; expiresAt: number }> {
     const key = await this.keyFor(cluster);
     const token = await this.engine.getToken(key, options);

@@ -24,6 +24,7 @@ import { resolveConfigDir as resolveConfigDirPositional } from './config-dir.js'
 import { describeFsError, removeLeftoverTemps, writeFileAtomic } from './files/atomic-write.js';
 import { jsonErrorPosition } from './files/json-position.js';
 import { withFileLock, type LockOptions } from './files/lock.js';
+import { assertConfigTrusted } from './config-trust.js';
 import type { Clock, FileSystem } from './ports.js';
 
 export { configProblemText, configSchema, CONFIG_VERSION, defaultConfig };
@@ -188,6 +189,7 @@ export class ConfigStore {
   }
 
   private async read(): Promise<ReadResult> {
+    await assertConfigTrusted(this.deps.fs, { dir: this.deps.dir, file: this.file });
     let raw: Buffer;
     try {
       raw = await this.deps.fs.readFile(this.file);

@@ -104,6 +104,10 @@ export const FAILURES = {
     advice:
       'Fix the field named in the message in config.json, or remove the entry (`pgentra config check` lists them; `pgentra cluster remove NAME` removes a cluster).',
   },
+  'config-unsafe': {
+    category: 'config',
+    advice: 'Run the command in the message so only you can change the configuration, then try again.',
+  },
   'config-newer': {
     category: 'local-file',
     advice: 'A newer pgentra wrote this config: update pgentra. The file was left untouched.',
@@ -111,6 +115,10 @@ export const FAILURES = {
   'config-change-invalid': {
     category: 'invalid-input',
     advice: 'Correct the field named in the message; nothing was written.',
+  },
+  'min-valid-unmet': {
+    category: 'invalid-input',
+    advice: 'Ask for a shorter minimum validity than Entra ID issues; asking again will not help.',
   },
   'token-format': {
     category: 'internal',
@@ -323,7 +331,7 @@ export function describeFailure(error: unknown): Failure {
   return {
     code: 'internal',
     category: 'internal',
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
     advice: FAILURES.internal.advice,
     details: { cause: error },
   };
@@ -344,4 +352,14 @@ export function asAuthError(error: unknown): AuthError {
 export function failureText(error: unknown): string {
   const advice = shownAdvice(error);
   return advice ? `${describeFailure(error).message} ${advice}` : describeFailure(error).message;
+}
+
+/** Anything can be thrown, including objects whose toString throws or is not a function. */
+function messageOf(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  try {
+    return String(thrown);
+  } catch {
+    return Object.prototype.toString.call(thrown);
+  }
 }

@@ -17,7 +17,7 @@ import type { SettingsPatch } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 import { configProblemText, type ConfigProblem, type Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
-import type { EngineEvents, TokenState } from './engine/types.js';
+import type { EngineEvents, GetTokenOptions, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
 import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
 import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
@@ -161,8 +161,7 @@ export class Pgentra {
     return result;
   }
 
-  token = (cluster: ClusterView, options?: { minValidSec?: number; userAction?: boolean }) =>
-    this.tokens.token(cluster, options);
+  token = (cluster: ClusterView, options?: GetTokenOptions) => this.tokens.token(cluster, options);
   /** The token's state for a cluster, if its account is known (no I/O). */
   tokenState = (cluster: ClusterView): TokenState | undefined => this.tokens.stateFor(cluster);
   status = (): Promise<ClusterStatus[]> => this.tokens.status();

@@ -474,9 +474,11 @@ test.describe('command line', () => {
 
 test.describe('preview host', () => {
   test('refuses WebSockets from any other origin', async ({ host }) => {
+    // With this run's key: the origin check alone is what is under test here.
+    const cookie = `pgentra-preview-${host.port}=${new URL(host.url).searchParams.get('key') ?? ''}`;
     const attempt = (origin: string) =>
       new Promise<string>((resolve) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, { origin });
+        const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, { origin, headers: { cookie } });
         socket.on('open', () => {
           socket.send(JSON.stringify({ id: 1, channel: 'app:snapshot', args: [] }));
         });

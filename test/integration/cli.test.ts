@@ -226,6 +226,35 @@ describe('pgentra CLI against the testbed', () => {
     expect(unknown.stderr).toContain('no cluster named "nope"');
   });
 
+  it('--min-valid longer than Entra issues fails with both numbers, and ten calls through the agent ask Entra at most once', async () => {
+    const direct = await cli('token', 'flex', '--min-valid', '23h', '--no-agent');
+    expect(direct.code).toBe(2);
+    expect(direct.stdout).toBe('');
+    expect(direct.stderr).toMatch(
+      /Entra ID issues tokens valid for (\d+ minutes|1 h); a token valid for at least 23 h \(--min-valid\) cannot be had/,
+    );
+
+    const agent = runCli(['agent'], env);
+    try {
+      await agent.waitForStderr(/serving tokens/);
+      await agent.waitForStderr(/pgpass: updated/);
+      const before = testbed.entra.requests.filter((r) => r.endpoint === 'token').length;
+      for (let i = 0; i < 10; i += 1) {
+        const result = await cli('token', 'flex', '--min-valid', '23h');
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain('cannot be had');
+      }
+      const after = testbed.entra.requests.filter((r) => r.endpoint === 'token').length;
+      expect(after - before).toBeLessThanOrEqual(1);
+      // What a default request gets is still a token.
+      expect((await cli('token', 'flex')).stdout).toMatch(/^eyJ/);
+    } finally {
+      agent.kill('SIGTERM');
+      await agent;
+    }
+  });
+
   it('env prints libpq variables with PGPASSFILE, never the token, and psql works from them', async () => {
     const result = await cli('env', 'flex');
     expect(result.code, result.stderr).toBe(0);
@@ -269,8 +298,11 @@ describe('pgentra CLI against the testbed', () => {
     const before = await fs.readFile(pgpass);
     await exec('chattr', ['+i', path.dirname(pgpass)]);
     try {
+      // Makes pgentra fetch a fresh token (which sync then has to write); Entra cannot give the
+      // 24 h asked for, and says so rather than printing a shorter one.
       const result = await cli('token', 'flex', '--min-valid', '24h');
-      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('cannot be had');
+      expect(result.code).toBe(2);
       const sync = await cli('pgpass', 'sync');
       expect(sync.code).toBe(5);
       expect(sync.stderr).toContain(pgpass);
@@ -433,7 +465,10 @@ describe('pgentra CLI against the testbed', () => {
     );
     expect(known.code, known.stderr).toBe(0);
     const from = testbed.entra.requests.length;
+    // Tokens longer than the 24 h asked for: pgentra must go to Entra for one, and can have it.
+    testbed.entra.setTokenLifetime(25 * 3600);
     const token = await cli('token', 'guest', '--min-valid', '24h');
+    testbed.entra.setTokenLifetime({ min: 3600, max: 5400 });
     expect(token.code, token.stderr).toBe(0);
     expect(
       testbed.entra.requests.slice(from).some((r) => r.endpoint === 'token' && r.tenant === 'organizations'),

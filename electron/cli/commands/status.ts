@@ -1,6 +1,7 @@
 import { parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
 import { ExitCode } from '../exit-codes.js';
+import { printable } from '../../core/printable.js';
 import type { Io } from '../io.js';
 
 const help: CommandHelp = {
@@ -26,7 +27,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { askAgent } = await import('../../core/agent/client.js');
   const { agentEndpoint } = await import('../../core/agent/paths.js');
   const { resolveConfigDir } = await import('../../core/config-dir.js');
-  const answer = await askAgent(agentEndpoint(resolveConfigDir(io.env), io.env).address, { op: 'status' });
+  const answer = await askAgent(
+    agentEndpoint(resolveConfigDir(io.env), io.env),
+    { op: 'status' },
+    { warn: (text) => io.stderr(`pgentra: warning: ${text}\n`) },
+  );
   let rows;
   if (answer?.ok && 'status' in answer) rows = answer.status;
   else {
@@ -42,12 +47,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stderr('No clusters yet. Add one with `pgentra cluster add NAME --host HOST`.\n');
     return ExitCode.ok;
   }
-  const width = Math.max(...rows.map((row) => row.name.length), 4);
+  // Rows may come from the agent socket and errors from Entra: shown, never interpreted.
+  const shown = rows.map((row) => ({
+    ...row,
+    name: printable(String(row.name)),
+    state: printable(String(row.state)),
+    error: row.error ? printable(String(row.error)) : row.error,
+  }));
+  const width = Math.max(...shown.map((row) => row.name.length), 4);
   io.stdout(`${'NAME'.padEnd(width)}  STATE           LEFT      EXPIRES\n`);
-  for (const row of rows) {
-    const expires = row.expiresAt ? new Date(row.expiresAt).toLocaleTimeString() : '-';
+  for (const row of shown) {
+    const expires = typeof row.expiresAt === 'number' ? new Date(row.expiresAt).toLocaleTimeString() : '-';
+    const left = typeof row.secondsLeft === 'number' ? formatLeft(row.secondsLeft) : '-';
     io.stdout(
-      `${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${formatLeft(row.secondsLeft).padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`,
+      `${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${left.padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`,
     );
     if (row.warning) io.stderr(`pgentra: warning: ${row.name}: ${row.warning}\n`);
   }

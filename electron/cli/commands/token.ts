@@ -5,6 +5,7 @@ import { askAgent } from '../../core/agent/client.js';
 import { agentEndpoint } from '../../core/agent/paths.js';
 import type { AgentFailureCode } from '../../core/agent/protocol.js';
 import { resolveConfigDir } from '../../core/config-dir.js';
+import { printable } from '../../core/printable.js';
 import { parseCommand, parseDuration, parsePort, type CommandHelp } from '../args.js';
 import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -16,7 +17,10 @@ const help: CommandHelp = {
     '(default 5m). Everything else goes to stderr. Use it in scripts (PGPASSWORD is discouraged: prefer `pgentra env`) ' +
     "and as pgAdmin's password exec command.",
   options: [
-    ['--min-valid DURATION', 'minimum time the token must stay valid: 300, 90s, 10m, 1h (default 5m)'],
+    [
+      '--min-valid DURATION',
+      'minimum time the token must stay valid: 300, 90s, 10m, 1h (default 5m); given, it fails (exit 2) when Entra ID issues shorter tokens',
+    ],
     ['--host HOST', 'find the cluster by host, port and user instead of by name'],
     ['--port PORT', 'with --host (default 5432)'],
     ['--user USER', 'with --host: the database user name'],
@@ -54,8 +58,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!parsed) return ExitCode.ok;
   const { values, positionals } = parsed;
   const name = positionals[0];
+  // Sent only when given: an explicit --min-valid is a demand the agent must meet or refuse,
+  // while its absence means the default (5 min), best effort.
   const minValidSec =
-    values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : 300;
+    values['min-valid'] !== undefined ? parseDuration('min-valid', values['min-valid']) : undefined;
   if (name && values.host) throw usageError('give either a cluster NAME or --host, not both');
   if (!name && !values.host)
     throw usageError('which cluster? Give its NAME or --host/--port/--user', `Usage: ${help.usage}`);
@@ -68,12 +74,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   if (!values['no-agent']) {
     const endpoint = agentEndpoint(resolveConfigDir(io.env), io.env);
-    const answer = await askAgent(endpoint.address, request);
+    const answer = await askAgent(endpoint, request, {
+      warn: (text) => io.stderr(`pgentra: warning: ${text}\n`),
+    });
     if (answer?.ok && 'token' in answer) {
       io.stdout(`${answer.token}\n`);
       return ExitCode.ok;
     }
-    if (answer && !answer.ok) throw new CliError(EXIT_FOR[answer.code], answer.message);
+    if (answer && !answer.ok)
+      throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
   }
 
   const { printTokenFromCache } = await import('../direct-token.js');

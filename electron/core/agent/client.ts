@@ -1,7 +1,9 @@
 // The CLI side of the agent socket. No zod, no MSAL: this is the `pgentra token` fast path, so it
 // only loads node:net. Responses are checked by hand against the protocol's shape.
 import { PgentraError } from '../errors.js';
+import { lstatSync, type Stats } from 'node:fs';
 import net from 'node:net';
+import type { AgentEndpoint } from './paths.js';
 import type { AgentRequest } from './protocol.js';
 import {
   AGENT_PROTOCOL_VERSION,
@@ -24,15 +26,68 @@ export type AgentRequestBody = AgentRequest extends infer R
     : never
   : never;
 
+/** Nothing listens there: not a problem, the caller just goes on without an agent. */
+export const ABSENT = Symbol('no agent');
+
 /**
- * Asks the agent. Resolves `null` when no agent listens (the caller then uses the shared cache
- * itself); rejects only when an agent answered with something unreadable.
+ * Why the agent at `endpoint` must not be asked, or null when it may be. Node cannot read the
+ * peer's credentials, so the socket's place is what vouches for the agent: a directory that is
+ * ours, not a symlink and closed to everyone else, holding a socket that is ours. Anyone else
+ * could have planted it (the /tmp fallback has a predictable name) and would then choose the
+ * password pgAdmin uses and what `pgentra status` prints.
+ */
+export function untrustedAgent(endpoint: AgentEndpoint): string | null | typeof ABSENT {
+  if (endpoint.pipeSecretMissing) return ABSENT;
+  if (!endpoint.directory) return null;
+  const uid = process.getuid?.();
+  const directory = lstatOrNull(endpoint.directory);
+  if (!directory) return ABSENT;
+  const fix = `Remove it (\`rm -r '${endpoint.directory}'\`, as root if it is not yours) and restart the tray app or \`pgentra agent\`.`;
+  if (directory.isSymbolicLink() || !directory.isDirectory())
+    return `${endpoint.directory} is not a plain folder. ${fix}`;
+  if (uid !== undefined && directory.uid !== uid)
+    return `${endpoint.directory} belongs to another user (uid ${directory.uid}). ${fix}`;
+  if ((directory.mode & 0o077) !== 0)
+    return `${endpoint.directory} is open to other users (mode ${(directory.mode & 0o777).toString(8)}). ${fix}`;
+  const socket = lstatOrNull(endpoint.address);
+  if (!socket) return ABSENT;
+  if (!socket.isSocket()) return `${endpoint.address} is not a socket. ${fix}`;
+  if (uid !== undefined && socket.uid !== uid)
+    return `${endpoint.address} belongs to another user (uid ${socket.uid}). ${fix}`;
+  return null;
+}
+
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+export interface AskOptions {
+  timeoutMs?: number;
+  /** Told why an agent was not asked (someone else's socket): the caller goes on without it. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Asks the agent. Resolves `null` when no agent listens or the one there is not trusted (the
+ * caller then uses the shared cache itself); rejects only when an agent answered with something
+ * unreadable.
  */
 export function askAgent(
-  address: string,
+  endpoint: AgentEndpoint,
   request: AgentRequestBody,
-  timeoutMs = 10_000,
+  { timeoutMs = 10_000, warn }: AskOptions = {},
 ): Promise<AgentResponse | null> {
+  const problem = untrustedAgent(endpoint);
+  if (problem === ABSENT) return Promise.resolve(null);
+  if (problem) {
+    warn?.(`not using the pgentra agent: ${problem}`);
+    return Promise.resolve(null);
+  }
+  const address = endpoint.address;
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(address);
     let buffer = '';

@@ -1,4 +1,5 @@
 // Where the agent listens. Kept free of heavy imports: `pgentra token` computes this on its fast path.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -7,22 +8,45 @@ export interface AgentEndpoint {
   address: string;
   /** POSIX: the private directory the socket lives in (0700, ours); absent on Windows. */
   directory?: string;
+  /** Windows: no agent has created the pipe secret yet, so there is nothing safe to connect to. */
+  pipeSecretMissing?: boolean;
+}
+
+/**
+ * Windows: the file in the config dir holding the pipe name's random part. Pipe names are
+ * global and can be created by anyone, so a predictable one could be taken by another user
+ * before the agent starts; only this user (the profile folder is theirs) can read the name.
+ */
+export const PIPE_SECRET_FILE = 'agent-pipe.id';
+export const PIPE_SECRET_PATTERN = /^[0-9a-f]{32}$/;
+
+/** The pipe name's random part, or undefined when no agent has ever written one (or it is bad). */
+export function readPipeSecret(configDir: string): string | undefined {
+  try {
+    const text = readFileSync(path.join(configDir, PIPE_SECRET_FILE), 'utf8').trim();
+    return PIPE_SECRET_PATTERN.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * One agent per config dir (per PGENTRA_HOME), so a test or second profile never talks to the
  * wrong agent. Socket paths are capped near 104 bytes on macOS, so the name is a short hash
- * inside a short runtime directory rather than a path under the config dir.
+ * inside a short runtime directory rather than a path under the config dir. On Windows the pipe
+ * name ends in the pipe secret; without one, `pipeSecretMissing` says no agent can be running.
  */
 export function agentEndpoint(
   configDir: string,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  pipeSecret: string | undefined = platform === 'win32' ? readPipeSecret(configDir) : undefined,
 ): AgentEndpoint {
   const id = fnv1a64(path.resolve(configDir));
   if (platform === 'win32') {
     const user = (env.USERNAME ?? os.userInfo().username).replace(/[^A-Za-z0-9._-]/g, '_');
-    return { address: `\\\\.\\pipe\\pgentra-${user}-${id}` };
+    const address = `\\\\.\\pipe\\pgentra-${user}-${id}`;
+    return pipeSecret ? { address: `${address}-${pipeSecret}` } : { address, pipeSecretMissing: true };
   }
   const runtime =
     env.XDG_RUNTIME_DIR && path.isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : undefined;

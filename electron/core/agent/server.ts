@@ -3,9 +3,11 @@
 // out (Node cannot read SO_PEERCRED), so they are checked, not assumed.
 import { PgentraError } from '../errors.js';
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import path from 'node:path';
 import { askAgent } from './client.js';
-import type { AgentEndpoint } from './paths.js';
+import { agentEndpoint, PIPE_SECRET_FILE, readPipeSecret, type AgentEndpoint } from './paths.js';
 import {
   agentRequestSchema,
   MAX_REQUEST_BYTES,
@@ -39,26 +41,64 @@ export class AgentAlreadyRunningError extends PgentraError {
 async function securePrivateDirectory(directory: string): Promise<void> {
   await fs.mkdir(directory, { recursive: true, mode: 0o700 });
   const stat = await fs.lstat(directory);
+  // Someone else's folder at our predictable path (the /tmp fallback) would let them answer in
+  // our place; we cannot take it over, so say who can remove it and how to avoid the path.
+  const fix = `Ask an administrator to remove it (\`sudo rm -r '${directory}'\`), or set XDG_RUNTIME_DIR to a folder only you can use; tokens stay fresh meanwhile, and \`pgentra token\` works without the agent.`;
   if (!stat.isDirectory() || stat.isSymbolicLink()) {
     throw new PgentraError(
       'agent-socket-unsafe',
-      `refusing to use ${directory} for the agent socket: it is not a plain directory`,
+      `refusing to serve tokens from ${directory}: it is not a plain folder. ${fix}`,
+      { file: directory },
     );
   }
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid) {
     throw new PgentraError(
       'agent-socket-unsafe',
-      `refusing to use ${directory} for the agent socket: it belongs to another user (uid ${stat.uid})`,
+      `refusing to serve tokens from ${directory}: it belongs to another user (uid ${stat.uid}), who may be posing as the pgentra agent. ${fix}`,
+      { file: directory },
     );
   }
   if ((stat.mode & 0o077) !== 0) await fs.chmod(directory, 0o700);
 }
 
+/**
+ * Windows: the random part of the pipe name, created once (0600, exclusively, so two agents
+ * starting together agree on it) in the config dir, where only this user can read it.
+ */
+export async function ensurePipeSecret(configDir: string): Promise<string> {
+  const existing = readPipeSecret(configDir);
+  if (existing) return existing;
+  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(16).toString('hex');
+  try {
+    await fs.writeFile(path.join(configDir, PIPE_SECRET_FILE), `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    const raced = readPipeSecret(configDir);
+    if (raced) return raced;
+    throw new PgentraError(
+      'agent-socket-unsafe',
+      `cannot create ${path.join(configDir, PIPE_SECRET_FILE)} (${(error as NodeJS.ErrnoException).code ?? String(error)}): remove it if it is not 32 hex digits.`,
+      { file: path.join(configDir, PIPE_SECRET_FILE), cause: error },
+    );
+  }
+}
+
+/** The endpoint the agent listens on; on Windows this creates the pipe secret first. */
+export async function serverEndpoint(
+  configDir: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): Promise<AgentEndpoint> {
+  if (platform !== 'win32') return agentEndpoint(configDir, env, platform);
+  return agentEndpoint(configDir, env, platform, await ensurePipeSecret(configDir));
+}
+
 export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHandler): Promise<AgentServer> {
   if (endpoint.directory) {
     await securePrivateDirectory(endpoint.directory);
-    const existing = await askAgent(endpoint.address, { op: 'ping' }, 2_000).catch(() => null);
+    const existing = await askAgent(endpoint, { op: 'ping' }, { timeoutMs: 2_000 }).catch(() => null);
     if (existing?.ok && 'pid' in existing) throw new AgentAlreadyRunningError(existing.pid, existing.owner);
     // Nobody answered: the socket file is a leftover from a crashed agent.
     await fs.rm(endpoint.address, { force: true });

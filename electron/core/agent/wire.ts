@@ -1,6 +1,7 @@
 // The agent protocol's constants and answer shapes, without zod: the CLI's `pgentra token` fast
 // path imports only this (requests are validated with zod on the agent side, in protocol.ts).
 import type { ClusterStatus } from '../../shared/token-status.js';
+import type { GetTokenOptions } from '../engine/types.js';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 /** Requests are tiny; anything bigger is not from our CLI. */
@@ -21,3 +22,16 @@ export type AgentResponse =
   /** `owner`: who serves, so a second agent can say "the tray app runs" rather than a bare pid. */
   | { ok: true; pong: true; pid: number; owner?: AgentOwner }
   | { ok: false; code: AgentFailureCode; message: string };
+
+/** What `pgentra token` asks for when no --min-valid is given. */
+export const DEFAULT_MIN_VALID_SEC = 300;
+
+/**
+ * A token request's `minValidSec` as the engine takes it: given, it is a demand (a script or
+ * pgAdmin relies on it: refuse rather than hand out less); absent, the default is best effort.
+ */
+export function tokenDemand(minValidSec: number | undefined): GetTokenOptions {
+  return minValidSec === undefined
+    ? { minValidSec: DEFAULT_MIN_VALID_SEC, userAction: true }
+    : { minValidSec, strictMinValid: true, userAction: true };
+}

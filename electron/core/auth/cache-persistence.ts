@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import { AuthError } from '../errors.js';
+import { AuthError, authKindOf } from '../errors.js';
 
 /** The subset of msal-node-extensions' IPersistence we use. */
 export interface CachePersistence {
@@ -60,6 +60,44 @@ function keychainAdvice(platform: NodeJS.Platform): string {
 }
 
 /**
+ * How long the OS keychain may take to answer. A locked keyring can sit behind a prompt nobody
+ * sees (over SSH, in pgAdmin's PasswordExecCommand) and a wedged Secret Service never answers:
+ * without a deadline the tray and every `pgentra token` would hang with it.
+ */
+export const KEYCHAIN_DEADLINE_MS = 15_000;
+const HUNG = 'the OS keychain did not answer';
+
+/** `work`, or a keychain failure once `deadlineMs` has passed without an answer. */
+export function keychainDeadline<T>(what: string, deadlineMs: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AuthError(
+            'keychain',
+            `${HUNG} within ${Math.round(deadlineMs / 1000)} s (${what}). It may be waiting for you to unlock it, or its service is stuck: unlock or restart it (on Linux e.g. \`gnome-keyring-daemon --replace --unlock\`), then try again.`,
+          ),
+        ),
+      deadlineMs,
+    );
+    timer.unref?.();
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/** The same store, with every call held to the keychain deadline. */
+export function withKeychainDeadline(persistence: CachePersistence, deadlineMs: number): CachePersistence {
+  return {
+    save: (contents) => keychainDeadline('saving your sign-in', deadlineMs, persistence.save(contents)),
+    load: () => keychainDeadline('reading your saved sign-in', deadlineMs, persistence.load()),
+    delete: () => keychainDeadline('deleting your saved sign-in', deadlineMs, persistence.delete()),
+    reloadNecessary: (lastSync) =>
+      keychainDeadline('checking your saved sign-in', deadlineMs, persistence.reloadNecessary(lastSync)),
+  };
+}
+
+/**
  * Opens the OS-encrypted cache store. Without a keychain it refuses, unless the user opted in to
  * a plaintext file; the extensions library is loaded lazily because it pulls in native modules.
  */
@@ -67,20 +105,33 @@ export async function openCachePersistence(options: {
   configDir: string;
   allowPlaintext: boolean;
   platform?: NodeJS.Platform;
+  /** How long the keychain may take to answer each call (tests shorten it). */
+  deadlineMs?: number;
 }): Promise<OpenedCache> {
   const platform = options.platform ?? process.platform;
   const cachePath = path.join(options.configDir, CACHE_FILE);
   const extensions = await import('@azure/msal-node-extensions');
+  const deadlineMs = options.deadlineMs ?? KEYCHAIN_DEADLINE_MS;
   try {
-    const persistence = await extensions.PersistenceCreator.createPersistence({
+    const persistence = await keychainDeadline(
+      'opening it',
+      deadlineMs,
+      extensions.PersistenceCreator.createPersistence({
+        cachePath,
+        dataProtectionScope: extensions.DataProtectionScope.CurrentUser,
+        serviceName: SERVICE,
+        accountName: keychainAccountFor(options.configDir),
+        usePlaintextFileOnLinux: false,
+      }),
+    );
+    return {
+      persistence: withKeychainDeadline(persistence, deadlineMs),
+      backend: backendFor(platform),
       cachePath,
-      dataProtectionScope: extensions.DataProtectionScope.CurrentUser,
-      serviceName: SERVICE,
-      accountName: keychainAccountFor(options.configDir),
-      usePlaintextFileOnLinux: false,
-    });
-    return { persistence, backend: backendFor(platform), cachePath };
+    };
   } catch (error) {
+    // A keychain that hangs is not a missing one: say so rather than suggest a plaintext file.
+    if (authKindOf(error) === 'keychain' && (error as Error).message.startsWith(HUNG)) throw error;
     if (!options.allowPlaintext) {
       throw new AuthError(
         'keychain',

@@ -2,7 +2,7 @@
 // ahead of expiry by the refresh policy, one request in flight per key, backoff with jitter on
 // failure, and state changes published as events for the sinks (pgpass, tray, notifications).
 // Tokens stay inside this object and the sinks that ask for them; events carry state only.
-import { AuthError, asAuthError } from '../errors.js';
+import { AuthError, PgentraError, asAuthError } from '../errors.js';
 import type { Cancel, Clock } from '../ports.js';
 import type { TokenStatus } from '../../shared/token-status.js';
 import type {
@@ -36,6 +36,8 @@ interface Entry {
   inFlight?: Promise<AcquiredToken>;
   /** needs-sign-in was announced and nothing has changed since: do not announce it again. */
   signInAnnounced?: boolean;
+  /** Time left on the last token Entra issued fresh (a forced refresh): what asking again gives. */
+  freshLifetimeMs?: number;
 }
 
 const keyId = (key: TokenKey): string =>
@@ -143,6 +145,18 @@ export class TokenEngine {
     const entry = this.entryFor(key);
     const minValidMs = (options.minValidSec ?? 0) * 1000;
     if (entry.token && entry.token.expiresAt - this.clock.now() >= minValidMs) return entry.token.accessToken;
+    // Entra just issued this key's token and it fell short: asking again within the spacing
+    // would only get the same lifetime (ten `pgentra token --min-valid 23h` were ten requests).
+    if (
+      entry.token &&
+      entry.token.expiresAt > this.clock.now() &&
+      entry.freshLifetimeMs !== undefined &&
+      entry.freshLifetimeMs < minValidMs &&
+      this.clock.monotonic() < (entry.lastAttemptMono ?? -Infinity) + this.minSpacingMs
+    ) {
+      if (options.strictMinValid) throw minValidUnmet(entry.freshLifetimeMs, minValidMs);
+      return entry.token.accessToken;
+    }
 
     if (!options.userAction && !entry.inFlight && this.clock.monotonic() < this.notBeforeMono(entry)) {
       // Spacing protects Entra from loops; an unexpired token is still better than none.
@@ -157,10 +171,14 @@ export class TokenEngine {
     }
     // With no token in memory the cache may still hold one (another process refreshed it); only
     // when that is too short does a forced refresh go to Entra.
-    const forced = entry.token !== undefined;
+    let forced = entry.token !== undefined;
     let token = await this.refresh(entry, { force: forced });
-    if (!forced && token.expiresAt - this.clock.now() < minValidMs)
+    if (!forced && token.expiresAt - this.clock.now() < minValidMs) {
+      forced = true;
       token = await this.refresh(entry, { force: true });
+    }
+    if (forced && options.strictMinValid && token.expiresAt - this.clock.now() < minValidMs)
+      throw minValidUnmet(token.expiresAt - this.clock.now(), minValidMs);
     // Entra decides lifetimes: a brand-new token shorter than asked is still the best there is,
     // but one that is already expired means the clocks disagree.
     if (token.expiresAt <= this.clock.now()) {
@@ -197,6 +215,7 @@ export class TokenEngine {
       .then(
         (token) => {
           entry.token = token;
+          if (force) entry.freshLifetimeMs = token.expiresAt - this.clock.now();
           entry.lastRefreshAt = this.clock.now();
           entry.lastError = undefined;
           entry.retryNotBeforeMono = undefined;
@@ -358,4 +377,20 @@ export class TokenEngine {
       }
     }
   }
+}
+
+function minValidUnmet(issuedMs: number, askedMs: number): PgentraError {
+  return new PgentraError(
+    'min-valid-unmet',
+    `Entra ID issues tokens valid for ${formatSpan(issuedMs)}; a token valid for at least ${formatSpan(askedMs)} (--min-valid) cannot be had. Ask for less than ${formatSpan(issuedMs)}.`,
+    { field: 'minValidSec' },
+  );
+}
+
+/** Whole minutes (rounded down, so "ask for less than" stays true), hours when exact. */
+function formatSpan(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes === 0) return `${Math.max(0, Math.floor(ms / 1000))} seconds`;
+  if (minutes >= 60 && minutes % 60 === 0) return `${minutes / 60} h`;
+  return `${minutes} minutes`;
 }

@@ -66,6 +66,12 @@ export interface EngineOptions {
 export interface GetTokenOptions {
   /** The token must stay valid at least this long; below it the engine refreshes first. */
   minValidSec?: number;
+  /**
+   * The caller cannot use a shorter token (a script's or pgAdmin's explicit --min-valid): when a
+   * fresh token from Entra is still shorter, fail with `min-valid-unmet` instead of returning it.
+   * Without it the freshest token there is comes back, however short.
+   */
+  strictMinValid?: boolean;
   /** A person asked (menu click, CLI run): skip the request-spacing rule. */
   userAction?: boolean;
 }

@@ -12,6 +12,7 @@
 // - startPreviewHostProcess(): in a child process with its own environment (and so its own
 //   keyring connection), driven over Node IPC. Playwright uses it: each test has its own testbed.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -62,7 +63,10 @@ export interface RecordedLaunch {
 
 /** What tests read back. All async so the in-process and child-process hosts look the same. */
 export interface PreviewHost {
-  /** http://127.0.0.1:<port>/ */
+  /**
+   * http://127.0.0.1:<port>/?key=<secret>: the only way in. The key is random per run; opening
+   * this URL sets it as a cookie for the page's own requests and its WebSocket.
+   */
   url: string;
   port: number;
   /** What the in-memory clipboard holds now ('' once cleared). */
@@ -258,12 +262,45 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const origin = () => `http://127.0.0.1:${port}`;
   // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not get in.
   const hostIsOurs = (host: string | undefined) => host === `127.0.0.1:${port}`;
+  // Origin only stops browsers: any local process can send the right Origin header and would
+  // then drive every channel (set the terminal to a shell command, point pgpass at ~/.bashrc).
+  // So every request must also carry this run's key: in the URL the host prints, or in the
+  // cookie that URL sets (HttpOnly, SameSite=Strict, named per port).
+  const key = randomBytes(32).toString('base64url');
+  const cookieName = () => `pgentra-preview-${port}`;
+  const presented = (request: http.IncomingMessage): { key?: string; fromUrl: boolean } => {
+    const fromUrl = new URL(request.url ?? '/', origin()).searchParams.get('key') ?? undefined;
+    if (fromUrl !== undefined) return { key: fromUrl, fromUrl: true };
+    const cookie = (request.headers.cookie ?? '')
+      .split(';')
+      .map((part) => part.trim().split('='))
+      .find(([name]) => name === cookieName());
+    return { key: cookie?.[1], fromUrl: false };
+  };
+  const keyMatches = (candidate: string | undefined) => {
+    if (candidate === undefined) return false;
+    const given = Buffer.from(candidate);
+    const expected = Buffer.from(key);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
 
   const server = http.createServer((request, response) => {
     if (!hostIsOurs(request.headers.host)) {
       response.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request\n');
       return;
     }
+    const credential = presented(request);
+    if (!keyMatches(credential.key)) {
+      log(
+        `refused an HTTP request without this run's key: ${request.method ?? '?'} ${new URL(request.url ?? '/', origin()).pathname}`,
+      );
+      response
+        .writeHead(401, { 'content-type': 'text/plain' })
+        .end("open the URL the preview host printed: it carries this run's key\n");
+      return;
+    }
+    if (credential.fromUrl)
+      response.setHeader('set-cookie', `${cookieName()}=${key}; HttpOnly; SameSite=Strict; Path=/`);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -299,6 +336,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (!keyMatches(presented(request).key)) {
+      log(`refused a WebSocket without this run's key`);
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
   wss.on('connection', (ws: WebSocket) => {
@@ -331,11 +373,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     });
   });
   port = (server.address() as AddressInfo).port;
-  log(`preview host at ${origin()}/ (config ${options.configDir})`);
+  log(`preview host at ${origin()}/?key=${key} (config ${options.configDir})`);
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `${origin()}/`,
+    url: `${origin()}/?key=${key}`,
     port,
     clipboardText: async () => clipboard.text,
     clipboardSecret: async () => clipboard.secret,

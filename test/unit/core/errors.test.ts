@@ -56,6 +56,13 @@ describe('one failure vocabulary', () => {
     );
   });
 
+  it.each([
+    ['an object whose toString is not a function', { toString: 0 }],
+    ['an object without a prototype', Object.create(null) as object],
+  ])('%s is described, not a second crash', (_what, thrown) => {
+    expect(describeFailure(thrown)).toMatchObject({ category: 'internal', message: '[object Object]' });
+  });
+
   it('matches on code, not class identity: a copy from another bundle is still recognised', () => {
     // What the CommonJS fast path throws: same shape, different class.
     class CopiedError extends Error {

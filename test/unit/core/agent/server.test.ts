@@ -51,7 +51,7 @@ describe('local agent socket', () => {
 
   it('serves a token to the client from a 0600 socket in a 0700 directory', async () => {
     await start();
-    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod', minValidSec: 300 })).toEqual({
+    expect(await askAgent(endpoint, { op: 'token', cluster: 'prod', minValidSec: 300 })).toEqual({
       ok: true,
       token: 'tok-prod',
       expiresAt: 123,
@@ -66,7 +66,7 @@ describe('local agent socket', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { ok: true, token: 'slow-token', expiresAt: 1 };
     });
-    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod' })).toEqual({
+    expect(await askAgent(endpoint, { op: 'token', cluster: 'prod' })).toEqual({
       ok: true,
       token: 'slow-token',
       expiresAt: 1,
@@ -75,7 +75,7 @@ describe('local agent socket', () => {
 
   it('reports failures with a code the CLI maps to its exit status', async () => {
     await start();
-    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'nope' })).toEqual({
+    expect(await askAgent(endpoint, { op: 'token', cluster: 'nope' })).toEqual({
       ok: false,
       code: 'config',
       message: 'no cluster named that',
@@ -83,7 +83,7 @@ describe('local agent socket', () => {
   });
 
   it('answers null when no agent is running, so the CLI falls back to the cache', async () => {
-    expect(await askAgent(endpoint.address, { op: 'ping' })).toBeNull();
+    expect(await askAgent(endpoint, { op: 'ping' })).toBeNull();
   });
 
   it('rejects malformed requests naming the field, without calling the handler', async () => {
@@ -114,7 +114,7 @@ describe('local agent socket', () => {
     await fs.mkdir(endpoint.directory!, { recursive: true, mode: 0o700 });
     await fs.writeFile(endpoint.address, '');
     await start();
-    expect(await askAgent(endpoint.address, { op: 'token', cluster: 'prod' })).toMatchObject({ ok: true });
+    expect(await askAgent(endpoint, { op: 'token', cluster: 'prod' })).toMatchObject({ ok: true });
   });
 
   it('tightens a group-readable socket directory and refuses one owned by another user', async () => {
