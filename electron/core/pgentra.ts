@@ -13,16 +13,16 @@ import {
 } from './cluster-catalog.js';
 import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
-import type { SettingsPatch } from '../shared/settings.js';
+import type { SettingsChange } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 import type { Settings } from './config-store.js';
 import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
-import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
+import { PgpassSink, type PgpassAdoption, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 
-export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, SettingsPatch };
+export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, PgpassReport, SettingsChange };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
 export interface PgentraDeps {
@@ -91,7 +91,7 @@ export class Pgentra {
     return changed;
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<void> {
+  async updateSettings(patch: SettingsChange): Promise<void> {
     const before = this.settings;
     const pgpassBefore = this.pgpass.placement();
     await this.configuration.updateSettings(patch);
@@ -165,6 +165,8 @@ export class Pgentra {
   // ---- pgpass and connections --------------------------------------------------------------
 
   pgpassPath = (): string => this.pgpass.path();
+  /** What adopting this file as the pgpass file would do to it (the window asks before). */
+  inspectPgpassFile = (file: string): Promise<PgpassAdoption> => this.pgpass.inspect(file);
   syncPgpass = (options: { userAction: boolean; onlyCached?: boolean }): Promise<PgpassReport> =>
     this.pgpass.sync(options);
   syncPgpassSoon = (log: (message: string) => void): void => this.pgpass.syncSoon(log);
