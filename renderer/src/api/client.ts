@@ -1,5 +1,5 @@
 // The renderer's only way out: the typed API the preload exposes (or the preview host's mirror).
-import type { PgentraApi, Result } from '../../../electron/shared/ipc-contract';
+import type { ErrorCode, PgentraApi, Result } from '../../../electron/shared/ipc-contract';
 
 declare global {
   interface Window {
@@ -15,9 +15,19 @@ export function getApi(): PgentraApi {
   return window.pgentra;
 }
 
+/** A failed call: its message, and its code for UI that words the failure itself. */
+export class CallError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Unwraps a Result for UI code that shows the message on failure. */
 export async function call<T>(work: Promise<Result<T>>): Promise<T> {
   const result = await work;
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok) throw new CallError(result.code, result.message);
   return result.value;
 }
