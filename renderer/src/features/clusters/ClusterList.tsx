@@ -247,27 +247,3 @@ function inUserWords(
 function formatMinutesLeft(seconds: number): string {
   return seconds < 60 ? 'under a minute' : `${Math.floor(seconds / 60)} min`;
 }
-
-/** The buttons every cluster row has, in order: what each is called and what it tells the user. */
-function clusterActions(name: string): [id: string, label: string, run: () => Promise<string | void>][] {
-  const api = getApi();
-  return [
-    [
-      'copy',
-      'Copy token',
-      async () =>
-        `Token copied; it leaves the clipboard in ${(await call(api.copyToken(name))).clearsInSec} s.`,
-    ],
-    ['psql', 'Open psql', async () => void (await call(api.openPsql(name)))],
-    ['pgadmin', 'Open in pgAdmin', async () => (await call(api.openPgadmin(name))).message],
-    [
-      'conn',
-      'Copy connection string',
-      async () => (
-        await call(api.copyConnectionString(name)),
-        'Connection string copied (it contains no token).'
-      ),
-    ],
-    ['refresh', 'Refresh now', async () => void (await call(api.refresh(name)))],
-  ];
-}

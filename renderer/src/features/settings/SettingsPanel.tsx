@@ -5,6 +5,7 @@ import {
   type SettingsPatch,
 } from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
+import type { KnownTerminal } from '../../../../electron/shared/terminals';
 import { useConfirm } from '../../components/ConfirmDialog';
 
 /** The terminal select's value when config.json holds what the window cannot (a custom command, a list). */
@@ -51,7 +52,10 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     refreshMarginSec: Number(draft.refreshMarginMin) * 60,
     pgpassEnabled: draft.pgpassEnabled,
     clipboardClearSec: Number(draft.clipboardClearSec),
-    ...(draft.terminal === FROM_CONFIG ? {} : { terminal: draft.terminal ? [draft.terminal] : [] }),
+    // The select offers only known names; the schema below checks it all the same.
+    ...(draft.terminal === FROM_CONFIG
+      ? {}
+      : { terminal: draft.terminal ? [draft.terminal as KnownTerminal] : [] }),
     clientId: draft.clientId.trim(),
     tenant: draft.tenant.trim(),
     startAtLogin: draft.startAtLogin,
