@@ -46,21 +46,21 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
               <span data-testid="account">{account.username}</span>{' '}
               <span className="muted">tenant {account.tenantId}</span>
               <button
-                onClick={() =>
-                  run(async () => {
-                    const yes = await confirm({
-                      title: `Sign out ${account.username}?`,
-                      body: "pgentra stops refreshing this account's tokens and takes them out of the pgpass file; its clusters need a new sign-in.",
-                      confirmLabel: 'Sign out',
-                      danger: true,
-                    });
-                    if (yes) {
+                // Asked before the buttons go busy, so focus can return to this one on Cancel.
+                onClick={async () => {
+                  const yes = await confirm({
+                    title: `Sign out ${account.username}?`,
+                    body: "pgentra stops refreshing this account's tokens and takes them out of the pgpass file; its clusters need a new sign-in.",
+                    confirmLabel: 'Sign out',
+                    danger: true,
+                  });
+                  if (yes)
+                    await run(async () => {
                       await call(getApi().signOut(account.id));
                       onNotice(`Signed out ${account.username}.`);
-                    }
-                    setBusy(false);
-                  })
-                }
+                      setBusy(false);
+                    });
+                }}
                 disabled={busy}
               >
                 Sign out

@@ -127,18 +127,20 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
                 <button
                   className="danger"
                   disabled={busy !== null}
-                  onClick={() =>
-                    act(cluster.name, 'remove', async () =>
-                      (await confirm({
-                        title: `Remove ${cluster.name}?`,
-                        body: `pgentra forgets ${cluster.name} and takes its token out of the pgpass file. Your sign-in and the server are not touched.`,
-                        confirmLabel: 'Remove',
-                        danger: true,
-                      }))
-                        ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`)
-                        : undefined,
-                    )
-                  }
+                  // Asked before the buttons go busy, so focus can return to this one on Cancel.
+                  onClick={async () => {
+                    const yes = await confirm({
+                      title: `Remove ${cluster.name}?`,
+                      body: `pgentra forgets ${cluster.name} and takes its token out of the pgpass file. Your sign-in and the server are not touched.`,
+                      confirmLabel: 'Remove',
+                      danger: true,
+                    });
+                    if (yes)
+                      await act(cluster.name, 'remove', async () => {
+                        await call(api.removeCluster(cluster.name));
+                        return `Removed ${cluster.name}.`;
+                      });
+                  }}
                 >
                   Remove
                 </button>
