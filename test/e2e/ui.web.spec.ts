@@ -211,6 +211,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
+    await signInWithDeviceCode(page, testbed);
     await seedClusters(page, [testbedCluster(testbed, 'flex')]);
     const row = clusterRow(page, 'flex');
     const remove = row.getByRole('button', { name: 'Remove' });
@@ -381,12 +382,12 @@ test.describe('tokens', () => {
     testbed.entra.injectFault({ endpoint: 'token', kind: 'http-503' });
     await row.getByRole('button', { name: 'Refresh now' }).click();
     await expect(page.getByRole('status')).toHaveText(
-      /^Refresh of flex failed: Entra ID did not answer\. The current token still works for \\d+ min; pgentra keeps retrying\.$/,
+      /^Refresh of flex failed: Entra ID did not answer\. The current token still works for \d+ min; pgentra keeps retrying\.$/,
     );
     // Still fresh (the old token opens connections), but no longer silent about it.
     await expect(row.getByTestId('status')).toHaveText('fresh');
     const error = row.getByTestId('error');
-    await expect(error).toContainText(/^Refresh failed — \\d+ min left — retrying at \d\d:\d\d/);
+    await expect(error).toContainText(/^Refresh failed — \d+ min left — retrying at \d\d:\d\d/);
     await expect(error).toContainText('Entra ID did not answer.');
 
     testbed.entra.clearFaults();

@@ -40,6 +40,12 @@ function ConfirmDialog(props: ConfirmRequest & { onClose: (yes: boolean) => void
     if (dialog.current && !dialog.current.open) dialog.current.showModal();
     cancel.current?.focus();
   }, []);
+  // Closed before the answer goes out: while the modal is open the page is inert, and focus could
+  // not go back to the control that asked.
+  const finish = (yes: boolean) => {
+    dialog.current?.close();
+    onClose(yes);
+  };
   const keepTabInside = (event: React.KeyboardEvent) => {
     if (event.key !== 'Tab' || !dialog.current) return;
     const buttons = [...dialog.current.querySelectorAll('button')];
@@ -63,17 +69,17 @@ function ConfirmDialog(props: ConfirmRequest & { onClose: (yes: boolean) => void
       aria-describedby={`${id}-body`}
       onCancel={(event) => {
         event.preventDefault();
-        onClose(false);
+        finish(false);
       }}
       onKeyDown={keepTabInside}
     >
       <h2 id={`${id}-title`}>{title}</h2>
       <p id={`${id}-body`}>{body}</p>
       <div className="actions">
-        <button type="button" ref={cancel} onClick={() => onClose(false)}>
+        <button type="button" ref={cancel} onClick={() => finish(false)}>
           Cancel
         </button>
-        <button type="button" className={danger ? 'danger' : 'primary'} onClick={() => onClose(true)}>
+        <button type="button" className={danger ? 'danger' : 'primary'} onClick={() => finish(true)}>
           {confirmLabel}
         </button>
       </div>
