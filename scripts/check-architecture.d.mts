@@ -1,4 +1,4 @@
-// Types for check-architecture.mjs, so its unit test (test/unit/check-architecture.test.ts) calls
+// Types for check-architecture.mjs, so its unit test (test/unit/scripts/check-architecture.test.ts) calls
 // the checker's own functions under strict TypeScript.
 export declare const PRODUCTION_ROOTS: string[];
 export declare const MAX_LINES: number;

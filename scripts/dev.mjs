@@ -46,6 +46,6 @@ start(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--watch'], (t
   demoStarted = true;
   start(process.execPath, [
     path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-    'test/support/demo.ts',
+    'test/support/preview/demo.ts',
   ]);
 });

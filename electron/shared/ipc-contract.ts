@@ -147,8 +147,9 @@ const noArgs = z.tuple([]);
 // without a channel, does not compile.
 export const channels = {
   'app:snapshot': { args: noArgs },
-  // The second argument names the cluster being edited: its own name is not a duplicate.
-  'clusters:preview': { args: z.tuple([clusterFormSchema.partial(), clusterNameSchema.optional()]) },
+  // The second argument names the cluster being edited: its own name is not a duplicate. Null
+  // when adding (the preview bridge's JSON turns a trailing undefined into null).
+  'clusters:preview': { args: z.tuple([clusterFormSchema.partial(), clusterNameSchema.nullish()]) },
   'clusters:add': { args: z.tuple([clusterFormSchema]) },
   'clusters:update': { args: z.tuple([clusterNameSchema, clusterFormSchema]) },
   'clusters:remove': { args: z.tuple([clusterNameSchema]) },

@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
 import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
-import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/cli.js';
-import { startTestbed } from '../support/testbed.js';
+import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
+import { startTestbed } from '../support/testbed/testbed.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 

@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { ClusterForm } from '../../electron/shared/ipc-contract.js';
-import { startPreviewHostProcess, type PreviewHost } from '../support/preview-host.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { startPreviewHostProcess, type PreviewHost } from '../support/preview/preview-host.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 export interface WebOptions {
   /** Lifetime of tokens the fake Entra issues (seconds). */
@@ -135,6 +135,15 @@ export async function seedClusters(page: Page, forms: ClusterForm[]): Promise<vo
 
 export function clusterRow(page: Page, name: string): Locator {
   return page.getByTestId(`cluster-${name}`);
+}
+
+/** Signed in, with the testbed's flexible server added as `flex` and its token fresh: its row. */
+export async function signedInWithFlex(page: Page, testbed: Testbed): Promise<Locator> {
+  await signInWithDeviceCode(page, testbed);
+  await seedClusters(page, [testbedCluster(testbed, 'flex')]);
+  const row = clusterRow(page, 'flex');
+  await expectFresh(row);
+  return row;
 }
 
 /** Waits for a cluster's token to be fresh; on failure says what the cluster shows instead. */

@@ -7,8 +7,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { runCli } from '../support/cli.js';
-import { conninfoOf, runPsql } from '../support/psql.js';
+import { runCli } from '../support/testbed/cli.js';
+import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import {
   addForm,
   clusterRow,
@@ -17,6 +17,7 @@ import {
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
+  signedInWithFlex,
   tab,
   test,
   testbedCluster,
@@ -282,9 +283,7 @@ test.describe('clusters', () => {
     testbed,
     stackEnv,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    await expectFresh(clusterRow(page, 'flex'));
+    await signedInWithFlex(page, testbed);
     // The testbed's cloud brings its CA, so psql verifies the gateway's certificate.
     await expect(clusterRow(page, 'flex').getByTestId('tls')).toHaveText(
       `TLS verify-full: the server is checked against ${testbed.facts.caFile}`,
@@ -312,10 +311,7 @@ test.describe('tokens', () => {
   test.use({ tokenLifetimeSec: 120 });
 
   test('the countdown falls, and jumps back up after Refresh now', async ({ page, testbed }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
-    await expectFresh(row);
+    const row = await signedInWithFlex(page, testbed);
     await expect(row.getByTestId('countdown')).toHaveText(/^[12]:\d\d$/);
     await expect(row.getByRole('timer')).toHaveAccessibleName(/^time left: [12]:\d\d$/);
 
@@ -340,10 +336,7 @@ test.describe('tokens', () => {
     host,
     browser,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
-    await expectFresh(row);
+    const row = await signedInWithFlex(page, testbed);
 
     testbed.entra.revokeRefreshTokens();
     await row.getByRole('button', { name: 'Refresh now' }).click();
@@ -401,10 +394,7 @@ test.describe('tokens', () => {
     testbed,
     host,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
-    await expectFresh(row);
+    const row = await signedInWithFlex(page, testbed);
 
     await row.getByRole('button', { name: 'Copy token' }).click();
     await expect(page.getByRole('status')).toHaveText('Token copied; it leaves the clipboard in 30 s.');
@@ -425,10 +415,7 @@ test.describe('tokens', () => {
     testbed,
     host,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
-    await expectFresh(row);
+    const row = await signedInWithFlex(page, testbed);
 
     await row.getByRole('button', { name: 'Open psql' }).click();
     await expect.poll(() => host.launches()).toEqual([{ tool: 'psql', cluster: 'flex' }]);
@@ -587,9 +574,7 @@ test.describe('settings', () => {
     stackEnv,
     host,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    await expectFresh(clusterRow(page, 'flex'));
+    await signedInWithFlex(page, testbed);
     const oldFile = stackEnv.PGPASSFILE ?? '';
     await expect
       .poll(async () => (await readFile(oldFile, 'utf8').catch(() => '')).includes(':alice@contoso.com:'))

@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../support/cli.js';
-import { conninfoOf, runPsql } from '../support/psql.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { runCli, type CliRun } from '../support/testbed/cli.js';
+import { conninfoOf, runPsql } from '../support/testbed/psql.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REFRESHED = /token refreshed for https:\/\/ossrdbms[^]*pgpass: updated/;

@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunch } from '../../playwright.config.js';
-import { runCli, type CliResult } from '../support/cli.js';
-import { conninfoOf, runPsql } from '../support/psql.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { runCli, type CliResult } from '../support/testbed/cli.js';
+import { conninfoOf, runPsql } from '../support/testbed/psql.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 const exec = promisify(execFile);
 
@@ -99,64 +99,41 @@ describe('pgentra CLI against the testbed', () => {
 
   it('adds clusters of every kind and a group login, then psql connects to each with no prompt', async () => {
     const g = testbed.facts.gateways;
-    const add = (...args: string[]) => cli('cluster', 'add', ...args, '--database', testbed.facts.database);
-    expect(
-      (
-        await add(
-          'flex',
-          '--host',
-          g.flexible.host,
-          '--port',
-          String(g.flexible.port),
-          '--kind',
-          'flexible',
-          '--user',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
-    expect(
-      (
-        await add(
-          'cosmos',
-          '--host',
-          g.cosmos.host,
-          '--port',
-          String(g.cosmos.port),
-          '--kind',
-          'cosmos',
-          '--user',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
-    expect(
-      (
-        await add(
-          'devs',
-          '--host',
-          g.flexible.host,
-          '--port',
-          String(g.flexible.port),
-          '--kind',
-          'flexible',
-          '--user',
-          'pgentra devs',
-          '--group',
-          '--account',
-          'alice@contoso.com',
-        )
-      ).code,
-    ).toBe(0);
+    const add = (
+      name: string,
+      kind: string,
+      at: { host: string; port: number },
+      user: string,
+      ...extra: string[]
+    ) =>
+      cli(
+        'cluster',
+        'add',
+        name,
+        '--host',
+        at.host,
+        '--port',
+        String(at.port),
+        '--kind',
+        kind,
+        '--user',
+        user,
+        ...extra,
+        '--database',
+        testbed.facts.database,
+      );
+    for (const [name, kind, at, user, ...extra] of [
+      ['flex', 'flexible', g.flexible, 'alice@contoso.com'],
+      ['cosmos', 'cosmos', g.cosmos, 'alice@contoso.com'],
+      ['devs', 'flexible', g.flexible, 'pgentra devs', '--group', '--account', 'alice@contoso.com'],
+    ] as const) {
+      const added = await add(name, kind, at, user, ...extra);
+      expect(added.code, `${name}: ${added.stderr}`).toBe(0);
+    }
     const single = await add(
       'legacy',
-      '--host',
-      'localhost',
-      '--port',
-      String(g.single.port),
-      '--kind',
       'single',
-      '--user',
+      { host: 'localhost', port: g.single.port },
       'bob@contoso.com',
     );
     expect(single.stderr).toContain('user bob@contoso.com@localhost');
@@ -165,15 +142,13 @@ describe('pgentra CLI against the testbed', () => {
     expect(sync.code, sync.stderr).toBe(0);
     expect((await fs.stat(env.PGPASSFILE ?? '')).mode & 0o777).toBe(0o600);
 
-    expect(await psqlAs('flexible', 'alice@contoso.com')).toMatchObject({
-      code: 0,
-      stdout: 'alice@contoso.com',
-    });
-    expect(await psqlAs('cosmos', 'alice@contoso.com')).toMatchObject({
-      code: 0,
-      stdout: 'alice@contoso.com',
-    });
-    expect(await psqlAs('flexible', 'pgentra devs')).toMatchObject({ code: 0, stdout: 'pgentra devs' });
+    for (const [kind, role] of [
+      ['flexible', 'alice@contoso.com'],
+      ['cosmos', 'alice@contoso.com'],
+      ['flexible', 'pgentra devs'],
+    ] as const) {
+      expect(await psqlAs(kind, role), `${kind} as ${role}`).toMatchObject({ code: 0, stdout: role });
+    }
     const legacy = await psqlAs('single', 'bob@contoso.com@localhost');
     expect(legacy, JSON.stringify(testbed.gateways.single.log)).toMatchObject({
       code: 0,
@@ -335,37 +310,27 @@ describe('pgentra CLI against the testbed', () => {
 
   it('--sslrootcert names the root certificates a cluster is verified with', async () => {
     const g = testbed.facts.gateways.flexible;
-    const missing = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      path.join(base, 'no-such.pem'),
-    );
+    const addWithRoots = (file: string) =>
+      cli(
+        'cluster',
+        'add',
+        'ca',
+        '--host',
+        g.host,
+        '--port',
+        String(g.port),
+        '--kind',
+        'flexible',
+        '--sslrootcert',
+        file,
+      );
+    const missing = await addWithRoots(path.join(base, 'no-such.pem'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--sslrootcert: no file at ${path.join(base, 'no-such.pem')}`);
 
     const bundle = path.join(base, 'azure roots.pem');
     await fs.copyFile(testbed.facts.caFile, bundle);
-    const add = await cli(
-      'cluster',
-      'add',
-      'ca',
-      '--host',
-      g.host,
-      '--port',
-      String(g.port),
-      '--kind',
-      'flexible',
-      '--sslrootcert',
-      bundle,
-    );
+    const add = await addWithRoots(bundle);
     expect(add.code, add.stderr).toBe(0);
     const printed = await cli('env', 'ca');
     expect(printed.stdout).toContain("PGSSLMODE='verify-full'");

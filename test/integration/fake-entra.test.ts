@@ -25,8 +25,8 @@ import {
   createHttpsNetworkClient,
   startFakeEntra,
   type FakeEntra,
-} from '../support/fake-entra/index.js';
-import { createTestCa, type TestCa } from '../support/tls.js';
+} from '../support/testbed/fake-entra/index.js';
+import { createTestCa, type TestCa } from '../support/testbed/tls.js';
 
 const exec = promisify(execFile);
 const PG = 'https://ossrdbms-aad.database.windows.net';

@@ -12,9 +12,9 @@ import type { CryptoKey, JWTVerifyGetKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startGateway, type Gateway, type GatewayOptions } from '../support/gateway.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { createTestCa, issueLeaf, type TestCa } from '../support/tls.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../support/testbed/gateway.js';
+import { startPostgres, type PostgresServer } from '../support/testbed/postgres.js';
+import { createTestCa, issueLeaf, type TestCa } from '../support/testbed/tls.js';
 
 const TENANT = '3f0e1c2a-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const ISSUER = `https://sts.windows.net/${TENANT}/`;

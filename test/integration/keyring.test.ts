@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKeyringSession, type KeyringSession } from '../support/keyring-session.js';
+import { startKeyringSession, type KeyringSession } from '../support/testbed/keyring-session.js';
 
 const run = promisify(execFile);
 

@@ -136,22 +136,13 @@ describe('PasswordExecCommand, run the way pgAdmin runs it', () => {
         platform: 'linux',
         commandEnv: { PGENTRA_HOME: path.join(dir, 'config home') },
       });
-      const viaSh = spawnSync('/bin/sh', ['-c', command], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH },
-      });
-      expect(viaSh.stderr).toBe('');
-      expect(JSON.parse(viaSh.stdout)).toEqual({
-        argv: ['token', 'prod-eu.1', '--min-valid', '10m'],
-        home: path.join(dir, 'config home'),
-      });
-      if (PYTHON) {
-        const viaPython = spawnSync(PYTHON, ['-c', PASSEXEC, command], {
-          encoding: 'utf8',
-          env: { PATH: process.env.PATH },
-        });
-        expect(viaPython.stderr).toBe('');
-        expect(JSON.parse(viaPython.stdout)).toEqual({
+      // Through a shell, and the way pgAdmin itself runs a passexec command where Python is here.
+      const runners: [string, string[]][] = [['/bin/sh', ['-c', command]]];
+      if (PYTHON) runners.push([PYTHON, ['-c', PASSEXEC, command]]);
+      for (const [program, args] of runners) {
+        const run = spawnSync(program, args, { encoding: 'utf8', env: { PATH: process.env.PATH } });
+        expect(run.stderr, program).toBe('');
+        expect(JSON.parse(run.stdout), program).toEqual({
           argv: ['token', 'prod-eu.1', '--min-valid', '10m'],
           home: path.join(dir, 'config home'),
         });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionTarget } from '../../electron/core/launch/connection.js';
 import { openPsqlWindow, runPsql } from '../../electron/core/launch/psql.js';
 import { createNodeProcesses, nodeFileSystem } from '../../electron/core/node-ports.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPostgres, type PostgresServer } from '../support/testbed/postgres.js';
 
 const ROLE = "zoë o'brien@contoso.com $x";
 const DATABASE = 'app db & %PATH% (ü)';

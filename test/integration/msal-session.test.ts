@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../electron/core/errors.js';
 import { MsalSession } from '../../electron/core/auth/msal-session.js';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
-import { startFakeEntra, type FakeEntra } from '../support/fake-entra/index.js';
-import { createTestCa } from '../support/tls.js';
+import { startFakeEntra, type FakeEntra } from '../support/testbed/fake-entra/index.js';
+import { createTestCa } from '../support/testbed/tls.js';
 
 const PG = 'https://ossrdbms-aad.database.windows.net';
 const CORRELATION = /\(correlation ID [0-9a-f-]{36}\)$/;

@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { startTestbed, type Testbed } from '../support/testbed.js';
+import { runCli } from '../support/testbed/cli.js';
+import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 describe('no OS keychain', () => {
   let testbed: Testbed;

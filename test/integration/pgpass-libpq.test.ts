@@ -16,7 +16,11 @@ import {
   syncPgpass,
   type PgpassManagedEntry,
 } from '../../electron/core/pgpass/index.js';
-import { startPasswordProbe, type CapturedLogin, type PasswordProbe } from '../support/password-probe.js';
+import {
+  startPasswordProbe,
+  type CapturedLogin,
+  type PasswordProbe,
+} from '../support/testbed/password-probe.js';
 
 const HOST = '127.0.0.1';
 const DATABASE = 'appdb';

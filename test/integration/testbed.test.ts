@@ -7,8 +7,8 @@ import path from 'node:path';
 import { PublicClientApplication, type AccountInfo } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
-import { conninfoOf, runPsql, writePgpass } from '../support/psql.js';
-import { RESOURCES, startTestbed, type Testbed, type TestbedFacts } from '../support/testbed.js';
+import { conninfoOf, runPsql, writePgpass } from '../support/testbed/psql.js';
+import { RESOURCES, startTestbed, type Testbed, type TestbedFacts } from '../support/testbed/testbed.js';
 
 describe('testbed: fake Entra + gateway + PostgreSQL', () => {
   let testbed: Testbed;
@@ -133,7 +133,7 @@ describe('`npm run testbed` from the command line', () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', path.resolve('test/support/testbed-cli.ts'), ...args],
+        ['--import', 'tsx', path.resolve('test/support/testbed/testbed-cli.ts'), ...args],
         {
           env: { ...process.env, PGENTRA_TESTBED_STATE: stateDir },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 // Doyensec's Electronegativity over our Electron code (TypeScript parser) and the renderer page:
 // zero findings, except the few below, each reviewed and explained. The scanner is unmaintained
-// and checks by pattern, so it is one gate among others (main-ipc.test.ts, bundles.test.ts).
+// and checks by pattern, so it is one gate among others (main/ipc.test.ts, build/bundles.test.ts).
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,7 +35,7 @@ const ALLOWED: { id: string; file: string; lineIncludes: string; reason: string 
     lineIncludes: 'shell.openExternal(url)',
     reason:
       "The app's single call into the OS launcher. The line above rejects everything but http(s) URLs " +
-      '(isSafeExternalUrl: no file:, javascript:, custom schemes or credentials); main-ipc.test.ts checks it.',
+      '(isSafeExternalUrl: no file:, javascript:, custom schemes or credentials); main/ipc.test.ts checks it.',
   },
   {
     id: 'PRELOAD_JS_CHECK',
@@ -44,7 +44,7 @@ const ALLOWED: { id: string; file: string; lineIncludes: string; reason: string 
     reason:
       'Asks for a review of any preload. Ours is our own sandboxed bundle (dist/preload/preload.cjs) that ' +
       'exposes only the named contract methods through contextBridge, never ipcRenderer itself; ' +
-      'bundles.test.ts pins its exact surface and that it requires nothing but electron.',
+      'build/bundles.test.ts pins its exact surface and that it requires nothing but electron.',
   },
   {
     id: 'CSP_GLOBAL_CHECK',

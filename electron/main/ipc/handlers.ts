@@ -86,7 +86,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     'app:snapshot': () => buildSnapshot(deps),
-    'clusters:preview': async (form, editing) => core.previewCluster(form, editing),
+    'clusters:preview': async (form, editing) => core.previewCluster(form, editing ?? undefined),
     'clusters:add': async (form) => {
       const cluster = await core.addCluster(form);
       await core.trackClusters();

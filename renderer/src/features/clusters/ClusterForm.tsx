@@ -153,12 +153,9 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     const timer = window.setTimeout(() => {
       const form = previewable(toForm(draft));
       if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
-      // No second argument unless editing: the preview host's JSON turns `undefined` into null,
-      // which the channel refuses, and the add form then had no preview at all.
-      const api = getApi();
-      void (editing ? api.previewCluster(form, editing.name) : api.previewCluster(form)).then(
-        (result) => current && result.ok && setPreview(result.value),
-      );
+      void getApi()
+        .previewCluster(form, editing?.name ?? null)
+        .then((result) => current && result.ok && setPreview(result.value));
     }, 120);
     return () => {
       current = false;

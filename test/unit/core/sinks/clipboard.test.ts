@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ClipboardGuard } from '../../../../electron/core/sinks/clipboard.js';
+import { MemoryClipboard } from '../../../support/fakes/clipboard.js';
+import { FakeClock } from '../../../support/fakes/fake-clock.js';
+
+/** A ClipboardGuard over an in-memory clipboard, on a clock the test drives. */
+function guarded() {
+  const clock = new FakeClock();
+  const clipboard = new MemoryClipboard();
+  return { clock, clipboard, guard: new ClipboardGuard(clipboard, clock) };
+}
+
+describe('ClipboardGuard', () => {
+  it('clears a copied token after the configured seconds, marked secret', async () => {
+    const { clock, clipboard, guard } = guarded();
+    guard.copySecret('tok', 30);
+    expect(clipboard.text).toBe('tok');
+    expect(clipboard.secretWrites).toBe(1);
+    await clock.advance(29_000);
+    expect(clipboard.text).toBe('tok');
+    await clock.advance(1_000);
+    expect(clipboard.text).toBe('');
+  });
+
+  it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
+    const { clock, clipboard, guard } = guarded();
+    guard.copySecret('tok', 30);
+    clipboard.writeText('my own notes');
+    await clock.advance(31_000);
+    expect(clipboard.text).toBe('my own notes');
+  });
+
+  it('clears on quit if the token is still there, and a second copy restarts the delay', async () => {
+    const { clock, clipboard, guard } = guarded();
+    guard.copySecret('tok1', 30);
+    await clock.advance(20_000);
+    guard.copySecret('tok2', 30);
+    await clock.advance(20_000);
+    expect(clipboard.text).toBe('tok2');
+    guard.clearIfStillOurs();
+    expect(clipboard.text).toBe('');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('copying a connection string cancels the pending clear', async () => {
+    const { clock, clipboard, guard } = guarded();
+    guard.copySecret('tok', 30);
+    guard.copyPlain('host=x user=y');
+    await clock.advance(60_000);
+    expect(clipboard.text).toBe('host=x user=y');
+  });
+});
