@@ -212,9 +212,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
+    const row = await signedInWithFlex(page, testbed);
     const remove = row.getByRole('button', { name: 'Remove' });
     await remove.click();
     const dialog = page.getByRole('alertdialog', { name: 'Remove flex?' });
@@ -367,10 +365,7 @@ test.describe('tokens', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await seedClusters(page, [testbedCluster(testbed, 'flex')]);
-    const row = clusterRow(page, 'flex');
-    await expectFresh(row);
+    const row = await signedInWithFlex(page, testbed);
 
     testbed.entra.injectFault({ endpoint: 'token', kind: 'http-503' });
     await row.getByRole('button', { name: 'Refresh now' }).click();
