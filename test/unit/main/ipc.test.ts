@@ -44,6 +44,7 @@ import type { Pgentra } from '../../../electron/core/pgentra.js';
 import { ClipboardGuard } from '../../../electron/core/sinks/clipboard.js';
 import { channels, type Channel, type Result } from '../../../electron/shared/ipc-contract.js';
 import { FakeClock } from '../../support/fakes/fake-clock.js';
+import { ScriptedFileDialog } from '../../support/fakes/file-dialog.js';
 
 const ROOT = path.resolve('/opt/pgentra/resources/app.asar');
 const PATHS = appPaths(path.join(ROOT, 'dist', 'main'));
@@ -419,6 +420,7 @@ function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
     clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
     notifier: { notify: () => undefined },
     browser: { open: async () => undefined },
+    dialog: new ScriptedFileDialog(),
     pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
     serveAgent: false,
     log: () => undefined,
@@ -451,6 +453,7 @@ describe('clipboard wiring', () => {
       openPsql: async () => undefined,
       openPgadmin: async () => '',
       installCli: async () => '',
+      dialog: new ScriptedFileDialog(),
       broadcastSnapshot: () => undefined,
       signInFinished: () => undefined,
       warnings: () => [],
