@@ -1,9 +1,10 @@
 // The clusters in the config: listing, finding, adding, previewing a form as it is typed, editing
 // and removing. Each change is validated as a whole before anything is written.
 import type { SignedInAccount } from './auth/msal-session.js';
-import { inferFromHost } from './clouds.js';
+import { inferFromHost, normalizeHost } from './clouds.js';
 import {
   buildCluster,
+  clusterSchema,
   ClusterValidationError,
   loginUserFor,
   resourceFor,
@@ -114,14 +115,20 @@ export class ClusterCatalog {
     const kind = (form.kind as Cluster['kind'] | undefined) ?? inferred?.kind ?? null;
     const cloud = form.cloud ?? inferred?.cloud ?? (host ? settings.cloud : null);
     const problems: ClusterPreview['problems'] = [];
-    if (host && !kind)
+    // A host that is not a host name (a pasted URL, a conninfo) is the host's problem, said once:
+    // the kind cannot be told from it, but that is not what the person has to fix.
+    const hostProblem = host
+      ? clusterSchema.shape.host.safeParse(normalizeHost(host)).error?.issues[0]?.message
+      : undefined;
+    if (hostProblem) problems.push({ field: 'host', message: hostProblem });
+    else if (host && !kind)
       problems.push({ field: 'kind', message: 'cannot tell the server kind from this host: choose one' });
     if (form.name && form.name !== editing && config.clusters.some((c) => c.name === form.name))
       problems.push({ field: 'name', message: `a cluster named "${form.name}" already exists` });
     if (form.group && !form.user?.trim())
       problems.push({ field: 'user', message: 'a group login needs the Entra group name as the user' });
     let loginUser: string | null = null;
-    if (kind && host && form.name && form.user) {
+    if (kind && host && !hostProblem && form.name && form.user) {
       try {
         const { name, user } = form;
         loginUser = loginUserFor(
@@ -129,7 +136,8 @@ export class ClusterCatalog {
         );
       } catch (error) {
         if (!(error instanceof ClusterValidationError)) throw error;
-        problems.push({ field: error.field, message: error.message.slice(error.field.length + 2) });
+        if (!problems.some((problem) => problem.field === error.field))
+          problems.push({ field: error.field, message: error.message.slice(error.field.length + 2) });
       }
     }
     return { kind, cloud, loginUser, problems };

@@ -4,7 +4,7 @@
 import { allClouds, resolveCloud, type Cloud } from './clouds.js';
 import { ConfigStore, type Config, type ConfigProblem, type Settings } from './config-store.js';
 import type { Clock, FileSystem } from './ports.js';
-import type { SettingsPatch } from '../shared/settings.js';
+import type { SettingsChange } from '../shared/settings.js';
 
 /** What the other modules may read of the configuration: no writes. */
 export interface ConfigView {
@@ -85,12 +85,12 @@ export class Configuration implements ConfigView {
     return this.current;
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<void> {
+  async updateSettings(patch: SettingsChange): Promise<void> {
     await this.update((config) => ({ ...config, settings: applySettingsPatch(config.settings, patch) }));
   }
 }
 
-function applySettingsPatch(s: Settings, patch: SettingsPatch): Settings {
+function applySettingsPatch(s: Settings, patch: SettingsChange): Settings {
   const pgpassPath = patch.pgpassPath === undefined ? s.pgpass.path : (patch.pgpassPath ?? undefined);
   const { pgadminPath: _dropped, ...withoutPgadmin } = s;
   const pgadminPath = patch.pgadminPath === undefined ? s.pgadminPath : (patch.pgadminPath ?? undefined);

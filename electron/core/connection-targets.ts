@@ -20,7 +20,10 @@ export interface TlsChoice {
 export interface ConnectionTargetsDeps {
   place: LibpqPlace;
   warn: (message: string) => void;
-  /** assets/tls (see tls-roots.ts); null when this installation lacks it. */
+  /**
+   * assets/tls: each entry point passes `findTlsRootsDir` of its own folder, the only place that
+   * knows the layout (checkout, bundle, packaged app); null when this installation lacks it.
+   */
   tlsRootsDir: string | null;
   cluster: (name: string) => ClusterView;
   cloud: (name?: string) => Cloud;

@@ -13,14 +13,14 @@ import {
 } from './cluster-catalog.js';
 import { ClusterTokens } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
-import type { SettingsPatch } from '../shared/settings.js';
+import type { SettingsChange } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 import { configProblemText, type ConfigProblem, type Settings } from './config-store.js';
-import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
+import { ConnectionTargets, type ConnectionTargetsDeps, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, GetTokenOptions, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
 import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
-import { PgpassSink, type PgpassReport } from './pgpass-sink.js';
+import { PgpassSink, type PgpassAdoption, type PgpassReport } from './pgpass-sink.js';
 import type { Browser, Clock, FileSystem } from './ports.js';
 
 export type {
@@ -31,11 +31,11 @@ export type {
   ConfigProblem,
   PgpassReport,
   ServiceReport,
+  SettingsChange,
 };
-export type { SettingsPatch };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
-export interface PgentraDeps {
+export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'> {
   configDir: string;
   env: NodeJS.ProcessEnv;
   fs: FileSystem;
@@ -46,8 +46,6 @@ export interface PgentraDeps {
   browser: Browser;
   /** Warnings a person should see (plaintext cache, fixed pgpass permissions). Never a token. */
   warn: (message: string) => void;
-  /** assets/tls: `findTlsRootsDir` from the entry point's own folder (core cannot know the layout). */
-  tlsRootsDir: string | null;
 }
 
 export class Pgentra {
@@ -100,7 +98,7 @@ export class Pgentra {
     return changed;
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<void> {
+  async updateSettings(patch: SettingsChange): Promise<void> {
     const before = this.settings;
     const pgpassBefore = this.pgpass.placement();
     const serviceWasOn = this.service.enabled;
@@ -181,6 +179,8 @@ export class Pgentra {
   stopRefreshing = (): void => this.tokens.stop();
 
   pgpassPath = (): string => this.pgpass.path();
+  /** What adopting this file as the pgpass file would do to it (the window asks before). */
+  inspectPgpassFile = (file: string): Promise<PgpassAdoption> => this.pgpass.inspect(file);
   syncPgpass = (options: { userAction: boolean; onlyCached?: boolean }): Promise<PgpassReport> =>
     this.pgpass.sync(options);
   syncPgpassSoon = (log: (message: string) => void): void => this.pgpass.syncSoon(log);

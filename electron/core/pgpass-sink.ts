@@ -3,8 +3,15 @@
 import type { SignedInAccount } from './auth/msal-session.js';
 import type { ClusterView } from './cluster-catalog.js';
 import type { Settings } from './config-store.js';
-import { describeFailure, type Failure } from './errors.js';
-import { cleanPgpass, resolvePgpassPath, syncPgpass, type PgpassEntry } from './pgpass/index.js';
+import { describeFailure, PgentraError, type Failure } from './errors.js';
+import {
+  cleanPgpass,
+  parse,
+  resolvePgpassPath,
+  scanManagedBlocks,
+  syncPgpass,
+  type PgpassEntry,
+} from './pgpass/index.js';
 import type { Cancel, Clock, FileSystem } from './ports.js';
 import { decodeClaims, timeLeftSec, tokenUser } from './tokens.js';
 
@@ -14,6 +21,14 @@ export interface PgpassReport {
   written: number;
   /** Clusters left out of the file, each with what went wrong (the CLI's exit code comes from it). */
   problems: { cluster: string; message: string; failure: Failure }[];
+}
+
+/** What taking a file over as the pgpass file would do to it. */
+export interface PgpassAdoption {
+  /** Lines in it that pgentra did not write (blank lines not counted). */
+  foreignLines: number;
+  /** Whether pgentra's block is in it already (it was our pgpass file before). */
+  hasBlock: boolean;
 }
 
 export interface PgpassSinkDeps {
@@ -130,6 +145,37 @@ export class PgpassSink {
     const file = this.path();
     const result = await cleanPgpass({ fs: this.deps.fs, path: file, clock: this.deps.clock });
     return { path: file, changed: result.changed };
+  }
+
+  /**
+   * What adopting `file` as the pgpass file means. pgentra rewrites the file it adopts (mode 0600,
+   * its block first), so a file of someone else's lines needs the person's yes first; only a
+   * regular file (or none yet) can be one.
+   */
+  async inspect(file: string): Promise<PgpassAdoption> {
+    const stat = await this.deps.fs.lstat(file);
+    if (!stat) return { foreignLines: 0, hasBlock: false };
+    // A symlink would have pgentra rewrite whatever it points to, which the person never chose.
+    if (!stat.isFile || stat.isSymbolicLink)
+      throw new PgentraError(
+        'pgpass-file',
+        `${file} is not a regular file, so it cannot be the pgpass file`,
+        {
+          file,
+        },
+      );
+    const document = parse(await this.deps.fs.readFile(file));
+    let scan;
+    try {
+      scan = scanManagedBlocks(document);
+    } catch {
+      // Markers that do not pair up: our lines cannot be told apart, so none count as ours.
+      scan = { foreign: document.lines, blocks: [] };
+    }
+    return {
+      foreignLines: scan.foreign.filter((line) => line.text.trim() !== '').length,
+      hasBlock: scan.blocks.length > 0,
+    };
   }
 
   /** Where the file is and whether it is on, to compare with after a settings change. */

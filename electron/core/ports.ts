@@ -97,3 +97,14 @@ export interface Browser {
   /** Opens a URL in the user's default browser. */
   open(url: string): Promise<void>;
 }
+
+/**
+ * The OS's file picker, shown by the main process: the one way a path chosen in the window becomes
+ * a setting (the window never sends one). Each resolves the chosen path, or null when cancelled.
+ */
+export interface FileDialog {
+  /** An existing file (a program to run). */
+  openFile(options: { title: string; defaultPath?: string }): Promise<string | null>;
+  /** A file that may not exist yet (the pgpass file). */
+  saveFile(options: { title: string; defaultPath?: string }): Promise<string | null>;
+}

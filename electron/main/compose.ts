@@ -9,6 +9,7 @@ import type {
   App,
   BrowserWindow,
   Clipboard as ElectronClipboard,
+  Dialog,
   IpcMain,
   Menu,
   NativeImage,
@@ -26,6 +27,7 @@ import { failureText } from '../core/errors.js';
 import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';
 import { createElectronClipboard } from './adapters/clipboard.js';
+import { createElectronFileDialog, type DialogLike } from './adapters/file-dialog.js';
 import { createStartAtLogin, HIDDEN_ARG } from './adapters/login-item.js';
 import { createElectronNotifier } from './adapters/notifier.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
@@ -56,6 +58,7 @@ export interface ElectronMain {
   session: typeof SessionModule;
   screen: Screen;
   powerMonitor: PowerMonitor;
+  dialog: Dialog;
 }
 
 export interface StartOptions {
@@ -270,6 +273,11 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     clipboard: createElectronClipboard(electron.clipboard, { platform }),
     notifier,
     browser,
+    // Modal to the window when it is open (the picker is only asked for from the window).
+    dialog: createElectronFileDialog(
+      electron.dialog as unknown as DialogLike<BrowserWindow | undefined>,
+      () => window.window as unknown as BrowserWindow | undefined,
+    ),
     pgentraCommand,
     // Packaged: resources/app.asar/dist/main → resources/cli/assets/tls (outside the archive, where psql can read it).
     tlsRootsDir: findTlsRootsDir(options.mainDir),

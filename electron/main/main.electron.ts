@@ -4,6 +4,7 @@ import {
   app,
   BrowserWindow,
   clipboard,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -36,6 +37,7 @@ startApp(
     session,
     screen,
     powerMonitor,
+    dialog,
   },
   { mainDir: __dirname, env: process.env, argv: process.argv, platform: process.platform, log },
 ).catch((error: unknown) => {

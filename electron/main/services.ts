@@ -8,7 +8,7 @@ import { startBackground, type Background } from '../core/background.js';
 import { Launchers } from '../core/launchers.js';
 import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
-import type { Browser, Clipboard, Clock, FileSystem, Notifier } from '../core/ports.js';
+import type { Browser, Clipboard, Clock, FileDialog, FileSystem, Notifier } from '../core/ports.js';
 import { ClipboardGuard } from '../core/sinks/clipboard.js';
 import type {
   AccountSnapshot,
@@ -27,6 +27,8 @@ export interface ServiceDeps {
   clipboard: Clipboard;
   notifier: Notifier;
   browser: Browser;
+  /** Picks the pgpass file and pgAdmin (Electron's dialog; a scripted one in the preview host). */
+  dialog: FileDialog;
   /** The command pgAdmin runs for a password (absolute paths), e.g. [node, bin/pgentra.cjs]. */
   pgentraCommand: string[];
   /** The Azure root certificates pgentra ships (`findTlsRootsDir`). */
@@ -117,6 +119,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     openPsql: deps.openPsql ?? ((cluster) => launchers.openPsql(cluster)),
     openPgadmin: deps.openPgadmin ?? ((cluster) => launchers.openPgadmin(cluster)),
     installCli: () => launchers.installCli(),
+    dialog: deps.dialog,
     broadcastSnapshot: changed,
     signInFinished: deps.onSignInFinished,
     setStartAtLogin: deps.setStartAtLogin,

@@ -3,6 +3,7 @@
 import { adviceFor, describeFailure } from '../core/errors.js';
 import type { ClusterStatus, ClusterView, Pgentra } from '../core/pgentra.js';
 import type { AccountSnapshot, AppSnapshot, ClusterSnapshot } from '../shared/ipc-contract.js';
+import { knownTerminalsFor } from '../shared/terminals.js';
 
 export interface SnapshotSources {
   core: Pgentra;
@@ -44,6 +45,7 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapsh
       effectivePgpassPath: core.pgpassPath(),
       clipboardClearSec: settings.clipboardClearSec,
       terminal: settings.terminal,
+      knownTerminals: [...knownTerminalsFor(process.platform)],
       pgadminPath: settings.pgadminPath ?? null,
       clientId: settings.clientId,
       tenant: settings.tenant,
@@ -89,14 +91,16 @@ function clusterSnapshot(
     status: status?.state ?? 'pending',
     expiresAt: state?.expiresAt ?? null,
     lastRefreshAt: state?.lastRefreshAt ?? null,
-    error:
-      status?.error && status.state !== 'fresh'
-        ? {
-            kind: state?.lastError?.kind ?? 'unknown',
-            message: status.error,
-            advice: adviceFor(state?.lastError?.kind ?? 'unknown'),
-            entraCode: status.entraCode,
-          }
-        : null,
+    // Shown whatever the status: a failed refresh while the old token still works is exactly
+    // when a person can still act before it runs out (it used to be hidden while "fresh").
+    error: status?.error
+      ? {
+          kind: state?.lastError?.kind ?? 'unknown',
+          message: status.error,
+          advice: adviceFor(state?.lastError?.kind ?? 'unknown'),
+          entraCode: status.entraCode,
+          retryAt: state?.lastError ? (state.nextRefreshAt ?? null) : null,
+        }
+      : null,
   };
 }

@@ -27,5 +27,8 @@ export const apiMethods = {
   signInDeviceCode: 'accounts:signInDeviceCode',
   signOut: 'accounts:signOut',
   updateSettings: 'settings:update',
+  choosePgpassFile: 'settings:choosePgpassFile',
+  adoptPgpassFile: 'settings:adoptPgpassFile',
+  choosePgadmin: 'settings:choosePgadmin',
   installCli: 'app:installCli',
 } as const;

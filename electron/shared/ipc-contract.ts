@@ -49,7 +49,18 @@ export interface ClusterSnapshot {
   /** Epoch ms; the renderer counts down from it locally. */
   expiresAt: number | null;
   lastRefreshAt: number | null;
-  error: { kind: string; message: string; advice: string; entraCode: string | null } | null;
+  /**
+   * The last failed refresh, also while the old token still works (status `fresh` or `expiring`):
+   * a person must see it before the token runs out. `retryAt` (epoch ms) is when pgentra tries
+   * again by itself; null when it waits for a person (a sign-in).
+   */
+  error: {
+    kind: string;
+    message: string;
+    advice: string;
+    entraCode: string | null;
+    retryAt: number | null;
+  } | null;
   /**
    * How psql, pgAdmin and `pgentra env` connect: verify-full with these root certificates (a file
    * or `system`), or require when the cluster opted out; `warning` says why the server is not
@@ -76,6 +87,8 @@ export interface SettingsSnapshot {
   effectivePgpassPath: string;
   clipboardClearSec: number;
   terminal: string[];
+  /** The terminals the window may offer on this OS (anything else only through config.json). */
+  knownTerminals: string[];
   pgadminPath: string | null;
   clientId: string;
   tenant: string;
@@ -115,6 +128,15 @@ export interface ClusterPreview {
   problems: { field: string; message: string }[];
 }
 
+/**
+ * What choosing a pgpass file in the picker did: nothing (cancelled), saved it, or nothing yet
+ * because the file holds lines pgentra did not write: the window asks, and confirms with the id.
+ */
+export type PgpassChoice =
+  | { outcome: 'cancelled' }
+  | { outcome: 'saved'; settings: SettingsSnapshot }
+  | { outcome: 'confirm'; confirmId: string; path: string; foreignLines: number };
+
 export interface DeviceCodeInfo {
   message: string;
   userCode: string;
@@ -137,6 +159,10 @@ export interface ChannelResults {
   'accounts:signInDeviceCode': DeviceCodeInfo;
   'accounts:signOut': null;
   'settings:update': SettingsSnapshot;
+  'settings:choosePgpassFile': PgpassChoice;
+  'settings:adoptPgpassFile': SettingsSnapshot;
+  /** null: cancelled. */
+  'settings:choosePgadmin': SettingsSnapshot | null;
   'app:installCli': { message: string };
 }
 
@@ -161,6 +187,12 @@ export const channels = {
   'accounts:signInDeviceCode': { args: noArgs },
   'accounts:signOut': { args: z.tuple([z.string().min(1).max(512)]) },
   'settings:update': { args: z.tuple([settingsPatchSchema]) },
+  // No path crosses from the window: the main process opens the picker and keeps what was chosen.
+  'settings:choosePgpassFile': { args: noArgs },
+  'settings:adoptPgpassFile': {
+    args: z.tuple([z.string().regex(/^[0-9a-f]{32}$/, 'not a confirmation id')]),
+  },
+  'settings:choosePgadmin': { args: noArgs },
   'app:installCli': { args: noArgs },
 } as const satisfies { [C in keyof ChannelResults]: { args: z.ZodType } };
 

@@ -3,6 +3,7 @@
 // Messages never start with the field's name: each face puts its own name for the field in front
 // (`settings.tenant: …` from the config file, the form's label in the window).
 import { z } from 'zod';
+import { knownTerminalSchema } from './terminals.js';
 
 /** Azure CLI's first-party app: pre-authorized for OSSRDBMS, no consent needed (facts §1.6). */
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
@@ -65,21 +66,34 @@ export const settingsSchema = z.object({
 });
 
 /**
- * What the window may change, in the form's flat names: absent keeps a setting, null clears a
- * path. Each field is the rule above, so the form and the file cannot disagree.
+ * What the window may change, in the form's flat names: absent keeps a setting. The window is the
+ * less trusted side, so it gets less than config.json: the terminal only from the known list (a
+ * custom command runs whatever it says), and no path at all: the pgpass file and pgAdmin are
+ * chosen in the main process's file picker (settings:choosePgpassFile, settings:choosePgadmin),
+ * and the window may only send null, back to the default place.
  */
 export const settingsPatchSchema = z
   .object({
     refreshMarginSec,
     pgpassEnabled: flag,
-    pgpassPath: pgpassPath.nullable(),
+    pgpassPath: z.null('the pgpass file is chosen with "Choose…"; only null (the default file) is sent'),
     pgServiceEnabled: flag,
     clipboardClearSec,
-    terminal,
-    pgadminPath: pgadminPath.nullable(),
+    terminal: z.array(knownTerminalSchema).max(10, 'at most 10 terminals'),
+    pgadminPath: z.null('pgAdmin is chosen with "Choose…"; only null (find it automatically) is sent'),
     clientId,
     tenant,
     startAtLogin: flag,
   })
   .partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/**
+ * A settings change as the core applies it: the window's patch, or what only the main process
+ * (its file picker) and config.json may set: a path, a custom terminal command.
+ */
+export type SettingsChange = Omit<SettingsPatch, 'pgpassPath' | 'pgadminPath' | 'terminal'> & {
+  pgpassPath?: string | null;
+  pgadminPath?: string | null;
+  terminal?: string[];
+};

@@ -59,23 +59,48 @@ export function App() {
     ['accounts', 'Accounts'],
     ['settings', 'Settings'],
   ];
+  // WAI-ARIA tabs: one tab stop; arrows, Home and End move between tabs and show each at once.
+  const onTabKey = (event: React.KeyboardEvent) => {
+    const index = tabs.findIndex(([id]) => id === tab);
+    const last = tabs.length - 1;
+    const next = {
+      ArrowRight: index === last ? 0 : index + 1,
+      ArrowLeft: index === 0 ? last : index - 1,
+      Home: 0,
+      End: last,
+    }[event.key];
+    const target = next === undefined ? undefined : tabs[next]?.[0];
+    if (!target) return;
+    event.preventDefault();
+    setTab(target);
+    document.getElementById(`tab-${target}`)?.focus();
+  };
+  const panel = (id: Tab) => ({
+    role: 'tabpanel',
+    id: `panel-${id}`,
+    'aria-labelledby': `tab-${id}`,
+    hidden: tab !== id,
+  });
   return (
     <main className="app">
       <header>
         <h1>pgentra</h1>
-        <nav role="tablist" aria-label="Sections">
+        <div role="tablist" aria-label="Sections" onKeyDown={onTabKey}>
           {tabs.map(([id, label]) => (
             <button
               key={id}
+              id={`tab-${id}`}
               role="tab"
               aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
               className={tab === id ? 'selected' : ''}
               onClick={() => setTab(id)}
             >
               {label}
             </button>
           ))}
-        </nav>
+        </div>
       </header>
       {snapshot.warnings.map((warning) => (
         <p key={warning} className="warning" role="alert">
@@ -91,33 +116,44 @@ export function App() {
           </details>
         )}
       </div>
-      {tab === 'clusters' && (
-        <>
-          {snapshot.accounts.length === 0 && (
-            <p className="warning">
-              Not signed in. <button onClick={() => setTab('accounts')}>Sign in</button>
-            </p>
-          )}
-          <ClusterList snapshot={snapshot} onEdit={setEditing} onNotice={onNotice} />
-          <ClusterForm
-            snapshot={snapshot}
-            editing={editing}
-            onDone={(message) => {
-              setEditing(null);
-              onNotice(message);
-            }}
-            onCancel={() => setEditing(null)}
-          />
-        </>
-      )}
+      <div {...panel('clusters')}>
+        {tab === 'clusters' && (
+          <>
+            {snapshot.accounts.length === 0 && (
+              <p className="warning">
+                Not signed in. <button onClick={() => setTab('accounts')}>Sign in</button>
+              </p>
+            )}
+            <ClusterList snapshot={snapshot} onEdit={setEditing} onNotice={onNotice} />
+            <ClusterForm
+              snapshot={snapshot}
+              editing={editing}
+              onDone={(message) => {
+                setEditing(null);
+                onNotice(message);
+              }}
+              onCancel={() => setEditing(null)}
+            />
+          </>
+        )}
+      </div>
       {/* Always mounted: a device-code sign-in in progress (its code, its finish event) survives
           a look at another tab. */}
-      <div hidden={tab !== 'accounts'}>
+      <div {...panel('accounts')}>
         <AccountsPanel snapshot={snapshot} onNotice={onNotice} />
       </div>
-      {tab === 'settings' && (
-        <SettingsPanel key={JSON.stringify(snapshot.settings)} snapshot={snapshot} onNotice={onNotice} />
-      )}
+      <div {...panel('settings')}>
+        {tab === 'settings' && (
+          // Re-created when a setting the form edits changes elsewhere; not for the paths the
+          // pickers set, so focus stays on the button that opened the picker.
+          <SettingsPanel key={formSettingsKey(snapshot)} snapshot={snapshot} onNotice={onNotice} />
+        )}
+      </div>
     </main>
   );
+}
+
+function formSettingsKey(snapshot: AppSnapshot): string {
+  const { pgpassPath: _p, pgadminPath: _a, effectivePgpassPath: _e, ...edited } = snapshot.settings;
+  return JSON.stringify(edited);
 }

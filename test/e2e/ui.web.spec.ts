@@ -3,7 +3,7 @@
 // PostgreSQL behind token-checking gateways, a private keyring). Each test has its own stack.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
@@ -184,6 +184,58 @@ test.describe('clusters', () => {
     await expectFresh(clusterRow(page, 'my-db'));
   });
 
+  test('a pasted URL as the host is one problem, on Host, not on Kind', async ({ page, testbed }) => {
+    await signInWithDeviceCode(page, testbed);
+    await tab(page, 'Clusters').click();
+    const form = addForm(page);
+    await form.getByLabel('Name').fill('orders');
+    const host = form.getByLabel('Host');
+    await host.fill('https://orders.postgres.database.azure.com:5432/appdb');
+    // Past the form's 120 ms preview debounce, at a person's pace.
+    await page.waitForTimeout(1_000);
+    await expect(host).toHaveAttribute('aria-invalid', 'true');
+    await expect(form.locator(`#${await host.getAttribute('aria-describedby')}`)).toContainText(
+      'a host name has only letters',
+    );
+    await expect(form.getByLabel('Kind')).not.toHaveAttribute('aria-invalid');
+    await expect(form.getByText(/a host name has only letters/)).toHaveCount(1);
+
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(host).toBeFocused();
+    await page.waitForTimeout(500);
+    await expect(form.getByText(/a host name has only letters/)).toHaveCount(1);
+    await expect(form.getByRole('alert')).toHaveCount(1);
+    await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
+  });
+
+  test('Remove asks in the window: Escape keeps the cluster and gives focus back, Remove removes it', async ({
+    page,
+    testbed,
+  }) => {
+    const row = await signedInWithFlex(page, testbed);
+    const remove = row.getByRole('button', { name: 'Remove' });
+    await remove.click();
+    const dialog = page.getByRole('alertdialog', { name: 'Remove flex?' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toHaveAccessibleDescription(/takes its token out of the pgpass file/);
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    // Tab stays inside the dialog.
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(remove).toBeFocused();
+    await page.waitForTimeout(500);
+    await expect(row).toBeVisible();
+
+    await remove.click();
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByRole('status')).toHaveText('Removed flex.');
+    await expect(row).toBeHidden();
+  });
+
   test('keyboard only: tab to the add form, fill it, submit with Enter', async ({ page, testbed }) => {
     await signInWithDeviceCode(page, testbed);
     await tab(page, 'Clusters').click();
@@ -276,19 +328,60 @@ test.describe('tokens', () => {
     await expect(row).toContainText(/refreshed \d s ago/);
   });
 
-  test('revoked refresh tokens: Refresh now shows "sign-in needed" with advice', async ({
+  test('revoked refresh tokens: the card says a sign-in is needed in plain words and its Sign in button fixes it', async ({
     page,
     testbed,
+    host,
+    browser,
   }) => {
     const row = await signedInWithFlex(page, testbed);
 
     testbed.entra.revokeRefreshTokens();
     await row.getByRole('button', { name: 'Refresh now' }).click();
     await expect(row.getByTestId('status')).toHaveText('sign-in needed');
+    await expect(page.getByRole('status')).toHaveText(
+      'Refresh of flex failed: sign-in needed: use Sign in on its card.',
+    );
     const error = row.getByTestId('error');
-    await expect(error).toBeVisible();
-    await expect(error).toContainText(/sign.?in/i);
-    await expect(error).toContainText('pgentra login');
+    await expect(error).toContainText('Sign-in needed: your Entra sign-in expired or was revoked.');
+    // Entra's own text (AADSTS code, trace and correlation IDs) only behind Details.
+    await expect(error.getByText(/AADSTS/)).toBeHidden();
+    await error.getByText('Details').click();
+    await expect(error.getByText(/AADSTS/)).toBeVisible();
+
+    await row.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(async () => (await host.browserUrls()).length).toBe(1);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const idp = await context.newPage();
+    await idp.goto((await host.browserUrls())[0] ?? '');
+    await expect(idp.getByText('you are signed in')).toBeVisible();
+    await context.close();
+    await expect(page.getByRole('status')).toHaveText('Signed in as alice@contoso.com.');
+    await expectFresh(row);
+    await expect(row.getByTestId('error')).toBeHidden();
+  });
+
+  test('Entra answering 503: Refresh now says so, and the card shows the failure while the old token works', async ({
+    page,
+    testbed,
+  }) => {
+    const row = await signedInWithFlex(page, testbed);
+
+    testbed.entra.injectFault({ endpoint: 'token', kind: 'http-503' });
+    await row.getByRole('button', { name: 'Refresh now' }).click();
+    await expect(page.getByRole('status')).toHaveText(
+      /^Refresh of flex failed: Entra ID did not answer\. The current token still works for \d+ min; pgentra keeps retrying\.$/,
+    );
+    // Still fresh (the old token opens connections), but no longer silent about it.
+    await expect(row.getByTestId('status')).toHaveText('fresh');
+    const error = row.getByTestId('error');
+    await expect(error).toContainText(/^Refresh failed — \d+ min left — retrying at \d\d:\d\d/);
+    await expect(error).toContainText('Entra ID did not answer.');
+
+    testbed.entra.clearFaults();
+    await row.getByRole('button', { name: 'Refresh now' }).click();
+    await expect(page.getByRole('status')).toHaveText('Refreshed flex.');
+    await expect(error).toBeHidden();
   });
 
   test('Copy token puts a JWT on the clipboard and says when it is cleared', async ({
@@ -332,6 +425,41 @@ test.describe('tokens', () => {
 });
 
 test.describe('window', () => {
+  test('the tabs move with the arrow keys, Home and End, and are one tab stop', async ({ page }) => {
+    const clusters = tab(page, 'Clusters');
+    await clusters.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(tab(page, 'Accounts')).toBeFocused();
+    await expect(tab(page, 'Accounts')).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tabpanel', { name: 'Accounts' })).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(tab(page, 'Settings')).toBeFocused();
+    await expect(page.getByRole('tabpanel', { name: 'Settings' })).toBeVisible();
+    await page.keyboard.press('ArrowRight');
+    await expect(clusters).toBeFocused();
+    await page.keyboard.press('ArrowLeft');
+    await expect(tab(page, 'Settings')).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Home');
+    await expect(clusters).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tab', { selected: false }).first()).toHaveAttribute('tabindex', '-1');
+  });
+
+  test('Sign out asks first; Cancel keeps the account', async ({ page, testbed }) => {
+    await signInWithDeviceCode(page, testbed);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    await signOut.click();
+    const dialog = page.getByRole('alertdialog', { name: 'Sign out alice@contoso.com?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(signOut).toBeFocused();
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('account')).toHaveText('alice@contoso.com');
+    await signOut.click();
+    await dialog.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('status')).toHaveText('Signed out alice@contoso.com.');
+    await expect(page.getByTestId('account')).toBeHidden();
+  });
+
   test("the tray's Settings… and Open pgentra… open the window at that section", async ({ page, host }) => {
     await expect(tab(page, 'Clusters')).toHaveAttribute('aria-selected', 'true');
     await host.showView('settings');
@@ -376,8 +504,10 @@ test.describe('editing', () => {
     await row.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByRole('form', { name: 'Edit guest' });
     await form.getByLabel('Database', { exact: true }).fill('postgres');
-    // At a person's pace: the form's own name must not count as a duplicate once the preview ran.
+    // At a person's pace: the form's own name must not count as a duplicate once the preview ran
+    // (its login hint shows only then, so this waits for the preview, not just for time).
     await page.waitForTimeout(1_000);
+    await expect(form.getByText('Logs in as alice@contoso.com', { exact: true })).toBeVisible();
     await expect(form.getByRole('alert')).toHaveCount(0);
     await form.getByRole('button', { name: /Save/ }).click();
     await expect(page.getByRole('status')).toContainText('Saved guest.');
@@ -437,6 +567,7 @@ test.describe('settings', () => {
     page,
     testbed,
     stackEnv,
+    host,
   }) => {
     await signedInWithFlex(page, testbed);
     const oldFile = stackEnv.PGPASSFILE ?? '';
@@ -446,13 +577,65 @@ test.describe('settings', () => {
 
     const newFile = path.join(path.dirname(oldFile), 'moved.pgpass');
     await tab(page, 'Settings').click();
-    await page.getByLabel('pgpass file', { exact: true }).fill(newFile);
-    await page.getByRole('button', { name: 'Save settings' }).click();
+    await host.willChoose(newFile);
+    await page.getByRole('group', { name: 'pgpass file' }).getByRole('button', { name: 'Choose…' }).click();
+    await expect(page.getByRole('status')).toHaveText(`pgpass file: ${newFile}`);
     // No refresh is due for an hour: the new file is written by the save itself.
     await expect
       .poll(async () => (await readFile(newFile, 'utf8').catch(() => '')).includes(':alice@contoso.com:'))
       .toBe(true);
     expect(await readFile(oldFile, 'utf8')).not.toContain('pgentra managed block');
+  });
+});
+
+test.describe('trust', () => {
+  test("adopting a pgpass file of someone else's lines needs a yes in the window", async ({
+    page,
+    host,
+    stackEnv,
+  }) => {
+    const theirs = path.join(stackEnv.HOME ?? '', 'team.pgpass');
+    await writeFile(theirs, 'db1:5432:*:bob:secret\ndb2:5432:*:bob:other\n', { mode: 0o600 });
+    await tab(page, 'Settings').click();
+    const pgpass = page.getByRole('group', { name: 'pgpass file' });
+    await host.willChoose(theirs);
+    await pgpass.getByRole('button', { name: 'Choose…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Use this pgpass file?' });
+    await expect(dialog).toHaveAccessibleDescription(
+      `${theirs} has 2 lines not written by pgentra; pgentra will add its block at the top — continue?`,
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('status')).toHaveText('The pgpass file was not changed.');
+    await expect(pgpass.getByTestId('pgpass-value')).toContainText('(the default)');
+    expect(await readFile(theirs, 'utf8')).toBe('db1:5432:*:bob:secret\ndb2:5432:*:bob:other\n');
+
+    await host.willChoose(theirs);
+    await pgpass.getByRole('button', { name: 'Choose…' }).click();
+    await dialog.getByRole('button', { name: 'Use this file' }).click();
+    await expect(page.getByRole('status')).toHaveText(`pgpass file: ${theirs}`);
+    await expect(pgpass.getByTestId('pgpass-value')).toHaveText(theirs);
+  });
+
+  test('the window cannot set a program or a path: the channel refuses them, naming the field', async ({
+    page,
+  }) => {
+    const refused = await page.evaluate(async () => {
+      const api = window.pgentra;
+      if (!api) throw new Error('window.pgentra is missing');
+      const shell = await api.updateSettings({ terminal: ['sh', '-c', 'touch /tmp/pwned'] } as never);
+      const path = await api.updateSettings({ pgpassPath: '/etc/passwd' } as never);
+      return [shell, path];
+    });
+    expect(refused).toEqual([
+      { ok: false, code: 'invalid-argument', message: expect.stringMatching(/^terminal\.0: /) },
+      { ok: false, code: 'invalid-argument', message: expect.stringMatching(/^pgpassPath: /) },
+    ]);
+    await tab(page, 'Settings').click();
+    const terminal = page.getByLabel('Terminal for psql');
+    await terminal.selectOption('xterm');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status')).toHaveText('Settings saved.');
+    await expect(page.getByLabel('Terminal for psql')).toHaveValue('xterm');
   });
 });
 

@@ -1,8 +1,17 @@
 // The implementation of every IPC channel, free of Electron: the main process registers it with
 // ipcMain (after its sender check), and the preview host serves the very same object over a
 // loopback WebSocket, so Playwright exercises exactly what the app runs.
-import { describeFailure, failureDetailLines, shownAdvice, type FailureCategory } from '../../core/errors.js';
-import type { ClusterView, Pgentra } from '../../core/pgentra.js';
+import { randomBytes } from 'node:crypto';
+import {
+  AuthError,
+  describeFailure,
+  failureDetailLines,
+  PgentraError,
+  shownAdvice,
+  type FailureCategory,
+} from '../../core/errors.js';
+import type { ClusterView, Pgentra, SettingsChange } from '../../core/pgentra.js';
+import type { FileDialog } from '../../core/ports.js';
 import {
   parseArgs,
   type Channel,
@@ -33,6 +42,8 @@ export interface HandlerDeps {
   broadcastSnapshot: () => void;
   signInFinished: (event: SignInFinished) => void;
   setStartAtLogin?: (enabled: boolean) => void;
+  /** The OS file picker: the only source of the paths the window sets. */
+  dialog: FileDialog;
   /** Puts a `pgentra` launcher on the user's PATH; resolves with what the user should know. */
   installCli: () => Promise<string>;
   warnings: () => string[];
@@ -64,6 +75,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     deps.broadcastSnapshot();
     return value;
   };
+  const saveSettings = async (change: SettingsChange) => {
+    await core.updateSettings(change);
+    if (change.startAtLogin !== undefined) deps.setStartAtLogin?.(change.startAtLogin);
+    deps.broadcastSnapshot();
+    return (await buildSnapshot(deps)).settings;
+  };
+  // A file picked in the picker that holds someone else's lines waits here for the person's yes;
+  // the window only ever holds its id, never the path it would set.
+  let pendingPgpass: { id: string; path: string } | undefined;
 
   return {
     'app:snapshot': () => buildSnapshot(deps),
@@ -85,7 +105,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'clusters:refresh': async (name) => {
       await core.refresh(name ?? undefined);
-      return changed(null);
+      changed(null);
+      // The engine records a failed refresh and keeps the old token; the person who pressed
+      // Refresh now hears about it (the tray as a notification, the window as a notice).
+      const targets = name === null ? core.clusters() : [core.cluster(name)];
+      const failed = targets.map((cluster) => core.tokenState(cluster)?.lastError).find(Boolean);
+      if (failed) throw new AuthError(failed.kind, failed.message, { entraCode: failed.entraCode });
+      return null;
     },
     'clusters:copyToken': async (name) => {
       const { token } = await core.token(core.cluster(name), { minValidSec: 300, userAction: true });
@@ -148,11 +174,35 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return changed(null);
     },
     'app:installCli': async () => ({ message: await deps.installCli() }),
-    'settings:update': async (patch) => {
-      await core.updateSettings(patch);
-      if (patch.startAtLogin !== undefined) deps.setStartAtLogin?.(patch.startAtLogin);
-      deps.broadcastSnapshot();
-      return (await buildSnapshot(deps)).settings;
+    'settings:update': (patch) => saveSettings(patch),
+    'settings:choosePgpassFile': async () => {
+      pendingPgpass = undefined;
+      const file = await deps.dialog.saveFile({ title: 'pgpass file', defaultPath: core.pgpassPath() });
+      if (!file) return { outcome: 'cancelled' };
+      // pgentra rewrites the file it adopts (0600, its block first): another's lines need a yes.
+      const { foreignLines, hasBlock } = await core.inspectPgpassFile(file);
+      if (foreignLines > 0 && !hasBlock) {
+        pendingPgpass = { id: randomBytes(16).toString('hex'), path: file };
+        return { outcome: 'confirm', confirmId: pendingPgpass.id, path: file, foreignLines };
+      }
+      return { outcome: 'saved', settings: await saveSettings({ pgpassPath: file }) };
+    },
+    'settings:adoptPgpassFile': async (confirmId) => {
+      const pending = pendingPgpass;
+      if (pending?.id !== confirmId)
+        throw new PgentraError(
+          'config-change-invalid',
+          'that pgpass file is no longer waiting for an answer: choose it again',
+        );
+      pendingPgpass = undefined;
+      return saveSettings({ pgpassPath: pending.path });
+    },
+    'settings:choosePgadmin': async () => {
+      const file = await deps.dialog.openFile({
+        title: 'pgAdmin 4',
+        ...(core.settings.pgadminPath ? { defaultPath: core.settings.pgadminPath } : {}),
+      });
+      return file ? saveSettings({ pgadminPath: file }) : null;
     },
   };
 }

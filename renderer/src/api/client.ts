@@ -1,5 +1,5 @@
 // The renderer's only way out: the typed API the preload exposes (or the preview host's mirror).
-import type { PgentraApi, Result } from '../../../electron/shared/ipc-contract';
+import type { ErrorCode, PgentraApi, Result } from '../../../electron/shared/ipc-contract';
 
 declare global {
   interface Window {
@@ -15,9 +15,10 @@ export function getApi(): PgentraApi {
   return window.pgentra;
 }
 
-/** A failed call: its message (with the advice), and the details shown behind "Details". */
+/** A failed call: its code (for UI that words the failure itself), its message with the advice, and the details shown behind "Details". */
 export class CallError extends Error {
   constructor(
+    readonly code: ErrorCode,
     message: string,
     readonly details: readonly string[],
   ) {
@@ -30,6 +31,7 @@ export async function call<T>(work: Promise<Result<T>>): Promise<T> {
   const result = await work;
   if (!result.ok)
     throw new CallError(
+      result.code,
       result.advice ? `${result.message} ${result.advice}` : result.message,
       result.details ?? [],
     );

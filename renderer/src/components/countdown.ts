@@ -15,3 +15,8 @@ export function formatAgo(ms: number): string {
   if (minutes < 60) return `${minutes} min ago`;
   return `${Math.round(minutes / 60)} h ago`;
 }
+
+/** "10:32": a wall-clock time, 24-hour, as a person reads it off a notice. */
+export function formatClock(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}

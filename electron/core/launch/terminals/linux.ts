@@ -1,11 +1,15 @@
 // Linux (and other X11/Wayland desktops): any terminal emulator on PATH, known ones by their own
 // flags, others as a custom `command args…` entry whose args come before the program.
+import type { LinuxTerminalName } from '../../../shared/terminals.js';
 import type { Processes, SpawnRequest } from '../../ports.js';
 import { envEntries, safeTitle, type TerminalProgram } from './common.js';
 
-/** How a known Linux terminal takes a window title and the program to run (rest of argv). */
+/**
+ * How a known Linux terminal takes a window title and the program to run (rest of argv). Keyed by
+ * the shared list the window offers: a terminal added to one and not the other does not compile.
+ */
 export const LINUX_TERMINALS: Readonly<
-  Record<string, { titleArgs: (title: string) => string[]; execArgs: string[] }>
+  Record<LinuxTerminalName, { titleArgs: (title: string) => string[]; execArgs: string[] }>
 > = {
   // Debian policy §11.8.3: every x-terminal-emulator supports `-T title` and `-e command args…`.
   'x-terminal-emulator': { titleArgs: (title) => ['-T', title], execArgs: ['-e'] },
@@ -33,7 +37,7 @@ export interface LinuxTerminal {
 }
 
 function knownTerminal(name: string) {
-  return Object.hasOwn(LINUX_TERMINALS, name) ? LINUX_TERMINALS[name] : undefined;
+  return Object.hasOwn(LINUX_TERMINALS, name) ? LINUX_TERMINALS[name as LinuxTerminalName] : undefined;
 }
 
 /** A known name, or a custom `command args…`, found on PATH; null when it is not installed. */

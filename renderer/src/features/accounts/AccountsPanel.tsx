@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppSnapshot, DeviceCodeInfo } from '../../../../electron/shared/ipc-contract';
 import { call, detailsOf, errorText, getApi } from '../../api/client';
+import { useConfirm } from '../../components/ConfirmDialog';
 
 interface Props {
   snapshot: AppSnapshot;
@@ -10,6 +11,7 @@ interface Props {
 export function AccountsPanel({ snapshot, onNotice }: Props) {
   const [deviceCode, setDeviceCode] = useState<DeviceCodeInfo | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmDialog, confirm] = useConfirm();
 
   useEffect(
     () =>
@@ -33,6 +35,7 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
 
   return (
     <section aria-labelledby="accounts-heading" className="panel">
+      {confirmDialog}
       <h2 id="accounts-heading">Accounts</h2>
       {snapshot.accounts.length === 0 ? (
         <p className="empty">Not signed in. Sign in once; pgentra keeps your tokens fresh from then on.</p>
@@ -43,15 +46,21 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
               <span data-testid="account">{account.username}</span>{' '}
               <span className="muted">tenant {account.tenantId}</span>
               <button
-                onClick={() =>
-                  run(
-                    async () => (
-                      await call(getApi().signOut(account.id)),
-                      onNotice(`Signed out ${account.username}.`),
-                      setBusy(false)
-                    ),
-                  )
-                }
+                // Asked before the buttons go busy, so focus can return to this one on Cancel.
+                onClick={async () => {
+                  const yes = await confirm({
+                    title: `Sign out ${account.username}?`,
+                    body: "pgentra stops refreshing this account's tokens and takes them out of the pgpass file; its clusters need a new sign-in.",
+                    confirmLabel: 'Sign out',
+                    danger: true,
+                  });
+                  if (yes)
+                    await run(async () => {
+                      await call(getApi().signOut(account.id));
+                      onNotice(`Signed out ${account.username}.`);
+                      setBusy(false);
+                    });
+                }}
                 disabled={busy}
               >
                 Sign out

@@ -81,8 +81,11 @@ function problemsOf(
   draft: Draft,
   preview: ClusterPreview | null,
   touched: Set<string>,
+  submitError: string | null = null,
 ): Record<string, string> {
   const problems: Record<string, string> = {};
+  const fromSave = fieldOf(submitError);
+  if (fromSave) problems[fromSave.field] = fromSave.message;
   const parsed = clusterFormSchema.safeParse(toForm(draft));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -106,6 +109,15 @@ function previewable(form: Partial<FormValues>): Partial<FormValues> {
   return Object.fromEntries(
     Object.entries(form).filter(([key, value]) => shape[key as keyof typeof shape].safeParse(value).success),
   );
+}
+
+/** A save error that names a form field ("host: …") belongs next to that field, said once. */
+function fieldOf(message: string | null): { field: string; message: string } | null {
+  const match = /^(\w+): (.+)$/s.exec(message ?? '');
+  const field = match?.[1];
+  return field && match[2] && (FIELD_ORDER as readonly string[]).includes(field)
+    ? { field, message: match[2] }
+    : null;
 }
 
 /** Field order on screen: where focus goes when a submit is blocked. */
@@ -155,10 +167,12 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     };
   }, [draft, defaultUser, editing]);
 
-  const problems = problemsOf(draft, preview, touched);
+  const problems = problemsOf(draft, preview, touched, submitError);
   const set = <K extends keyof Draft>(field: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [field]: value }));
     setTouched((t) => new Set(t).add(field));
+    // A save error is about what was sent; once the person edits, it no longer applies.
+    setSubmitError(null);
   };
 
   const submit = async (event: React.FormEvent) => {
@@ -186,7 +200,10 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         setTouched(new Set());
       }
     } catch (error) {
-      setSubmitError(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      setSubmitError(message);
+      const field = fieldOf(message)?.field;
+      if (field) window.requestAnimationFrame(() => document.getElementById(`${id}-${field}`)?.focus());
     } finally {
       setSaving(false);
     }
@@ -334,7 +351,7 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
           PostgreSQL server your account can reach. The certificate is still verified.
         </div>
       </div>
-      {submitError && (
+      {submitError && !fieldOf(submitError) && (
         <div className="problem" role="alert">
           {submitError}
         </div>

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { AppSnapshot, ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
-import { call, detailsOf, errorText, getApi } from '../../api/client';
-import { formatAgo, formatTimeLeft } from '../../components/countdown';
+import { call, CallError, detailsOf, errorText, getApi } from '../../api/client';
+import { useConfirm } from '../../components/ConfirmDialog';
+import { formatAgo, formatClock, formatTimeLeft } from '../../components/countdown';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { useNow } from '../../components/useNow';
 
 const STATUS_LABEL: Record<ClusterSnapshot['status'], string> = {
@@ -56,6 +58,7 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
   const offsetMs = useMemo(() => snapshot.now - Date.now(), [snapshot.now]);
   const now = useNow(offsetMs);
   const [busy, setBusy] = useState<string | null>(null);
+  const [confirmDialog, confirm] = useConfirm();
 
   const act = async (name: string, label: string, work: () => Promise<string | void>) => {
     setBusy(`${name}:${label}`);
@@ -83,6 +86,7 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
   return (
     <>
       <ConfigProblems snapshot={snapshot} onNotice={onNotice} />
+      {confirmDialog}
       <ul className="clusters" aria-label="Clusters">
         {snapshot.clusters.map((cluster) => {
           const secondsLeft = cluster.expiresAt
@@ -122,14 +126,30 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
                   : `Warning: ${cluster.tls.warning ?? 'the server is not verified'}`}
               </div>
               {cluster.error && (
-                <div className="cluster-error" role="alert" data-testid="error">
-                  <strong>{cluster.error.message}</strong>
-                  {cluster.error.entraCode ? <code> {cluster.error.entraCode}</code> : null}
-                  <div>{cluster.error.advice}</div>
-                </div>
+                <ErrorNotice
+                  testId="error"
+                  {...inUserWords(cluster.error, secondsLeft)}
+                  details={[cluster.error.message, cluster.error.entraCode].filter(Boolean).join('\n')}
+                  action={
+                    needsSignIn(cluster) ? (
+                      <button
+                        className="primary"
+                        disabled={busy !== null}
+                        onClick={() =>
+                          act(cluster.name, 'sign-in', async () => {
+                            const account = await call(api.signInBrowser());
+                            return `Signed in as ${account.username}.`;
+                          })
+                        }
+                      >
+                        Sign in
+                      </button>
+                    ) : undefined
+                  }
+                />
               )}
               <div className="actions">
-                {clusterActions(cluster.name).map(([id, label, run]) => (
+                {clusterActions(cluster, secondsLeft).map(([id, label, run]) => (
                   <button key={id} disabled={busy !== null} onClick={() => act(cluster.name, id, run)}>
                     {label}
                   </button>
@@ -140,13 +160,20 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
                 <button
                   className="danger"
                   disabled={busy !== null}
-                  onClick={() =>
-                    act(cluster.name, 'remove', async () =>
-                      window.confirm(`Remove ${cluster.name}?`)
-                        ? (await call(api.removeCluster(cluster.name)), `Removed ${cluster.name}.`)
-                        : undefined,
-                    )
-                  }
+                  // Asked before the buttons go busy, so focus can return to this one on Cancel.
+                  onClick={async () => {
+                    const yes = await confirm({
+                      title: `Remove ${cluster.name}?`,
+                      body: `pgentra forgets ${cluster.name} and takes its token out of the pgpass file. Your sign-in and the server are not touched.`,
+                      confirmLabel: 'Remove',
+                      danger: true,
+                    });
+                    if (yes)
+                      await act(cluster.name, 'remove', async () => {
+                        await call(api.removeCluster(cluster.name));
+                        return `Removed ${cluster.name}.`;
+                      });
+                  }}
                 >
                   Remove
                 </button>
@@ -160,8 +187,12 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
 }
 
 /** The buttons every cluster row has, in order: what each is called and what it tells the user. */
-function clusterActions(name: string): [id: string, label: string, run: () => Promise<string | void>][] {
+function clusterActions(
+  cluster: ClusterSnapshot,
+  secondsLeft: number | null,
+): [id: string, label: string, run: () => Promise<string | void>][] {
   const api = getApi();
+  const { name } = cluster;
   return [
     [
       'copy',
@@ -179,6 +210,75 @@ function clusterActions(name: string): [id: string, label: string, run: () => Pr
         'Connection string copied (it contains no token).'
       ),
     ],
-    ['refresh', 'Refresh now', async () => void (await call(api.refresh(name)))],
+    [
+      'refresh',
+      'Refresh now',
+      async () => {
+        try {
+          await call(api.refresh(name));
+          return `Refreshed ${name}.`;
+        } catch (error) {
+          throw new Error(refreshFailed(name, error, secondsLeft), { cause: error });
+        }
+      },
+    ],
   ];
+}
+
+/** The notice for a failed Refresh now: what happened and whether the old token still works. */
+function refreshFailed(name: string, error: unknown, secondsLeft: number | null): string {
+  const code = error instanceof CallError ? error.code : 'internal';
+  const what =
+    code === 'needs-sign-in'
+      ? 'sign-in needed: use Sign in on its card'
+      : code === 'unreachable'
+        ? 'Entra ID did not answer'
+        : 'see its card for details';
+  const still =
+    code !== 'needs-sign-in' && secondsLeft !== null && secondsLeft > 0
+      ? ` The current token still works for ${formatMinutesLeft(secondsLeft)}; pgentra keeps retrying.`
+      : '';
+  return `Refresh of ${name} failed: ${what}.${still}`;
+}
+
+const SIGN_IN_KINDS = new Set(['needs-sign-in', 'interaction-required']);
+
+function needsSignIn(cluster: ClusterSnapshot): boolean {
+  return (
+    cluster.status === 'needs-sign-in' ||
+    cluster.status === 'no-account' ||
+    SIGN_IN_KINDS.has(cluster.error?.kind ?? '')
+  );
+}
+
+/** What went wrong, by kind, in the words of someone who just wants a working token. */
+const WHAT_HAPPENED: Record<string, string> = {
+  'needs-sign-in': 'Sign-in needed: your Entra sign-in expired or was revoked.',
+  'interaction-required': 'Sign-in needed: your organisation wants you to sign in again (MFA or a policy).',
+  network: 'Entra ID did not answer.',
+  throttled: 'Entra ID asked pgentra to slow down.',
+  config: 'Entra ID refused the app settings (client ID, tenant or cloud).',
+  keychain: "The OS keychain that holds your sign-in can't be used.",
+};
+
+function inUserWords(
+  error: NonNullable<ClusterSnapshot['error']>,
+  secondsLeft: number | null,
+): { summary: string; advice: string } {
+  const signIn = SIGN_IN_KINDS.has(error.kind);
+  const what = WHAT_HAPPENED[error.kind] ?? 'The token could not be refreshed.';
+  const advice = signIn ? 'Sign in again; pgentra then keeps this token fresh by itself.' : error.advice;
+  // The old token still opens connections: say how long, and when pgentra tries again.
+  if (!signIn && secondsLeft !== null && secondsLeft > 0) {
+    const retry = error.retryAt ? ` — retrying at ${formatClock(error.retryAt)}` : '';
+    return {
+      summary: `Refresh failed — ${formatMinutesLeft(secondsLeft)} left${retry}`,
+      advice: `${what} ${advice}`,
+    };
+  }
+  return { summary: what, advice };
+}
+
+function formatMinutesLeft(seconds: number): string {
+  return seconds < 60 ? 'under a minute' : `${Math.floor(seconds / 60)} min`;
 }

@@ -5,14 +5,17 @@ import {
   type SettingsPatch,
 } from '../../../../electron/shared/ipc-contract';
 import { call, detailsOf, errorText, getApi } from '../../api/client';
+import type { KnownTerminal } from '../../../../electron/shared/terminals';
+import { useConfirm } from '../../components/ConfirmDialog';
+
+/** The terminal select's value when config.json holds what the window cannot (a custom command, a list). */
+const FROM_CONFIG = 'from-config';
 
 /** The names the form shows, for messages about a field. */
 const FIELD_LABELS: Record<string, string> = {
   refreshMarginSec: 'Refresh this many minutes before expiry',
-  pgpassPath: 'pgpass file',
   clipboardClearSec: 'Clear a copied token after (seconds)',
-  terminal: 'Terminals to try',
-  pgadminPath: 'pgAdmin location',
+  terminal: 'Terminal for psql',
   clientId: 'Client ID',
   tenant: 'Tenant',
 };
@@ -25,13 +28,19 @@ interface Props {
 export function SettingsPanel({ snapshot, onNotice }: Props) {
   const id = useId();
   const s = snapshot.settings;
+  const [confirmDialog, confirm] = useConfirm();
+  // One known terminal is what the window can set; anything else came from config.json and stays.
+  const initialTerminal =
+    s.terminal.length === 0
+      ? ''
+      : s.terminal.length === 1 && s.knownTerminals.includes(s.terminal[0] ?? '')
+        ? (s.terminal[0] ?? '')
+        : FROM_CONFIG;
   const [draft, setDraft] = useState(() => ({
     refreshMarginMin: String(Math.round(s.refreshMarginSec / 60)),
     pgpassEnabled: s.pgpassEnabled,
-    pgpassPath: s.pgpassPath ?? '',
     clipboardClearSec: String(s.clipboardClearSec),
-    terminal: s.terminal.join(', '),
-    pgadminPath: s.pgadminPath ?? '',
+    terminal: initialTerminal,
     clientId: s.clientId,
     tenant: s.tenant,
     startAtLogin: s.startAtLogin,
@@ -42,13 +51,11 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
   const patch = (): SettingsPatch => ({
     refreshMarginSec: Number(draft.refreshMarginMin) * 60,
     pgpassEnabled: draft.pgpassEnabled,
-    pgpassPath: draft.pgpassPath.trim() || null,
     clipboardClearSec: Number(draft.clipboardClearSec),
-    terminal: draft.terminal
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
-    pgadminPath: draft.pgadminPath.trim() || null,
+    // The select offers only known names; the schema below checks it all the same.
+    ...(draft.terminal === FROM_CONFIG
+      ? {}
+      : { terminal: draft.terminal ? [draft.terminal as KnownTerminal] : [] }),
     clientId: draft.clientId.trim(),
     tenant: draft.tenant.trim(),
     startAtLogin: draft.startAtLogin,
@@ -73,6 +80,38 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
       onNotice(errorText(error), true, detailsOf(error));
     }
   };
+
+  // Paths come from the main process's file picker; the window only ever learns the result.
+  const pick = async (work: () => Promise<string | null>) => {
+    try {
+      const message = await work();
+      if (message) onNotice(message);
+    } catch (error) {
+      onNotice(error instanceof Error ? error.message : String(error), true);
+    }
+  };
+  const choosePgpass = () =>
+    pick(async () => {
+      const choice = await call(getApi().choosePgpassFile());
+      if (choice.outcome === 'cancelled') return null;
+      if (choice.outcome === 'saved') return `pgpass file: ${choice.settings.effectivePgpassPath}`;
+      const lines = choice.foreignLines === 1 ? '1 line' : `${choice.foreignLines} lines`;
+      const yes = await confirm({
+        title: 'Use this pgpass file?',
+        body: `${choice.path} has ${lines} not written by pgentra; pgentra will add its block at the top — continue?`,
+        confirmLabel: 'Use this file',
+      });
+      if (!yes) return 'The pgpass file was not changed.';
+      const saved = await call(getApi().adoptPgpassFile(choice.confirmId));
+      return `pgpass file: ${saved.effectivePgpassPath}`;
+    });
+  const choosePgadmin = () =>
+    pick(async () => {
+      const saved = await call(getApi().choosePgadmin());
+      return saved ? `pgAdmin: ${saved.pgadminPath ?? 'found automatically'}` : null;
+    });
+  const resetPath = (patch: SettingsPatch, message: string) =>
+    pick(async () => (await call(getApi().updateSettings(patch)), message));
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -109,8 +148,36 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     </div>
   );
 
+  const pathSetting = (
+    key: string,
+    label: string,
+    value: string,
+    choose: () => void,
+    reset: (() => void) | null,
+  ) => (
+    <div className="field" role="group" aria-labelledby={`${id}-${key}-label`}>
+      <div className="label" id={`${id}-${key}-label`}>
+        {label}
+      </div>
+      <div className="setting-value" data-testid={`${key}-value`}>
+        {value}
+      </div>
+      <div className="actions">
+        <button type="button" onClick={choose}>
+          Choose…
+        </button>
+        {reset && (
+          <button type="button" onClick={reset}>
+            {key === 'pgpass' ? 'Use the default' : 'Find automatically'}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+
   return (
     <form className="panel settings" onSubmit={save} aria-labelledby="settings-heading" noValidate>
+      {confirmDialog}
       <h2 id="settings-heading">Settings</h2>
       {input(
         'refreshMarginMin',
@@ -119,10 +186,40 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
         'number',
       )}
       {input('pgpassEnabled', 'Keep tokens in my pgpass file', undefined, 'checkbox')}
-      {input('pgpassPath', 'pgpass file', `Empty: ${s.effectivePgpassPath}`)}
+      {pathSetting(
+        'pgpass',
+        'pgpass file',
+        s.pgpassPath ?? `${s.effectivePgpassPath} (the default)`,
+        () => void choosePgpass(),
+        s.pgpassPath ? () => void resetPath({ pgpassPath: null }, 'pgpass file: the default') : null,
+      )}
       {input('clipboardClearSec', 'Clear a copied token after (seconds)', undefined, 'number')}
-      {input('terminal', 'Terminals to try, in order', 'e.g. gnome-terminal, konsole, xterm')}
-      {input('pgadminPath', 'pgAdmin location', 'Empty: found automatically')}
+      <div className="field">
+        <label htmlFor={`${id}-terminal`}>Terminal for psql</label>
+        <select
+          id={`${id}-terminal`}
+          value={draft.terminal}
+          onChange={(e) => setDraft((d) => ({ ...d, terminal: e.target.value }))}
+        >
+          <option value="">Automatic (this system's usual terminals)</option>
+          {s.knownTerminals.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+          {initialTerminal === FROM_CONFIG && (
+            <option value={FROM_CONFIG}>From config.json: {s.terminal.join(', ')}</option>
+          )}
+        </select>
+        <div className="hint">A custom terminal command can only be set in config.json.</div>
+      </div>
+      {pathSetting(
+        'pgadmin',
+        'pgAdmin',
+        s.pgadminPath ?? 'found automatically',
+        () => void choosePgadmin(),
+        s.pgadminPath ? () => void resetPath({ pgadminPath: null }, 'pgAdmin: found automatically') : null,
+      )}
       {input(
         'clientId',
         'Client ID',

@@ -69,6 +69,7 @@ function snapshot(
       effectivePgpassPath: '/home/ada/.pgpass',
       clipboardClearSec: 30,
       terminal: [],
+      knownTerminals: [],
       pgadminPath: null,
       clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
       tenant: 'organizations',
@@ -202,6 +203,7 @@ describe('buildTrayMenu', () => {
               message: 'login.microsoftonline.com unreachable',
               advice: '',
               entraCode: null,
+              retryAt: null,
             },
           }),
         ],
@@ -349,7 +351,7 @@ describe('trayState', () => {
     const failed = cluster('e', {
       status: 'error',
       expiresAt: NOW + 20 * MIN,
-      error: { kind: 'network', message: 'network unreachable', advice: '', entraCode: null },
+      error: { kind: 'network', message: 'network unreachable', advice: '', entraCode: null, retryAt: null },
     });
     const signedOut = cluster('s', { status: 'needs-sign-in', expiresAt: null });
     expect(trayState(snapshot([cluster('f'), refreshing]), NOW)).toMatchObject({ level: 'refreshing' });
@@ -373,7 +375,13 @@ describe('trayState', () => {
   it('keeps the tooltip to one line of at most 127 characters', () => {
     const failed = cluster('e', {
       status: 'error',
-      error: { kind: 'x', message: `line one\nline two ${'x'.repeat(300)}`, advice: '', entraCode: null },
+      error: {
+        kind: 'x',
+        message: `line one\nline two ${'x'.repeat(300)}`,
+        advice: '',
+        entraCode: null,
+        retryAt: null,
+      },
     });
     const { tooltip } = trayState(snapshot([failed]), NOW);
     expect(tooltip).not.toContain('\n');
