@@ -6,7 +6,7 @@ import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { TokenEngine } from './engine/token-engine.js';
 import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
-import { AuthError, asAuthError } from './errors.js';
+import { AuthError, asAuthError, authKindOf } from './errors.js';
 import type { Clock } from './ports.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 
@@ -20,6 +20,16 @@ export interface ClusterTokensDeps {
     list(): Promise<readonly SignedInAccount[]>;
     cached(): readonly SignedInAccount[] | undefined;
   };
+}
+
+export interface ClusterToken {
+  token: string;
+  expiresAt: number;
+  /**
+   * Entra throttled the refresh, so this is the current, still valid token, not a fresh one:
+   * `warning` says so for a person, `retryAfterSec` is Entra's Retry-After, if it sent one.
+   */
+  throttled?: { warning: string; retryAfterSec?: number };
 }
 
 export class ClusterTokens {
@@ -49,13 +59,38 @@ export class ClusterTokens {
     this.engine.setRefreshMarginSec(marginSec);
   }
 
-  async token(
-    cluster: ClusterView,
-    options: GetTokenOptions = {},
-  ): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * A cluster's token. When Entra throttles the refresh this needed and the current token has
+   * not expired, that token comes back with the refusal as `throttled` (the face warns): a
+   * connection opened now works, and asking Entra again before its Retry-After only prolongs it.
+   */
+  async token(cluster: ClusterView, options: GetTokenOptions = {}): Promise<ClusterToken> {
     const key = await this.keyFor(cluster);
-    const token = await this.engine.getToken(key, options);
-    return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+    try {
+      const token = await this.engine.getToken(key, options);
+      return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+    } catch (error) {
+      const expiresAt = this.engine.state(key)?.expiresAt;
+      if (authKindOf(error) !== 'throttled' || !expiresAt || expiresAt <= this.deps.clock.now()) throw error;
+      // Still valid, so asking for no minimum hands back the token in memory without a request.
+      const token = await this.engine.getToken(key, { minValidSec: 0 });
+      const { retryAfterSec } = asAuthError(error).details;
+      return {
+        token,
+        expiresAt,
+        throttled: { warning: this.throttledWarning(expiresAt, retryAfterSec), retryAfterSec },
+      };
+    }
+  }
+
+  private throttledWarning(expiresAt: number, retryAfterSec: number | undefined): string {
+    const now = this.deps.clock.now();
+    const minutes = Math.max(0, Math.floor((expiresAt - now) / 60_000));
+    const retry =
+      retryAfterSec === undefined
+        ? 'ask again in a minute'
+        : `Entra accepts a new request after ${new Date(now + retryAfterSec * 1000).toLocaleTimeString()} (in ${retryAfterSec} s)`;
+    return `Entra ID is throttling token requests, so this is the current token, valid for ${minutes} more minutes, not a new one; ${retry}.`;
   }
 
   /** A cluster's token only if this process already holds one (no sign-in, no network). */
