@@ -1,5 +1,6 @@
 // Opens the core for a command with the real OS ports.
 import { resolveConfigDir } from '../core/config-dir.js';
+import { findTlsRootsDir } from '../core/tls-roots.js';
 import { systemClock, nodeFileSystem } from '../core/node-ports.js';
 import { openBrowser } from './system-browser.js';
 import { toCliError } from './exit-codes.js';
@@ -17,6 +18,7 @@ export async function openCore(io: Io): Promise<Pgentra> {
       clock: systemClock,
       browser: { open: openBrowser },
       warn: (message) => io.stderr(`pgentra: warning: ${message}\n`),
+      tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     });
   } catch (error) {
     throw toCliError(error);

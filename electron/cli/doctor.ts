@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { describeFailure } from '../core/errors.js';
 import { resolveConfigDir } from '../core/config-dir.js';
-import { psqlInvocation } from '../core/launch/psql.js';
+import { assertPsqlCanVerify, psqlInvocation } from '../core/launch/psql.js';
+import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
 import { decodeClaims, tokenUser } from '../core/tokens.js';
 import { AZURE_CLI_CLIENT_ID } from '../shared/settings.js';
@@ -63,6 +64,7 @@ export async function runDoctor(io: Io, options: { cluster?: string; connect: bo
     io.stdout(
       `Cluster ${cluster.name} (${cluster.kind}, ${cluster.host}:${cluster.port}, user ${cluster.loginUser})\n`,
     );
+    checkTls(core, cluster, { ok, fail, note });
     const tokenOk = await checkToken(core, cluster, { ok, fail, note });
     if (options.connect) await checkServer(core, cluster, tokenOk, { ok, fail, note });
   }
@@ -81,6 +83,21 @@ function when(at: number): string {
   const seconds = Math.max(0, Math.round((Date.now() - at) / 1000));
   const ago = seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
   return `${new Date(at).toLocaleTimeString()}, ${ago}`;
+}
+
+/** What the server is verified with; `require` is the user's choice, so it is reported, not failed. */
+function checkTls(core: Pgentra, cluster: ClusterView, report: Report): void {
+  try {
+    const { sslmode, sslrootcert, warning } = core.tlsFor(cluster);
+    if (warning) report.note(`warning: ${warning}`);
+    else
+      report.ok(
+        `TLS ${sslmode}: the server's certificate must match ${cluster.host} and chain to ${sslrootcert}`,
+      );
+  } catch (error) {
+    const problem = describeFailure(error);
+    report.fail(exitCodeFor(error), problem.message, problem.advice);
+  }
 }
 
 async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): Promise<boolean> {
@@ -172,8 +189,10 @@ async function checkServer(
   tokenOk: boolean,
   report: Report,
 ): Promise<void> {
+  // A private endpoint is reached at its hostaddr; the name is only checked against the certificate.
+  const address = cluster.hostaddr ?? cluster.host;
   const reachable = await new Promise<string | null>((resolve) => {
-    const socket = net.createConnection({ host: cluster.host, port: cluster.port, timeout: 5_000 });
+    const socket = net.createConnection({ host: address, port: cluster.port, timeout: 5_000 });
     socket.once('connect', () => {
       socket.destroy();
       resolve(null);
@@ -187,14 +206,21 @@ async function checkServer(
   if (reachable) {
     report.fail(
       ExitCode.databaseCheck,
-      `cannot reach ${cluster.host}:${cluster.port}: ${reachable}`,
+      `cannot reach ${address}:${cluster.port}: ${reachable}`,
       "check the host name, your network/VPN and the server's firewall rules",
     );
     return;
   }
-  report.ok(`${cluster.host}:${cluster.port} is reachable`);
+  report.ok(`${address}:${cluster.port} is reachable`);
   if (!tokenOk) return;
   const target = await core.connectionTarget(cluster.name, { ensureToken: true });
+  try {
+    await assertPsqlCanVerify(createNodeProcesses(), 'psql', target);
+  } catch (error) {
+    const problem = describeFailure(error);
+    report.fail(exitCodeFor(error), problem.message, problem.advice);
+    return;
+  }
   const result = await new Promise<{
     code: number | null;
     stdout: string;

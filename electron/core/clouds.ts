@@ -81,6 +81,19 @@ export const customCloudSchema = z.object({
       }),
     )
     .optional(),
+  /**
+   * Exact host names or IP addresses of this cloud's servers, for a private deployment whose hosts
+   * share no suffix (the offline testbed serves on 127.0.0.1 and localhost).
+   */
+  hosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9.:[\]-]+$/, 'hosts entries are host names or IP addresses, e.g. "pg.example.com"'),
+    )
+    .optional(),
 });
 export type CustomCloud = z.infer<typeof customCloudSchema>;
 /** What config.json may hold before defaults and normalisation. */
@@ -93,6 +106,9 @@ export interface Cloud {
   knownAuthorities?: string[];
   caFile?: string;
   hostSuffixes: { suffix: string; kind: InferableKind }[];
+  hosts?: string[];
+  /** The PEM in assets/tls with the roots this cloud's PostgreSQL servers chain to (built-in clouds). */
+  tlsRoots?: string;
 }
 
 export const BUILT_IN_CLOUDS: readonly Cloud[] = [
@@ -104,6 +120,8 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       single: 'https://ossrdbms-aad.database.windows.net',
       cosmos: 'https://token.postgres.cosmos.azure.com',
     },
+    tlsRoots: 'azure-public.pem',
+    // Flexible Server, its elastic clusters and the retired Single Server share the first suffix.
     hostSuffixes: [
       { suffix: '.postgres.database.azure.com', kind: 'flexible' },
       { suffix: '.postgres.cosmos.azure.com', kind: 'cosmos' },
@@ -117,6 +135,7 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       flexible: 'https://ossrdbms-aad.database.chinacloudapi.cn',
       single: 'https://ossrdbms-aad.database.chinacloudapi.cn',
     },
+    tlsRoots: 'azure-china.pem',
     hostSuffixes: [{ suffix: '.postgres.database.chinacloudapi.cn', kind: 'flexible' }],
   },
   {
@@ -126,6 +145,7 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       flexible: 'https://ossrdbms-aad.database.usgovcloudapi.net',
       single: 'https://ossrdbms-aad.database.usgovcloudapi.net',
     },
+    tlsRoots: 'azure-usgov.pem',
     hostSuffixes: [{ suffix: '.postgres.database.usgovcloudapi.net', kind: 'flexible' }],
   },
 ];
@@ -217,8 +237,28 @@ export function inferFromHost(
   const lower = normalizeHost(host);
   for (const cloud of allClouds(custom)) {
     for (const { suffix, kind } of cloud.hostSuffixes) {
-      if (lower.endsWith(suffix) && lower.length > suffix.length) return { cloud: cloud.name, kind };
+      if (endsInSuffix(lower, suffix)) return { cloud: cloud.name, kind };
     }
   }
   return null;
+}
+
+// The suffix starts with a dot, so `evilpostgres.database.azure.com` cannot match; at least one
+// non-empty label must precede it.
+function endsInSuffix(host: string, suffix: string): boolean {
+  return host.endsWith(suffix) && host.length > suffix.length && !host.endsWith(`.${suffix}`);
+}
+
+/**
+ * Whether a host is one of the cloud's PostgreSQL servers by name: it ends in one of the cloud's
+ * suffixes or is one of its listed hosts. Any other host (an IP, a look-alike such as
+ * `x.postgres.database.azure.com.evil.example`, a custom DNS name) would receive a token that
+ * opens every server of the cloud the account can reach, so it needs the user's explicit trust.
+ */
+export function hostInCloud(host: string, cloud: Cloud): boolean {
+  const lower = normalizeHost(host);
+  return (
+    cloud.hostSuffixes.some(({ suffix }) => endsInSuffix(lower, suffix)) ||
+    (cloud.hosts ?? []).some((known) => normalizeHost(known) === lower)
+  );
 }

@@ -152,6 +152,9 @@ export class ClusterCatalog {
       ...input,
       user: input.user ?? existing.user,
       sslRootCert: input.sslRootCert ?? existing.sslRootCert,
+      tls: input.tls ?? existing.tls,
+      hostaddr: input.hostaddr ?? existing.hostaddr,
+      trustHost: input.trustHost ?? existing.trustHost,
       tenant: input.tenant === undefined ? existing.tenant : (input.tenant ?? undefined),
     });
     await this.deps.configuration.update((config) => ({

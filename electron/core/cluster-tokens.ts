@@ -4,6 +4,7 @@
 import type { SignedInAccount } from './auth/msal-session.js';
 import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
+import { assertHostTrusted } from './clusters.js';
 import { TokenEngine } from './engine/token-engine.js';
 import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
 import { AuthError, asAuthError, authKindOf } from './errors.js';
@@ -206,12 +207,15 @@ export class ClusterTokens {
           : null,
         error: problem?.message ?? state?.lastError?.message ?? null,
         entraCode: problem?.details.entraCode ?? state?.lastError?.entraCode ?? null,
+        warning: cluster.tls === 'require' ? TLS_REQUIRE_WARNING : null,
       });
     }
     return rows;
   }
 
   private async keyFor(cluster: ClusterView): Promise<TokenKey> {
+    // Before any account or token: a host nobody vouched for gets nothing (configs older than the check too).
+    assertHostTrusted(cluster, this.deps.cloud(cluster.cloud));
     const accounts = await this.deps.accounts.list();
     const account = this.pickAccount(cluster, accounts);
     if (!account) {
@@ -249,6 +253,8 @@ export class ClusterTokens {
     return accounts[0];
   }
 }
+
+const TLS_REQUIRE_WARNING = 'TLS require: the server is not verified';
 
 /** Clusters that share (account, resource, tenant) share one token. */
 function tokenKeyOf(cluster: ClusterView, account: SignedInAccount): TokenKey {

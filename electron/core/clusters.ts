@@ -5,11 +5,13 @@
 // the configured default, `settings.cloud` (itself `public` unless changed). We deliberately do
 // not guess "the only custom cloud": adding a second custom cloud later would then silently change
 // what an identical `cluster add` means, and a private-DNS alias of a public server is common.
+import { isIP } from 'node:net';
 import { PgentraError } from './errors.js';
 import { z } from 'zod';
 import {
   allClouds,
   cloudResource,
+  hostInCloud,
   inferFromHost,
   normalizeHost,
   resolveCloud,
@@ -52,8 +54,26 @@ export const clusterSchema = z.object({
   cloud: z.string().min(1, 'the cloud is empty'),
   /** Username or homeAccountId of the signed-in account to use; absent = chosen automatically. */
   account: z.string().min(1).optional(),
-  /** Root certificate for sslmode=verify-full (e.g. Azure's roots); absent = libpq's default. */
+  /**
+   * Root certificates (PEM) to verify the server with, or `system` for the OS store (libpq ≥ 16);
+   * absent = PGSSLROOTCERT, else the Azure roots pgentra ships for the cluster's cloud.
+   */
   sslRootCert: z.string().min(1).optional(),
+  /**
+   * `require`: encrypt but do not verify the server (anyone on the path can take the token).
+   * Only ever an explicit choice; absent = verify-full.
+   */
+  tls: z.enum(['verify-full', 'require'], 'tls is verify-full or require').optional(),
+  /**
+   * The IP address to connect to (a private endpoint) while the certificate is still checked
+   * against `host` (libpq's hostaddr).
+   */
+  hostaddr: z
+    .string()
+    .refine((value) => isIP(value) !== 0, 'hostaddr is an IPv4 or IPv6 address, e.g. 10.0.0.5')
+    .optional(),
+  /** The user confirmed a host outside the cloud's PostgreSQL host names (see TRUST_HOST_REACH). */
+  trustHost: z.boolean('trustHost is true or false').optional(),
   /**
    * The Entra tenant the server belongs to, when it is not the account's own (a guest account):
    * tokens are then requested from that tenant. A tenant ID or domain.
@@ -77,6 +97,38 @@ export interface ClusterInput {
   account?: string;
   sslRootCert?: string;
   tenant?: string;
+  tls?: 'verify-full' | 'require';
+  hostaddr?: string;
+  trustHost?: boolean;
+}
+
+/** What trusting a host means, in the words every face shows before the user confirms. */
+export const TRUST_HOST_REACH =
+  'this token opens every Azure Database for PostgreSQL server your account can reach';
+
+/** Raised for a cluster whose host is outside its cloud's PostgreSQL host names and not trusted. */
+export class UntrustedHostError extends PgentraError {
+  override readonly name = 'UntrustedHostError';
+  constructor(message: string) {
+    super('host-untrusted', message, { field: 'host' });
+  }
+}
+
+function untrustedHostMessage(host: string, cloud: Cloud): string {
+  const names = [...cloud.hostSuffixes.map((s) => `*${s.suffix}`), ...(cloud.hosts ?? [])];
+  return (
+    `"${host}" is not a ${cloud.name} cloud PostgreSQL host name (${names.join(', ') || 'none declared'}). ` +
+    `A token sent there could be replayed: ${TRUST_HOST_REACH}`
+  );
+}
+
+/** Refuses a token for a host the user has not trusted (clusters saved before the check included). */
+export function assertHostTrusted(cluster: Pick<Cluster, 'name' | 'host' | 'trustHost'>, cloud: Cloud): void {
+  if (cluster.trustHost || hostInCloud(cluster.host, cloud)) return;
+  throw new UntrustedHostError(
+    `${untrustedHostMessage(cluster.host, cloud)}. If you trust it, run \`pgentra cluster trust ${cluster.name}\` ` +
+      '(or tick "Trust this host" in the cluster form).',
+  );
 }
 
 export class ClusterValidationError extends PgentraError {
@@ -179,9 +231,19 @@ export function buildCluster(
     ...(input.account ? { account: input.account } : {}),
     ...(input.sslRootCert ? { sslRootCert: input.sslRootCert } : {}),
     ...(input.tenant ? { tenant: input.tenant.trim() } : {}),
+    ...(input.tls === 'require' ? { tls: input.tls } : {}),
+    ...(input.hostaddr ? { hostaddr: input.hostaddr.trim() } : {}),
+    ...(input.trustHost ? { trustHost: true } : {}),
   };
   const cluster = firstIssue(clusterSchema.safeParse(candidate));
-  resourceFor(cluster, resolveCloud(cloud, context.customClouds));
+  const resolved = resolveCloud(cloud, context.customClouds);
+  resourceFor(cluster, resolved);
+  if (!cluster.trustHost && !hostInCloud(host, resolved)) {
+    throw new ClusterValidationError(
+      'host',
+      `${untrustedHostMessage(host, resolved)}. To use it anyway, confirm with --trust-host.`,
+    );
+  }
   return cluster;
 }
 

@@ -1,22 +1,30 @@
 // What psql, pgAdmin and `pgentra env` connect to: host, port, database, login user, the pgpass
 // file that holds the token, and how the server's certificate is checked.
+import path from 'node:path';
 import type { Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { PgentraError } from './errors.js';
 import { conninfo, type ConnectionTarget } from './launch/connection.js';
-import { libpqDefaultFile, type LibpqPlace } from './libpq-paths.js';
+import type { LibpqPlace } from './libpq-paths.js';
 import type { PgpassReport } from './pgpass-sink.js';
-import type { FileSystem } from './ports.js';
+import { DEFAULT_TLS_ROOTS } from './tls-roots.js';
 
 export interface TlsChoice {
   sslmode: 'verify-full' | 'require';
+  /** A PEM file, or `system` (the OS store; libpq ≥ 16). Absent only with `require`. */
   sslrootcert?: string;
+  /** Why the server is not verified, for status, doctor and the window; absent with verify-full. */
+  warning?: string;
 }
 
 export interface ConnectionTargetsDeps {
-  fs: FileSystem;
   place: LibpqPlace;
   warn: (message: string) => void;
+  /**
+   * assets/tls: each entry point passes `findTlsRootsDir` of its own folder, the only place that
+   * knows the layout (checkout, bundle, packaged app); null when this installation lacks it.
+   */
+  tlsRootsDir: string | null;
   cluster: (name: string) => ClusterView;
   cloud: (name?: string) => Cloud;
   pgpass: {
@@ -46,11 +54,12 @@ export class ConnectionTargets {
     }
     return {
       host: cluster.host,
+      ...(cluster.hostaddr ? { hostaddr: cluster.hostaddr } : {}),
       port: cluster.port,
       database: cluster.database,
       user: cluster.loginUser,
       passfile: pgpass.path(),
-      ...(await this.tlsFor(cluster)),
+      ...this.tlsFor(cluster),
     };
   }
 
@@ -60,24 +69,34 @@ export class ConnectionTargets {
   }
 
   /**
-   * `verify-full` when there are root certificates to verify Azure's server certificate with: the
-   * cluster's own, the cloud's, PGSSLROOTCERT, or libpq's default root.crt (where the Azure docs
-   * tell people to put them); otherwise `require` (encrypted, server not verified). The window
-   * shows which, and why.
+   * Every server is verified (`verify-full`) unless the cluster opted into `require`. The roots:
+   * the cluster's own, else PGSSLROOTCERT (a file, or `system`), else the cloud's: a custom
+   * cloud's caFile or the Azure roots pgentra ships. libpq's ~/.postgresql/root.crt is not used:
+   * pgentra names the file, so what is verified never depends on a file someone else may edit.
    */
-  async tlsFor(cluster: ClusterView): Promise<TlsChoice> {
-    const { place } = this.deps;
-    const candidates = [
-      cluster.sslRootCert,
-      this.deps.cloud(cluster.cloud).caFile,
-      place.env.PGSSLROOTCERT,
-      libpqDefaultFile('root.crt', place),
-    ];
-    for (const candidate of candidates) {
-      if (!candidate) continue;
-      if ((await this.deps.fs.lstat(candidate).catch(() => null)) !== null)
-        return { sslmode: 'verify-full', sslrootcert: candidate };
+  tlsFor(cluster: ClusterView): TlsChoice {
+    if (cluster.tls === 'require') {
+      return {
+        sslmode: 'require',
+        warning:
+          `${cluster.name} uses TLS "require": the server's certificate is not checked, so anyone on the ` +
+          'network path can pose as the server and take the token',
+      };
     }
-    return { sslmode: 'require' };
+    const fromEnv = this.deps.place.env.PGSSLROOTCERT?.trim();
+    const sslrootcert = cluster.sslRootCert ?? (fromEnv || this.cloudRoots(cluster));
+    return { sslmode: 'verify-full', sslrootcert };
+  }
+
+  private cloudRoots(cluster: ClusterView): string {
+    const cloud = this.deps.cloud(cluster.cloud);
+    if (cloud.caFile) return cloud.caFile;
+    if (!this.deps.tlsRootsDir) {
+      throw new PgentraError(
+        'tls-roots-missing',
+        'this pgentra installation lacks the Azure root certificates (assets/tls), so it cannot verify the server',
+      );
+    }
+    return path.join(this.deps.tlsRootsDir, cloud.tlsRoots ?? DEFAULT_TLS_ROOTS);
   }
 }

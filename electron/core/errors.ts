@@ -73,6 +73,20 @@ export const FAILURES = {
     category: 'invalid-input',
     advice: 'Correct the field named in the message; nothing was changed.',
   },
+  'host-untrusted': {
+    category: 'config',
+    advice:
+      'Check that the host really is your server; trust it with `pgentra cluster trust NAME`, or use its Azure host name (with --hostaddr for a private endpoint).',
+  },
+  'tls-system-roots': {
+    category: 'config',
+    advice:
+      'sslrootcert=system needs psql/libpq 16 or newer: upgrade the PostgreSQL client, or unset PGSSLROOTCERT to use the Azure roots pgentra ships.',
+  },
+  'tls-roots-missing': {
+    category: 'config',
+    advice: 'Reinstall pgentra, or give the cluster its own root certificates (`--sslrootcert FILE`).',
+  },
   'unknown-cloud': {
     category: 'invalid-input',
     advice: 'Use one of the clouds named in the message, or add a custom cloud to the config.',

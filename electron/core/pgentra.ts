@@ -16,7 +16,7 @@ import { Configuration } from './configuration.js';
 import type { SettingsChange } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 import { configProblemText, type ConfigProblem, type Settings } from './config-store.js';
-import { ConnectionTargets, type TlsChoice } from './connection-targets.js';
+import { ConnectionTargets, type ConnectionTargetsDeps, type TlsChoice } from './connection-targets.js';
 import type { EngineEvents, GetTokenOptions, TokenState } from './engine/types.js';
 import type { ConnectionTarget } from './launch/connection.js';
 import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
@@ -35,7 +35,7 @@ export type {
 };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
-export interface PgentraDeps {
+export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'> {
   configDir: string;
   env: NodeJS.ProcessEnv;
   fs: FileSystem;
@@ -77,7 +77,7 @@ export class Pgentra {
       tokens: this.tokens,
     }));
     const cluster = (n: string) => catalog.get(n);
-    const targets = (this.targets = new ConnectionTargets({ fs, place, warn, cloud, pgpass, cluster }));
+    const targets = (this.targets = new ConnectionTargets({ ...deps, place, cloud, pgpass, cluster }));
     const target = (name: string) => targets.target(name, { ensureToken: false });
     this.service = new ServiceSink({ fs, clock, place, warn, settings, clusters, target });
   }
@@ -196,5 +196,5 @@ export class Pgentra {
   connectionTarget = (name: string, options: { ensureToken: boolean }): Promise<ConnectionTarget> =>
     this.targets.target(name, options);
   connectionString = (name: string): Promise<string> => this.targets.connectionString(name);
-  tlsFor = (cluster: ClusterView): Promise<TlsChoice> => this.targets.tlsFor(cluster);
+  tlsFor = (cluster: ClusterView): TlsChoice => this.targets.tlsFor(cluster);
 }

@@ -32,6 +32,7 @@ import { createStartAtLogin, HIDDEN_ARG } from './adapters/login-item.js';
 import { createElectronNotifier } from './adapters/notifier.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
 import { appPaths, pgentraCommandFor } from './paths.js';
+import { findTlsRootsDir } from '../core/tls-roots.js';
 import { startServices, type AppActions, type Services } from './services.js';
 import { renderTemplateIcon, renderTrayIcon, toNativeBitmap, type RgbaImage } from './tray/icon-renderer.js';
 import { TrayController, type MenuLike, type TrayLike } from './tray/tray-controller.js';
@@ -278,6 +279,8 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
       () => window.window as unknown as BrowserWindow | undefined,
     ),
     pgentraCommand,
+    // Packaged: resources/app.asar/dist/main → resources/cli/assets/tls (outside the archive, where psql can read it).
+    tlsRootsDir: findTlsRootsDir(options.mainDir),
     serveAgent: true,
     log,
     onSnapshot: publish,

@@ -31,6 +31,8 @@ export interface ServiceDeps {
   dialog: FileDialog;
   /** The command pgAdmin runs for a password (absolute paths), e.g. [node, bin/pgentra.cjs]. */
   pgentraCommand: string[];
+  /** The Azure root certificates pgentra ships (`findTlsRootsDir`). */
+  tlsRootsDir: string | null;
   /** Serve `pgentra token` on the local socket (off when another agent already does). */
   serveAgent: boolean;
   log: (message: string) => void;
@@ -83,6 +85,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     fs: deps.fs,
     clock: deps.clock,
     browser: deps.browser,
+    tlsRootsDir: deps.tlsRootsDir,
     warn: (message) => {
       if (!warnings.includes(message)) warnings.push(message);
       deps.log(`warning: ${message}`);

@@ -1,6 +1,6 @@
 // The view model the tray and the window share: one snapshot of clusters, accounts and settings,
 // built from the core on every change. It carries state (expiresAt, status, error), never tokens.
-import { adviceFor } from '../core/errors.js';
+import { adviceFor, describeFailure } from '../core/errors.js';
 import type { ClusterStatus, ClusterView, Pgentra } from '../core/pgentra.js';
 import type { AccountSnapshot, AppSnapshot, ClusterSnapshot } from '../shared/ipc-contract.js';
 import { knownTerminalsFor } from '../shared/terminals.js';
@@ -18,10 +18,7 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapsh
   const clusters = await Promise.all(
     core.clusters().map(async (cluster) => ({
       ...clusterSnapshot(cluster, statuses.get(cluster.name), core),
-      tls: await core.tlsFor(cluster).then(({ sslmode, sslrootcert }) => ({
-        sslmode,
-        rootCert: sslrootcert ?? null,
-      })),
+      tls: tlsSnapshot(core, cluster),
     })),
   );
   const settings = core.settings;
@@ -61,6 +58,16 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapsh
   };
 }
 
+function tlsSnapshot(core: Pgentra, cluster: ClusterView): ClusterSnapshot['tls'] {
+  try {
+    const { sslmode, sslrootcert, warning } = core.tlsFor(cluster);
+    return { sslmode, rootCert: sslrootcert ?? null, warning: warning ?? null };
+  } catch (error) {
+    // A broken installation (no assets/tls) must not hide the cluster list: say it on the row.
+    return { sslmode: 'verify-full', rootCert: null, warning: describeFailure(error).message };
+  }
+}
+
 function clusterSnapshot(
   cluster: ClusterView,
   status: ClusterStatus | undefined,
@@ -79,6 +86,8 @@ function clusterSnapshot(
     cloud: cluster.cloud,
     account: status?.account ?? null,
     tenant: cluster.tenant ?? null,
+    hostaddr: cluster.hostaddr ?? null,
+    trustHost: cluster.trustHost ?? false,
     status: status?.state ?? 'pending',
     expiresAt: state?.expiresAt ?? null,
     lastRefreshAt: state?.lastRefreshAt ?? null,

@@ -27,6 +27,8 @@ export const clusterFormSchema = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'a tenant ID or a domain like contoso.com')
     .nullable()
     .optional(),
+  /** Send tokens to a host outside the cloud's PostgreSQL host names (the form says what that means). */
+  trustHost: z.boolean().optional(),
 });
 export type ClusterForm = z.infer<typeof clusterFormSchema>;
 
@@ -59,8 +61,16 @@ export interface ClusterSnapshot {
     entraCode: string | null;
     retryAt: number | null;
   } | null;
-  /** How psql and `pgentra env` connect: verify-full with these root certificates, or require. */
-  tls: { sslmode: 'verify-full' | 'require'; rootCert: string | null };
+  /**
+   * How psql, pgAdmin and `pgentra env` connect: verify-full with these root certificates (a file
+   * or `system`), or require when the cluster opted out; `warning` says why the server is not
+   * verified (show it), null when it is.
+   */
+  tls: { sslmode: 'verify-full' | 'require'; rootCert: string | null; warning: string | null };
+  /** The IP a private endpoint is reached at (the certificate is still checked against host). */
+  hostaddr: string | null;
+  /** The user trusted a host outside the cloud's PostgreSQL host names. */
+  trustHost: boolean;
 }
 
 export interface AccountSnapshot {

@@ -15,4 +15,6 @@ export interface ClusterStatus {
   account: string | null;
   error: string | null;
   entraCode: string | null;
+  /** Set when the cluster's connections do not verify the server (TLS `require`, an explicit opt-in). */
+  warning: string | null;
 }

@@ -11,6 +11,7 @@ import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
 import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
 import { startTestbed } from '../support/testbed/testbed.js';
+import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
       fs: nodeFileSystem,
       clock: systemClock,
       browser: { open: async () => undefined },
+      tlsRootsDir: findTlsRootsDir(import.meta.dirname),
       warn: () => undefined,
     });
     for (let i = 0; i < 100; i += 1) {

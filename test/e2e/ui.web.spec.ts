@@ -120,9 +120,9 @@ test.describe('clusters', () => {
     const row = clusterRow(page, 'orders');
     await expect(row).toContainText('single · legacy.postgres.database.azure.com:5432 · postgres');
     await expect(row).toContainText('bob@contoso.com@legacy');
-    // No Azure root certificates anywhere libpq looks: the window says the server is not verified.
+    // Nothing configured: the server is still verified, with the Azure roots pgentra ships.
     await expect(row.getByTestId('tls')).toContainText(
-      'TLS require: encrypted, but the server is not verified',
+      /TLS verify-full: the server is checked against .*assets[/\\]tls[/\\]azure-public\.pem/,
     );
     await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)');
     // The form is empty again for the next one.

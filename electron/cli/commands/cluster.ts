@@ -4,10 +4,11 @@ import { formatHelp, parseCommand, parsePort, type CommandHelp } from '../args.j
 import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { TRUST_HOST_REACH } from '../../core/clusters.js';
 
 const addHelp: CommandHelp = {
   usage:
-    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--sslrootcert FILE]',
+    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--sslrootcert FILE|system] [--sslmode verify-full|require] [--hostaddr IP] [--trust-host]',
   summary:
     'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
     "and cloud are inferred from the host name; the user defaults to the signed-in account's UPN. For legacy Single Server " +
@@ -26,15 +27,36 @@ const addHelp: CommandHelp = {
       "the server's Entra tenant (ID or domain) when it is not your account's own, e.g. as a guest",
     ],
     [
-      '--sslrootcert FILE',
-      "Azure's root certificates (PEM) to verify the server with (sslmode=verify-full); default: PGSSLROOTCERT or libpq's root.crt",
+      '--sslrootcert FILE|system',
+      'root certificates (PEM) to verify the server with, or "system" for the OS store (psql/libpq 16+); ' +
+        'default: PGSSLROOTCERT, else the Azure roots pgentra ships',
     ],
+    [
+      '--sslmode MODE',
+      "verify-full (default) checks the server's certificate; require only encrypts: anyone on the network path can take the token",
+    ],
+    [
+      '--hostaddr IP',
+      'connect to this address (a private endpoint) while checking the certificate against HOST',
+    ],
+    ['--trust-host', `send tokens to a HOST outside the cloud's PostgreSQL host names: ${TRUST_HOST_REACH}`],
   ],
   examples: [
     'pgentra cluster add prod --host myserver.postgres.database.azure.com --database appdb',
     'pgentra cluster add analytics --host c-mycluster.abc123.postgres.cosmos.azure.com --database citus',
     'pgentra cluster add admins --host myserver.postgres.database.azure.com --user "DB Admins" --group',
+    'pgentra cluster add private --host myserver.postgres.database.azure.com --hostaddr 10.0.0.5',
   ],
+};
+
+const trustHelp: CommandHelp = {
+  usage: 'pgentra cluster trust NAME',
+  summary:
+    "Lets pgentra send tokens to a cluster whose host is not one of its cloud's PostgreSQL host names " +
+    `(an IP address, a custom DNS name). Only do this for a server you know: ${TRUST_HOST_REACH}. ` +
+    'The server is still verified (sslmode=verify-full).',
+  options: [],
+  examples: ['pgentra cluster trust onprem-alias'],
 };
 
 const help: CommandHelp = {
@@ -42,6 +64,7 @@ const help: CommandHelp = {
   summary: 'Manages saved clusters. `pgentra cluster add --help` for adding one.',
   options: [
     ['add NAME --host HOST …', 'save a cluster'],
+    ['trust NAME', "allow tokens for a host outside the cloud's PostgreSQL host names"],
     ['list [--json]', 'list saved clusters'],
     ['remove NAME', 'forget a cluster (and its pgpass line)'],
   ],
@@ -63,6 +86,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     case 'remove':
     case 'rm':
       return remove(rest, io);
+    case 'trust':
+      return trust(rest, io);
     case '--help':
     case '-h':
       io.stdout(formatHelp(help));
@@ -71,7 +96,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(formatHelp(help));
       return ExitCode.usage;
     default:
-      throw usageError(`unknown cluster command "${verb}" (use add, list or remove)`);
+      throw usageError(`unknown cluster command "${verb}" (use add, list, remove or trust)`);
   }
 }
 
@@ -88,6 +113,9 @@ async function add(argv: string[], io: Io): Promise<number> {
       cloud: { type: 'string' },
       account: { type: 'string' },
       sslrootcert: { type: 'string' },
+      sslmode: { type: 'string' },
+      hostaddr: { type: 'string' },
+      'trust-host': { type: 'boolean' },
       tenant: { type: 'string' },
     },
     addHelp,
@@ -98,9 +126,15 @@ async function add(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parsed;
   if (!values.host) throw usageError('--host is required', `Usage: ${addHelp.usage}`);
   if (values.group && !values.user) throw usageError('--group needs --user GROUP_NAME');
-  const sslRootCert = values.sslrootcert === undefined ? undefined : path.resolve(values.sslrootcert);
-  if (sslRootCert !== undefined && !existsSync(sslRootCert))
+  const sslRootCert =
+    values.sslrootcert === undefined || values.sslrootcert === 'system'
+      ? values.sslrootcert
+      : path.resolve(values.sslrootcert);
+  if (sslRootCert !== undefined && sslRootCert !== 'system' && !existsSync(sslRootCert))
     throw usageError(`--sslrootcert: no file at ${sslRootCert}`);
+  const tls = values.sslmode;
+  if (tls !== undefined && tls !== 'verify-full' && tls !== 'require')
+    throw usageError(`--sslmode must be verify-full or require (got "${tls}")`);
   const core = await openCore(io);
   const cluster = await core.addCluster({
     name: positionals[0] ?? '',
@@ -114,11 +148,30 @@ async function add(argv: string[], io: Io): Promise<number> {
     account: values.account,
     sslRootCert,
     tenant: values.tenant,
+    tls,
+    hostaddr: values.hostaddr,
+    trustHost: values['trust-host'] ?? false,
   });
   io.stderr(
     `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +
       `user ${cluster.loginUser}${cluster.group ? ' (group)' : ''}, cloud ${cluster.cloud}` +
-      `${cluster.tenant ? `, tenant ${cluster.tenant}` : ''}.\n`,
+      `${cluster.tenant ? `, tenant ${cluster.tenant}` : ''}${cluster.hostaddr ? `, via ${cluster.hostaddr}` : ''}.\n`,
+  );
+  if (cluster.trustHost)
+    io.stderr(`pgentra: warning: ${cluster.host} is trusted by you: ${TRUST_HOST_REACH}.\n`);
+  const { warning } = core.tlsFor(cluster);
+  if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
+  return ExitCode.ok;
+}
+
+async function trust(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(argv, {}, trustHelp, io, { min: 1, max: 1 });
+  if (!parsed) return ExitCode.ok;
+  const core = await openCore(io);
+  const name = parsed.positionals[0] ?? '';
+  const cluster = await core.updateCluster(name, { ...core.cluster(name), trustHost: true });
+  io.stderr(
+    `Trusted ${cluster.host} for ${cluster.name}: ${TRUST_HOST_REACH}. The server is still verified (sslmode=verify-full).\n`,
   );
   return ExitCode.ok;
 }

@@ -2,6 +2,7 @@ import { parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import type { ConnectionTarget } from '../../core/launch/connection.js';
 
 const help: CommandHelp = {
   usage: 'pgentra env NAME [--shell sh|powershell|cmd]',
@@ -13,6 +14,26 @@ const help: CommandHelp = {
   examples: ['eval "$(pgentra env prod)" && psql', 'pgentra env prod --shell powershell | Invoke-Expression'],
 };
 
+/** The variables are for whatever client the user runs; the psql here is the best guess at its libpq. */
+async function warnIfLibpqTooOld(target: ConnectionTarget, io: Io): Promise<void> {
+  const [{ assertPsqlCanVerify, findPsql }, { createNodeProcesses, nodeFileSystem }, { describeFailure }] =
+    await Promise.all([
+      import('../../core/launch/psql.js'),
+      import('../../core/node-ports.js'),
+      import('../../core/errors.js'),
+    ]);
+  const processes = createNodeProcesses({ env: io.env });
+  try {
+    const psql = await findPsql({ processes, fs: nodeFileSystem, env: io.env });
+    await assertPsqlCanVerify(processes, psql, target);
+  } catch (error) {
+    // Without a psql here there is nothing to judge by: the variables are still right for libpq ≥ 16.
+    const failure = describeFailure(error);
+    if (failure.code === 'tls-system-roots')
+      io.stderr(`pgentra: warning: ${failure.message}. ${failure.advice}\n`);
+  }
+}
+
 export async function run(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(argv, { shell: { type: 'string' } }, help, io, { min: 1, max: 1 });
   if (!parsed) return ExitCode.ok;
@@ -22,6 +43,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const core = await openCore(io);
   const { formatEnvironment } = await import('../../core/launch/connection.js');
   const target = await core.connectionTarget(parsed.positionals[0] ?? '', { ensureToken: true });
+  if (target.sslrootcert === 'system') await warnIfLibpqTooOld(target, io);
+  const { warning } = core.tlsFor(core.cluster(parsed.positionals[0] ?? ''));
+  if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
   io.stdout(formatEnvironment(target, shell) + '\n');
   return ExitCode.ok;
 }

@@ -62,6 +62,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(
       `${row.name.padEnd(width)}  ${row.state.padEnd(14)}  ${left.padEnd(8)}  ${expires}${row.error ? `  ${row.error}` : ''}\n`,
     );
+    if (row.warning) io.stderr(`pgentra: warning: ${row.name}: ${row.warning}\n`);
   }
   return ExitCode.ok;
 }

@@ -5,14 +5,18 @@
 import { cmdSetLine, powershellQuote, shQuote } from './quoting.js';
 
 export interface ConnectionTarget {
+  /** The name the server's certificate is checked against (and the pgpass line matches). */
   host: string;
+  /** Where to connect instead of resolving `host`: a private endpoint's IP. */
+  hostaddr?: string;
   port: number;
   database: string;
   /** The exact database user (Single Server suffix already applied). */
   user: string;
   passfile: string;
-  /** `verify-full` needs a root certificate libpq can use; otherwise `require`. */
+  /** `require` only when the cluster opted out of verifying the server; `disable` only in tests of local servers. */
   sslmode: 'verify-full' | 'require' | 'disable';
+  /** A PEM file or `system`. */
   sslrootcert?: string;
 }
 
@@ -21,14 +25,18 @@ export type Shell = 'sh' | 'powershell' | 'cmd';
 function libpqVariables(target: ConnectionTarget): [string, string][] {
   return [
     ['PGHOST', target.host],
+    ...optional('PGHOSTADDR', target.hostaddr),
     ['PGPORT', String(target.port)],
     ['PGDATABASE', target.database],
     ['PGUSER', target.user],
     ['PGSSLMODE', target.sslmode],
-    ...(target.sslrootcert ? ([['PGSSLROOTCERT', target.sslrootcert]] as [string, string][]) : []),
+    ...optional('PGSSLROOTCERT', target.sslrootcert),
     ['PGPASSFILE', target.passfile],
   ];
 }
+
+const optional = (name: string, value: string | undefined): [string, string][] =>
+  value === undefined ? [] : [[name, value]];
 
 /** Environment for a child process (psql). */
 export function libpqEnvironment(target: ConnectionTarget): Record<string, string> {
@@ -53,12 +61,13 @@ const conninfoQuote = (value: string) =>
 export function conninfo(target: ConnectionTarget, options: { includePassfile?: boolean } = {}): string {
   const parts: [string, string][] = [
     ['host', target.host],
+    ...optional('hostaddr', target.hostaddr),
     ['port', String(target.port)],
     ['dbname', target.database],
     ['user', target.user],
     ['sslmode', target.sslmode],
-    ...(target.sslrootcert ? ([['sslrootcert', target.sslrootcert]] as [string, string][]) : []),
-    ...(options.includePassfile === false ? [] : ([['passfile', target.passfile]] as [string, string][])),
+    ...optional('sslrootcert', target.sslrootcert),
+    ...optional('passfile', options.includePassfile === false ? undefined : target.passfile),
   ];
   return parts.map(([key, value]) => `${key}=${conninfoQuote(value)}`).join(' ');
 }

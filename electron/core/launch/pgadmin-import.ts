@@ -75,6 +75,7 @@ function fingerprint(server: DumpedServer | PgadminServer): string {
     server.PasswordExecExpiration ?? null,
     parameters.sslmode ?? null,
     parameters.sslrootcert ?? null,
+    parameters.hostaddr ?? null,
     parameters.passfile ?? null,
   ]);
 }

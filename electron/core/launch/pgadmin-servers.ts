@@ -34,7 +34,11 @@ export interface PgadminServer {
   Port: number;
   MaintenanceDB: string;
   Username: string;
-  /** Listed as required by import_export_servers.rst; ignored by the loader when ConnectionParameters is present. */
+  /**
+   * Listed as required by import_export_servers.rst; ignored by the loader when
+   * ConnectionParameters is present, as are the other flat keys (HostAddr, SSLRootCert): libpq
+   * options, hostaddr and sslrootcert included, go in ConnectionParameters.
+   */
   SSLMode: string;
   /** libpq parameters (pgAdmin ≥ 6.20). In desktop mode there is no passfile: with one, pgAdmin ignores PasswordExecCommand. */
   ConnectionParameters: Record<string, string | number>;
@@ -152,6 +156,7 @@ export function serverEntry(cluster: PgadminCluster, options: ServersJsonOptions
   const mode = options.mode ?? 'desktop';
   const parameters: Record<string, string | number> = { sslmode: target.sslmode, connect_timeout: 10 };
   if (target.sslrootcert) parameters.sslrootcert = target.sslrootcert;
+  if (target.hostaddr) parameters.hostaddr = target.hostaddr;
   const entry: PgadminServer = {
     Name: cluster.name,
     Group: options.group ?? PGENTRA_GROUP,

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { conninfo, type ConnectionTarget } from './connection.js';
 import { LaunchError } from './errors.js';
+import { PgentraError } from '../errors.js';
 import { applyEnv, openInTerminal, type TerminalDeps } from './terminal.js';
 import type { TerminalProgram } from './terminals/common.js';
 import type { FileSystem, Processes } from '../ports.js';
@@ -153,6 +154,27 @@ export async function findPsql(deps: PsqlDeps, configured?: string | null): Prom
 }
 
 /**
+ * libpq 16 added `sslrootcert=system` (the OS store); older libpq looks for a file named "system"
+ * and fails with "could not read root certificate file". Say so before starting psql.
+ */
+export async function assertPsqlCanVerify(
+  processes: Processes,
+  psql: string,
+  target: ConnectionTarget,
+): Promise<void> {
+  if (target.sslrootcert !== 'system') return;
+  const result = await processes.run({ command: psql, args: ['--version'], stdio: 'pipe' }).catch(() => null);
+  const version = /\(PostgreSQL\)\s+(\d+)[^\s]*/.exec(result?.stdout ?? '');
+  if (version && Number(version[1]) >= 16) return;
+  throw new PgentraError(
+    'tls-system-roots',
+    `sslrootcert=system (from PGSSLROOTCERT or the cluster's --sslrootcert) needs psql/libpq 16 or newer, ` +
+      `but ${psql} is ${version ? `version ${version[0].split(/\s+/).pop()}` : 'of an unknown version'}: ` +
+      'its libpq would look for a file named "system"',
+  );
+}
+
+/**
  * Runs psql in the current terminal (stdin/stdout/stderr inherited) and returns its exit code,
  * 128+signal when a signal ended it, so scripts see what psql said.
  */
@@ -163,6 +185,7 @@ export async function runPsql(
 ): Promise<number> {
   const invocation = psqlInvocation(target, options.extraArgs);
   const command = await findPsql(deps, options.psqlPath);
+  await assertPsqlCanVerify(deps.processes, command, target);
   const result = await deps.processes.run({
     command,
     args: invocation.args,
@@ -185,6 +208,7 @@ export async function openPsqlWindow(
 ): Promise<{ terminal: string; psql: string }> {
   const invocation = psqlInvocation(target, options.extraArgs);
   const command = await findPsql(deps, options.psqlPath);
+  await assertPsqlCanVerify(deps.processes, command, target);
   const opened = await openInTerminal(
     deps,
     { ...invocation, command },

@@ -15,6 +15,7 @@ import { CLI_FROM_CHECKOUT, exportLines, shellQuote, testbedShellEnv } from '../
 import { startPreviewHost, type PreviewHost } from './preview-host.js';
 import { conninfoOf, runPsql } from '../testbed/psql.js';
 import { startTestbed, type Testbed } from '../testbed/testbed.js';
+import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       fs: nodeFileSystem,
       clock: systemClock,
       browser: { open: async () => undefined },
+      tlsRootsDir: findTlsRootsDir(import.meta.dirname),
       warn: (message) => say(`  warning: ${message}`),
     });
     const account = await core.signIn({

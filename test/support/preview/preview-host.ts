@@ -30,6 +30,7 @@ import {
   EVENT_SNAPSHOT,
   type WindowView,
 } from '../../../electron/shared/ipc-contract.js';
+import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 import { MemoryClipboard } from '../fakes/clipboard.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -243,6 +244,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     },
     dialog,
     pgentraCommand: [process.execPath, path.join(root, 'bin', 'pgentra.cjs')],
+    tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     homedir: options.env.HOME,
     serveAgent: options.serveAgent ?? false,
     log,

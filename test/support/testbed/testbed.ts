@@ -79,6 +79,8 @@ export function testbedConfig(facts: Omit<TestbedFacts, 'pgentraHome' | 'env'>) 
           knownAuthorities: [new URL(facts.authorityHost).host],
           resources: { flexible: RESOURCES.flexible, single: RESOURCES.flexible, cosmos: RESOURCES.cosmos },
           caFile: facts.caFile,
+          // The gateways listen on loopback; naming them here is what lets tokens go there without --trust-host.
+          hosts: ['127.0.0.1', 'localhost'],
         },
       ],
     },

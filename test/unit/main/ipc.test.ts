@@ -44,6 +44,7 @@ import type { Pgentra } from '../../../electron/core/pgentra.js';
 import { ClipboardGuard } from '../../../electron/core/sinks/clipboard.js';
 import { channels, type Channel, type Result } from '../../../electron/shared/ipc-contract.js';
 import { FakeClock } from '../../support/fakes/fake-clock.js';
+import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 import { ScriptedFileDialog } from '../../support/fakes/file-dialog.js';
 
 const ROOT = path.resolve('/opt/pgentra/resources/app.asar');
@@ -422,6 +423,7 @@ function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
     browser: { open: async () => undefined },
     dialog: new ScriptedFileDialog(),
     pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
+    tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     serveAgent: false,
     log: () => undefined,
     onSnapshot: () => undefined,

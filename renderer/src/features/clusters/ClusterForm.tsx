@@ -26,6 +26,7 @@ interface Draft {
   cloud: string;
   account: string;
   tenant: string;
+  trustHost: boolean;
 }
 
 const empty: Draft = {
@@ -39,6 +40,7 @@ const empty: Draft = {
   cloud: '',
   account: '',
   tenant: '',
+  trustHost: false,
 };
 
 function toDraft(cluster: ClusterSnapshot | null): Draft {
@@ -54,6 +56,7 @@ function toDraft(cluster: ClusterSnapshot | null): Draft {
     cloud: cluster.cloud,
     account: cluster.account ?? '',
     tenant: cluster.tenant ?? '',
+    trustHost: cluster.trustHost,
   };
 }
 
@@ -69,6 +72,7 @@ function toForm(draft: Draft): Partial<FormValues> {
     ...(draft.cloud ? { cloud: draft.cloud } : {}),
     ...(draft.account ? { account: draft.account } : {}),
     tenant: draft.tenant.trim() || null,
+    trustHost: draft.trustHost,
   };
 }
 
@@ -331,6 +335,22 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
         text('tenant', 'empty: your own'),
         "Only when the server is in another organisation's Entra tenant: its tenant ID or domain.",
       )}
+      <div className="field checkbox">
+        <input
+          id={`${id}-trust-host`}
+          type="checkbox"
+          checked={draft.trustHost}
+          aria-describedby={`${id}-trust-host-reach`}
+          onChange={(e) => set('trustHost', e.target.checked)}
+        />
+        <label htmlFor={`${id}-trust-host`}>
+          Send tokens to this server though Azure does not vouch for it
+        </label>
+        <div className="hint" id={`${id}-trust-host-reach`}>
+          Only for an IP address or private DNS alias you know: this token opens every Azure Database for
+          PostgreSQL server your account can reach. The certificate is still verified.
+        </div>
+      </div>
       {submitError && !fieldOf(submitError) && (
         <div className="problem" role="alert">
           {submitError}

@@ -123,7 +123,7 @@ export function ClusterList({ snapshot, onEdit, onNotice }: Props) {
               <div className="cluster-meta" data-testid="tls">
                 {cluster.tls.sslmode === 'verify-full'
                   ? `TLS verify-full: the server is checked against ${cluster.tls.rootCert ?? 'the root certificates'}`
-                  : "TLS require: encrypted, but the server is not verified. Put Azure's root certificates in libpq's root.crt (see the README) to verify it."}
+                  : `Warning: ${cluster.tls.warning ?? 'the server is not verified'}`}
               </div>
               {cluster.error && (
                 <ErrorNotice

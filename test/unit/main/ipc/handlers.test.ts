@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '../../../../electron/core/node-ports.js';
 import { dispatch } from '../../../../electron/main/ipc/handlers.js';
 import { startServices, type Services } from '../../../../electron/main/services.js';
+import { findTlsRootsDir } from '../../../../electron/core/tls-roots.js';
 import { FakeClock } from '../../../support/fakes/fake-clock.js';
 import { ScriptedFileDialog } from '../../../support/fakes/file-dialog.js';
 
@@ -26,6 +27,7 @@ async function start() {
     browser: { open: async () => undefined },
     dialog,
     pgentraCommand: ['/usr/bin/node', '/opt/pgentra/bin/pgentra.cjs'],
+    tlsRootsDir: findTlsRootsDir(import.meta.dirname),
     serveAgent: false,
     log: () => undefined,
     onSnapshot: () => undefined,

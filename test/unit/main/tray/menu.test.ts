@@ -44,7 +44,9 @@ function cluster(name: string, overrides: Partial<ClusterSnapshot> = {}): Cluste
     expiresAt: NOW + 42 * MIN,
     lastRefreshAt: NOW - 10 * MIN,
     error: null,
-    tls: { sslmode: 'require', rootCert: null },
+    tls: { sslmode: 'verify-full', rootCert: '/opt/pgentra/assets/tls/azure-public.pem', warning: null },
+    hostaddr: null,
+    trustHost: false,
     ...overrides,
   };
 }
