@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnvironment, runCli, type CliResult } from '../support/testbed/cli.js';
+import { cliEnvironment, clusterAddArgs, runCli, type CliResult } from '../support/testbed/cli.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
 /** Any JWT: an access token not yet recorded is still caught by its shape. */
@@ -80,20 +80,7 @@ describe('canary: a token appears only where it is meant to', () => {
 
   it('runs a whole session', async () => {
     expect((await cli('login', '--device-code')).code).toBe(0);
-    const g = testbed.facts.gateways.flexible;
-    const add = await cli(
-      'cluster',
-      'add',
-      'flex',
-      '--host',
-      g.host,
-      '--port',
-      `${g.port}`,
-      '--kind',
-      'flexible',
-      '--database',
-      testbed.facts.database,
-    );
+    const add = await cli(...clusterAddArgs(testbed.facts, 'flex'));
     expect(add.code, add.stderr).toBe(0);
     expect(record('token', await runCli(['token', 'flex'], env), true).code).toBe(0);
     expect((await cli('pgpass', 'sync')).code).toBe(0);

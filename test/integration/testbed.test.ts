@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PublicClientApplication, type AccountInfo } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
+import { collect } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql, writePgpass } from '../support/testbed/psql.js';
 import { RESOURCES, startTestbed, type Testbed, type TestbedFacts } from '../support/testbed/testbed.js';
 
@@ -130,33 +131,19 @@ describe('testbed: fake Entra + gateway + PostgreSQL', () => {
 describe('`npm run testbed` from the command line', () => {
   const stateDir = path.join(os.tmpdir(), `pgentra-testbed-cli-${process.pid}`);
   const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.resolve('test/support/testbed/testbed-cli.ts'), ...args],
-        {
-          env: { ...process.env, PGENTRA_TESTBED_STATE: stateDir },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    collect(
+      process.execPath,
+      ['--import', 'tsx', path.resolve('test/support/testbed/testbed-cli.ts'), ...args],
+      {
+        ...process.env,
+        PGENTRA_TESTBED_STATE: stateDir,
+      },
+    );
   /** A shell with only a PATH and a HOME of its own, as a person pastes lines into. */
   const sh = (script: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', script], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: path.join(stateDir, 'home') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    collect('sh', ['-c', script], {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: path.join(stateDir, 'home'),
     });
   afterAll(async () => {
     await run(['down']);
@@ -247,14 +234,12 @@ describe('`npm run demo`', () => {
         expect(exports.length).toBeGreaterThan(0);
         expect(command?.trim()).toBe('npm run -s pgentra -- status');
         expect(stdout).not.toContain('node bin/pgentra.cjs');
-        const child = spawn('sh', ['-c', [...exports, command].join('\n')], {
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() },
-          stdio: ['ignore', 'pipe', 'pipe'],
+        const pasted = await collect('sh', ['-c', [...exports, command].join('\n')], {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: os.tmpdir(),
         });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        const code = await new Promise((resolve) => child.once('close', resolve));
+        const out = pasted.stdout + pasted.stderr;
+        const code = pasted.code;
         expect(code, out).toBe(0);
         expect(out).toMatch(/^orders-flex +fresh/m);
       } finally {
