@@ -76,18 +76,55 @@ export interface AskOptions {
  * caller then uses the shared cache itself); rejects only when an agent answered with something
  * unreadable.
  */
-export function askAgent(
+export async function askAgent(
   endpoint: AgentEndpoint,
   request: AgentRequestBody,
   { timeoutMs = 10_000, warn }: AskOptions = {},
 ): Promise<AgentResponse | null> {
   const problem = untrustedAgent(endpoint);
-  if (problem === ABSENT) return Promise.resolve(null);
+  if (problem === ABSENT) return null;
   if (problem) {
     warn?.(`not using the pgentra agent: ${problem}`);
-    return Promise.resolve(null);
+    return null;
   }
-  const address = endpoint.address;
+  // Only where the place cannot vouch (a Windows pipe): crypto is a measurable share of the fast path.
+  const proof = endpoint.proofKey ? await proofCheck(endpoint.proofKey) : undefined;
+  const answer = await exchange(endpoint.address, { ...request, ...proof?.request }, timeoutMs);
+  if (answer === null) return null;
+  if (proof && !proof.accepts(answer)) {
+    warn?.(
+      `not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent (it does not hold the key in your config folder). Quit whatever holds that pipe name and restart the tray app or \`pgentra agent\`.`,
+    );
+    return null;
+  }
+  return parseResponse(answer);
+}
+
+/** A fresh challenge, and whether an answer carries the key holder's reply to it. */
+async function proofCheck(key: string) {
+  const { createHmac, randomBytes, timingSafeEqual } = await import('node:crypto');
+  const challenge = randomBytes(16).toString('hex');
+  const expected = Buffer.from(createHmac('sha256', key).update(challenge).digest('hex'));
+  return {
+    request: { challenge },
+    accepts(line: string): boolean {
+      let proof: unknown;
+      try {
+        proof = (JSON.parse(line.trim()) as { proof?: unknown }).proof;
+      } catch {
+        return false;
+      }
+      return (
+        typeof proof === 'string' &&
+        proof.length === expected.length &&
+        timingSafeEqual(Buffer.from(proof), expected)
+      );
+    },
+  };
+}
+
+/** One request line out, one answer line back; null when nobody listens or it takes too long. */
+function exchange(address: string, request: AgentRequestBody, timeoutMs: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(address);
     let buffer = '';
@@ -120,12 +157,7 @@ export function askAgent(
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      if (!connected) return;
-      try {
-        resolve(parseResponse(buffer));
-      } catch (error) {
-        reject(error);
-      }
+      if (connected) resolve(buffer);
     });
   });
 }

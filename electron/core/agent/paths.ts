@@ -10,6 +10,11 @@ export interface AgentEndpoint {
   directory?: string;
   /** Windows: no agent has created the pipe secret yet, so there is nothing safe to connect to. */
   pipeSecretMissing?: boolean;
+  /**
+   * Windows: a key only this user can read. A pipe has no owner Node can check and its name can
+   * be listed by anyone, so the agent proves it holds the key (an HMAC of the client's challenge).
+   */
+  proofKey?: string;
 }
 
 /**
@@ -18,35 +23,44 @@ export interface AgentEndpoint {
  * before the agent starts; only this user (the profile folder is theirs) can read the name.
  */
 export const PIPE_SECRET_FILE = 'agent-pipe.id';
+/** Windows: the key the agent proves it holds (never sent, never part of a name). */
+export const AGENT_KEY_FILE = 'agent.key';
 export const PIPE_SECRET_PATTERN = /^[0-9a-f]{32}$/;
 
-/** The pipe name's random part, or undefined when no agent has ever written one (or it is bad). */
-export function readPipeSecret(configDir: string): string | undefined {
+/** A secret file's value, or undefined when no agent has ever written one (or it is bad). */
+export function readSecretFile(configDir: string, file: string): string | undefined {
   try {
-    const text = readFileSync(path.join(configDir, PIPE_SECRET_FILE), 'utf8').trim();
+    const text = readFileSync(path.join(configDir, file), 'utf8').trim();
     return PIPE_SECRET_PATTERN.test(text) ? text : undefined;
   } catch {
     return undefined;
   }
 }
 
+export const readPipeSecret = (configDir: string): string | undefined =>
+  readSecretFile(configDir, PIPE_SECRET_FILE);
+
 /**
  * One agent per config dir (per PGENTRA_HOME), so a test or second profile never talks to the
  * wrong agent. Socket paths are capped near 104 bytes on macOS, so the name is a short hash
  * inside a short runtime directory rather than a path under the config dir. On Windows the pipe
- * name ends in the pipe secret; without one, `pipeSecretMissing` says no agent can be running.
+ * name ends in the pipe secret and the agent must prove it holds the key; without them,
+ * `pipeSecretMissing` says no agent can be running.
  */
 export function agentEndpoint(
   configDir: string,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   pipeSecret: string | undefined = platform === 'win32' ? readPipeSecret(configDir) : undefined,
+  proofKey: string | undefined = platform === 'win32' ? readSecretFile(configDir, AGENT_KEY_FILE) : undefined,
 ): AgentEndpoint {
   const id = fnv1a64(path.resolve(configDir));
   if (platform === 'win32') {
     const user = (env.USERNAME ?? os.userInfo().username).replace(/[^A-Za-z0-9._-]/g, '_');
     const address = `\\\\.\\pipe\\pgentra-${user}-${id}`;
-    return pipeSecret ? { address: `${address}-${pipeSecret}` } : { address, pipeSecretMissing: true };
+    return pipeSecret && proofKey
+      ? { address: `${address}-${pipeSecret}`, proofKey }
+      : { address, pipeSecretMissing: true };
   }
   const runtime =
     env.XDG_RUNTIME_DIR && path.isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : undefined;

@@ -13,7 +13,14 @@ export {
   type AgentStatusRow,
 } from './wire.js';
 
-const versioned = z.object({ v: z.literal(AGENT_PROTOCOL_VERSION) });
+const versioned = z.object({
+  v: z.literal(AGENT_PROTOCOL_VERSION),
+  /** Windows: the agent answers with an HMAC of it under the key only this user can read. */
+  challenge: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+});
 const minValidSec = z
   .number()
   .int()

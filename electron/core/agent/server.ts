@@ -3,11 +3,17 @@
 // out (Node cannot read SO_PEERCRED), so they are checked, not assumed.
 import { PgentraError } from '../errors.js';
 import { promises as fs } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { askAgent } from './client.js';
-import { agentEndpoint, PIPE_SECRET_FILE, readPipeSecret, type AgentEndpoint } from './paths.js';
+import {
+  AGENT_KEY_FILE,
+  agentEndpoint,
+  PIPE_SECRET_FILE,
+  readSecretFile,
+  type AgentEndpoint,
+} from './paths.js';
 import {
   agentRequestSchema,
   MAX_REQUEST_BYTES,
@@ -63,26 +69,32 @@ async function securePrivateDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Windows: the random part of the pipe name, created once (0600, exclusively, so two agents
- * starting together agree on it) in the config dir, where only this user can read it.
+ * Windows: the pipe name's random part and the key the agent proves it holds, each created once
+ * (0600, exclusively, so two agents starting together agree on it) in the config dir, where
+ * only this user can read it.
  */
-export async function ensurePipeSecret(configDir: string): Promise<string> {
-  const existing = readPipeSecret(configDir);
+export async function ensureSecretFile(configDir: string, file: string): Promise<string> {
+  const existing = readSecretFile(configDir, file);
   if (existing) return existing;
   await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(16).toString('hex');
   try {
-    await fs.writeFile(path.join(configDir, PIPE_SECRET_FILE), `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    await fs.writeFile(path.join(configDir, file), `${secret}\n`, { mode: 0o600, flag: 'wx' });
     return secret;
   } catch (error) {
-    const raced = readPipeSecret(configDir);
+    const raced = readSecretFile(configDir, file);
     if (raced) return raced;
     throw new PgentraError(
       'agent-socket-unsafe',
-      `cannot create ${path.join(configDir, PIPE_SECRET_FILE)} (${(error as NodeJS.ErrnoException).code ?? String(error)}): remove it if it is not 32 hex digits.`,
-      { file: path.join(configDir, PIPE_SECRET_FILE), cause: error },
+      `cannot create ${path.join(configDir, file)} (${(error as NodeJS.ErrnoException).code ?? String(error)}): remove it if it is not 32 hex digits.`,
+      { file: path.join(configDir, file), cause: error },
     );
   }
+}
+
+/** The agent's answer to a client's challenge: only a holder of the key can compute it. */
+export function agentProof(key: string, challenge: string): string {
+  return createHmac('sha256', key).update(challenge).digest('hex');
 }
 
 /** The endpoint the agent listens on; on Windows this creates the pipe secret first. */
@@ -92,7 +104,14 @@ export async function serverEndpoint(
   platform: NodeJS.Platform = process.platform,
 ): Promise<AgentEndpoint> {
   if (platform !== 'win32') return agentEndpoint(configDir, env, platform);
-  return agentEndpoint(configDir, env, platform, await ensurePipeSecret(configDir));
+  const pipeSecret = await ensureSecretFile(configDir, PIPE_SECRET_FILE);
+  return agentEndpoint(
+    configDir,
+    env,
+    platform,
+    pipeSecret,
+    await ensureSecretFile(configDir, AGENT_KEY_FILE),
+  );
 }
 
 export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHandler): Promise<AgentServer> {
@@ -109,7 +128,7 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serve(socket, handler);
+    serve(socket, handler, endpoint.proofKey);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -130,13 +149,15 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   };
 }
 
-function serve(socket: net.Socket, handler: AgentHandler): void {
+function serve(socket: net.Socket, handler: AgentHandler, proofKey: string | undefined): void {
   let received = '';
   let answered = false;
+  let challenge: string | undefined;
   const answer = (response: AgentResponse) => {
     if (answered) return;
     answered = true;
-    socket.end(JSON.stringify(response) + '\n');
+    const proof = proofKey && challenge ? { proof: agentProof(proofKey, challenge) } : {};
+    socket.end(JSON.stringify({ ...response, ...proof }) + '\n');
   };
   socket.setEncoding('utf8');
   socket.setTimeout(30_000, () => socket.destroy());
@@ -158,6 +179,7 @@ function serve(socket: net.Socket, handler: AgentHandler): void {
       return;
     }
     const request = agentRequestSchema.safeParse(parsed);
+    challenge = request.data?.challenge;
     if (!request.success) {
       const issue = request.error.issues[0];
       answer({

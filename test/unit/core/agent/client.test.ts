@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { askAgent } from '../../../../electron/core/agent/client.js';
 import {
+  AGENT_KEY_FILE,
   agentEndpoint,
   PIPE_SECRET_FILE,
   type AgentEndpoint,
@@ -108,5 +109,57 @@ describe('agent client trust', () => {
     );
     expect(agentEndpoint(configDir, { USERNAME: 'alice' }, 'win32')).toEqual(served);
     expect(await serverEndpoint(configDir, { USERNAME: 'alice' }, 'win32')).toEqual(served);
+  });
+
+  describe('Windows: the agent proves it holds the key in the config folder', () => {
+    // A pipe has no owner Node can check and anyone can list its name, so the place cannot vouch;
+    // these run the same exchange over a socket, with the key an agent endpoint carries on Windows.
+    const served = async () => {
+      const configDir = path.join(base, 'config');
+      const pipe = await serverEndpoint(configDir, { USERNAME: 'alice' }, 'win32');
+      const socketEndpoint: AgentEndpoint = { ...endpoint, proofKey: pipe.proofKey };
+      return { pipe, socketEndpoint, keyFile: path.join(configDir, AGENT_KEY_FILE) };
+    };
+
+    it('the key is a 0600 file of its own, never part of the pipe name', async () => {
+      const { pipe, keyFile } = await served();
+      expect((await fs.stat(keyFile)).mode & 0o777).toBe(0o600);
+      expect(pipe.proofKey).toMatch(/^[0-9a-f]{32}$/);
+      expect(pipe.address).not.toContain(pipe.proofKey);
+    });
+
+    it('the real agent answers with the proof, and its answer is used', async () => {
+      const { socketEndpoint } = await served();
+      const server = await startAgentServer(socketEndpoint, async () => ({
+        ok: true,
+        token: 'real',
+        expiresAt: 1,
+      }));
+      try {
+        expect(await askAgent(socketEndpoint, { op: 'token', cluster: 'prod' }, { warn })).toMatchObject({
+          token: 'real',
+        });
+        expect(warnings).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('whatever answers without the key is not believed: the client goes on without it and says why', async () => {
+      const { socketEndpoint } = await served();
+      // Squatting the name: an agent of someone who does not hold this user's key.
+      const squatter = await startAgentServer({ ...socketEndpoint, proofKey: 'f'.repeat(32) }, async () => ({
+        ok: true,
+        token: 'chosen-by-someone-else',
+        expiresAt: 1,
+      }));
+      try {
+        expect(await askAgent(socketEndpoint, { op: 'token', cluster: 'prod' }, { warn })).toBeNull();
+        expect(warnings.join('\n')).toContain('could not prove it is your agent');
+        expect(warnings.join('\n')).not.toContain('chosen-by-someone-else');
+      } finally {
+        await squatter.close();
+      }
+    });
   });
 });
