@@ -117,6 +117,8 @@ export function testbedCluster(
     port: gateway.port,
     database: testbed.facts.database,
     kind,
+    // localhost does not tell a Single Server's name (user@servername): the testbed's is localhost.
+    ...(kind === 'single' ? { serverName: 'localhost' } : {}),
   };
 }
 

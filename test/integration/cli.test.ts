@@ -126,6 +126,9 @@ describe('pgentra CLI against the testbed', () => {
       'single',
       { host: 'localhost', port: g.single.port },
       'bob@contoso.com',
+      // localhost is not *.postgres.database.azure.com: it does not tell the server's name.
+      '--server-name',
+      'localhost',
     );
     expect(single.stderr).toContain('user bob@contoso.com@localhost');
 
