@@ -193,7 +193,7 @@ function fromPastedHost(
   const carried = (['host', 'port', 'database', 'user'] as const).filter(
     (f) => pasted.fields[f] !== undefined,
   );
-  const kept = carried.filter((field) => options[field] !== undefined);
+  const kept = carried.filter((field) => field !== 'host' && options[field] !== undefined);
   const taken = carried.filter((field) => !kept.includes(field));
   if (pasted.format !== 'host')
     io.stderr(`pgentra: ${describePaste(pasted, taken, kept, (field) => `--${field}`)}\n`);
