@@ -14,8 +14,9 @@ export async function printTokenFromCache(
   try {
     const core = await openCore(io);
     const cluster = request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);
-    const { token } = await core.token(cluster, tokenDemand(request.minValidSec));
-    io.stdout(`${token}\n`);
+    const result = await core.token(cluster, tokenDemand(request.minValidSec));
+    if (result.throttled) io.stderr(`pgentra: warning: ${result.throttled.warning}\n`);
+    io.stdout(`${result.token}\n`);
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io);

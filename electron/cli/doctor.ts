@@ -78,6 +78,13 @@ interface Report {
   fail: (code: number, message: string, fix?: string) => void;
 }
 
+/** "12:04:31, 3 min ago": when something happened, for a person reading doctor's output. */
+function when(at: number): string {
+  const seconds = Math.max(0, Math.round((Date.now() - at) / 1000));
+  const ago = seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+  return `${new Date(at).toLocaleTimeString()}, ${ago}`;
+}
+
 /** What the server is verified with; `require` is the user's choice, so it is reported, not failed. */
 function checkTls(core: Pgentra, cluster: ClusterView, report: Report): void {
   try {
@@ -94,10 +101,7 @@ function checkTls(core: Pgentra, cluster: ClusterView, report: Report): void {
 }
 
 async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): Promise<boolean> {
-  let token: string;
-  try {
-    token = (await core.token(cluster, { userAction: true })).token;
-  } catch (error) {
+  const noToken = (error: unknown) => {
     const problem = describeFailure(error);
     report.fail(
       exitCodeFor(error),
@@ -105,6 +109,35 @@ async function checkToken(core: Pgentra, cluster: ClusterView, report: Report): 
       problem.advice,
     );
     return false;
+  };
+  // A token from the cache says nothing about a sign-in revoked since: ask Entra (or use an
+  // answer it gave within the last 30 s) before calling the sign-in alive.
+  let proof;
+  try {
+    proof = await core.proveSession(cluster);
+  } catch (error) {
+    return noToken(error);
+  }
+  const last = proof.lastIssuedAt === undefined ? 'none yet' : when(proof.lastIssuedAt);
+  if (proof.problem) {
+    const problem = describeFailure(proof.problem);
+    report.fail(
+      exitCodeFor(proof.problem),
+      `the sign-in cannot get new tokens: ${problem.message}${problem.details.entraCode ? ` [${problem.details.entraCode}]` : ''} (last token Entra issued: ${last})`,
+      problem.advice,
+    );
+    return false;
+  }
+  report.ok(
+    proof.reused
+      ? `sign-in alive: Entra ID issued a token at ${last} (not asked again within 30 s)`
+      : `sign-in alive: Entra ID issued a new token just now (${last})`,
+  );
+  let token: string;
+  try {
+    token = (await core.token(cluster, { userAction: true })).token;
+  } catch (error) {
+    return noToken(error);
   }
   const claims = decodeClaims(token);
   const minutes = Math.floor((claims.exp * 1000 - Date.now()) / 60_000);

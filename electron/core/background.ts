@@ -6,7 +6,8 @@ import { describeFailure, failureText, isPgentraError, type FailureCategory } fr
 import { tokenDemand } from './agent/wire.js';
 import type { AgentFailureCode, AgentOwner, AgentRequest, AgentResponse } from './agent/protocol.js';
 import { serverEndpoint, startAgentServer, type AgentServer } from './agent/server.js';
-import type { Pgentra } from './pgentra.js';
+import type { ClusterToken } from './cluster-tokens.js';
+import type { ClusterView, Pgentra } from './pgentra.js';
 
 export interface BackgroundOptions {
   configDir: string;
@@ -45,6 +46,35 @@ export function agentFailure(error: unknown): AgentResponse {
     code: AGENT_CODE_BY_CATEGORY[describeFailure(error).category],
     message: failureText(error),
   };
+}
+
+/**
+ * How long the agent holds an answer while Entra throttles: a Retry-After this short is waited
+ * out and asked once more, so pgAdmin gets a fresh token instead of an error. Well inside the
+ * 10 s the CLI waits for the agent before it gives up and asks Entra itself (in the throttle).
+ */
+export const MAX_THROTTLE_WAIT_MS = 5_000;
+
+async function tokenWithinWait(
+  core: Pgentra,
+  cluster: ClusterView,
+  request: { minValidSec?: number },
+  clock: Clock,
+): Promise<ClusterToken> {
+  const demand = tokenDemand(request.minValidSec);
+  let retryAfterSec: number | undefined;
+  try {
+    const first = await core.token(cluster, demand);
+    if (!first.throttled) return first;
+    retryAfterSec = first.throttled.retryAfterSec;
+    if (retryAfterSec === undefined || retryAfterSec * 1000 > MAX_THROTTLE_WAIT_MS) return first;
+  } catch (error) {
+    retryAfterSec =
+      describeFailure(error).code === 'throttled' ? describeFailure(error).details.retryAfterSec : undefined;
+    if (retryAfterSec === undefined || retryAfterSec * 1000 > MAX_THROTTLE_WAIT_MS) throw error;
+  }
+  await new Promise<void>((resolve) => clock.setTimeout(resolve, retryAfterSec * 1000));
+  return core.token(cluster, demand);
 }
 
 export async function startBackground(core: Pgentra, options: BackgroundOptions): Promise<Background> {
@@ -96,8 +126,8 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
           await core.trackClusters();
           cluster = find();
         }
-        const { token, expiresAt } = await core.token(cluster, tokenDemand(request.minValidSec));
-        return { ok: true, token, expiresAt };
+        const { token, expiresAt, throttled } = await tokenWithinWait(core, cluster, request, clock);
+        return { ok: true, token, expiresAt, ...(throttled ? { warning: throttled.warning } : {}) };
       } catch (error) {
         return agentFailure(error);
       }

@@ -7,8 +7,9 @@ import type { ClusterView } from './cluster-catalog.js';
 import { assertHostTrusted } from './clusters.js';
 import { TokenEngine } from './engine/token-engine.js';
 import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
-import { AuthError, asAuthError } from './errors.js';
+import { AuthError, asAuthError, authKindOf } from './errors.js';
 import type { Clock } from './ports.js';
+import { MIN_REQUEST_SPACING_MS } from './refresh-policy.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 
 export interface ClusterTokensDeps {
@@ -21,6 +22,26 @@ export interface ClusterTokensDeps {
     list(): Promise<readonly SignedInAccount[]>;
     cached(): readonly SignedInAccount[] | undefined;
   };
+}
+
+export interface ClusterToken {
+  token: string;
+  expiresAt: number;
+  /**
+   * Entra throttled the refresh, so this is the current, still valid token, not a fresh one:
+   * `warning` says so for a person, `retryAfterSec` is Entra's Retry-After, if it sent one.
+   */
+  throttled?: { warning: string; retryAfterSec?: number };
+}
+
+/** Whether a cluster's sign-in can still get tokens from Entra (`pgentra doctor`). */
+export interface SessionProof {
+  /** When Entra issued the newest token this check knows of (epoch ms). */
+  lastIssuedAt?: number;
+  /** True when a token issued within the request spacing stood in for a new request. */
+  reused: boolean;
+  /** Why no token could be had; absent when the sign-in is alive. */
+  problem?: AuthError;
 }
 
 export class ClusterTokens {
@@ -50,13 +71,70 @@ export class ClusterTokens {
     this.engine.setRefreshMarginSec(marginSec);
   }
 
-  async token(
-    cluster: ClusterView,
-    options: GetTokenOptions = {},
-  ): Promise<{ token: string; expiresAt: number }> {
+  /**
+   * A cluster's token. When Entra throttles the refresh this needed and the current token has
+   * not expired, that token comes back with the refusal as `throttled` (the face warns): a
+   * connection opened now works, and asking Entra again before its Retry-After only prolongs it.
+   */
+  async token(cluster: ClusterView, options: GetTokenOptions = {}): Promise<ClusterToken> {
     const key = await this.keyFor(cluster);
-    const token = await this.engine.getToken(key, options);
-    return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+    try {
+      const token = await this.engine.getToken(key, options);
+      return { token, expiresAt: this.engine.state(key)?.expiresAt ?? 0 };
+    } catch (error) {
+      const expiresAt = this.engine.state(key)?.expiresAt;
+      if (authKindOf(error) !== 'throttled' || !expiresAt || expiresAt <= this.deps.clock.now()) throw error;
+      // Still valid, so asking for no minimum hands back the token in memory without a request.
+      const token = await this.engine.getToken(key, { minValidSec: 0 });
+      const { retryAfterSec } = asAuthError(error).details;
+      return {
+        token,
+        expiresAt,
+        throttled: { warning: this.throttledWarning(expiresAt, retryAfterSec), retryAfterSec },
+      };
+    }
+  }
+
+  private throttledWarning(expiresAt: number, retryAfterSec: number | undefined): string {
+    const now = this.deps.clock.now();
+    const minutes = Math.max(0, Math.floor((expiresAt - now) / 60_000));
+    const retry =
+      retryAfterSec === undefined
+        ? 'ask again in a minute'
+        : `Entra accepts a new request after ${new Date(now + retryAfterSec * 1000).toLocaleTimeString()} (in ${retryAfterSec} s)`;
+    return `Entra ID is throttling token requests, so this is the current token, valid for ${minutes} more minutes, not a new one; ${retry}.`;
+  }
+
+  /**
+   * Proves the sign-in behind a cluster can still get tokens: a token Entra issued less than the
+   * request spacing ago proves it already; otherwise one real request (a forced refresh) does,
+   * because a token from the cache says nothing about a revoked sign-in. A failure this process
+   * already met is reported again without asking Entra a second time.
+   */
+  async proveSession(cluster: ClusterView): Promise<SessionProof> {
+    const key = await this.keyFor(cluster);
+    const seen = this.engine.state(key);
+    if (seen?.lastError) return this.proofOf(key);
+    try {
+      await this.engine.getToken(key, { userAction: true });
+    } catch {
+      return this.proofOf(key);
+    }
+    const issuedAt = this.engine.state(key)?.issuedAt;
+    if (issuedAt !== undefined && this.deps.clock.now() - issuedAt < MIN_REQUEST_SPACING_MS)
+      return { ...this.proofOf(key), reused: true };
+    await this.engine.refreshNow(key);
+    return this.proofOf(key);
+  }
+
+  private proofOf(key: TokenKey): SessionProof {
+    const state = this.engine.state(key);
+    const problem = state?.lastError;
+    return {
+      lastIssuedAt: state?.issuedAt,
+      reused: false,
+      problem: problem && new AuthError(problem.kind, problem.message, { entraCode: problem.entraCode }),
+    };
   }
 
   /** A cluster's token only if this process already holds one (no sign-in, no network). */

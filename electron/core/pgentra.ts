@@ -11,7 +11,7 @@ import {
   type ClusterSubmission,
   type ClusterView,
 } from './cluster-catalog.js';
-import { ClusterTokens } from './cluster-tokens.js';
+import { ClusterTokens, type SessionProof } from './cluster-tokens.js';
 import { Configuration } from './configuration.js';
 import type { SettingsChange } from '../shared/settings.js';
 import type { ClusterStatus } from '../shared/token-status.js';
@@ -160,8 +160,8 @@ export class Pgentra {
   }
 
   token = (cluster: ClusterView, options?: GetTokenOptions) => this.tokens.token(cluster, options);
-  /** The token's state for a cluster, if its account is known (no I/O). */
   tokenState = (cluster: ClusterView): TokenState | undefined => this.tokens.stateFor(cluster);
+  proveSession = (cluster: ClusterView): Promise<SessionProof> => this.tokens.proveSession(cluster);
   status = (): Promise<ClusterStatus[]> => this.tokens.status();
   trackClusters = (): Promise<void> => this.tokens.track();
   primeFromCache = (): Promise<void> => this.tokens.primeFromCache();

@@ -278,14 +278,26 @@ describe('pgentra CLI against the testbed', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain(`token from tenant ${testbed.facts.tenantId} as the settings pin`);
     expect(result.stdout).toContain('token cache encrypted by linux-libsecret');
+    expect(result.stdout).toMatch(/ok {4}sign-in alive: Entra ID issued (a new token just now|a token at)/);
     expect(result.stdout).toContain(
       'audience https://ossrdbms-aad.database.windows.net matches a flexible server',
     );
     expect(result.stdout).toContain('the server accepted the token: logged in as alice@contoso.com');
   });
 
-  it('a revoked sign-in gives exit code 3 from `token` and a clear message', async () => {
+  it('a revoked sign-in: doctor says so (exit 3) although the cached token is valid, and `token` exits 3 with a clear message', async () => {
+    // Doctor takes a token Entra issued within the last 30 s as proof enough (it does not ask
+    // again so soon): have the newest token dated a minute back, as if issued before then.
+    testbed.entra.setClockSkewSec(-60);
+    expect((await cli('token', 'flex', '--min-valid', '24h')).stderr).toContain('cannot be had');
+    testbed.entra.setClockSkewSec(0);
     testbed.entra.revokeRefreshTokens('alice@contoso.com');
+    const doctor = await cli('doctor', 'flex', '--no-connect');
+    expect(doctor.code, doctor.stdout).toBe(3);
+    expect(doctor.stdout).toMatch(
+      /FAIL {2}the sign-in cannot get new tokens: Sign-in needed: AADSTS50173: .* \(last token Entra issued: .+ ago\)\n {8}→ Run `pgentra login`/,
+    );
+    expect(doctor.stdout).not.toContain('sign-in alive');
     // Ask for more validity than any cached token has, so pgentra must go to Entra.
     const result = await cli('token', 'flex', '--min-valid', '24h');
     expect(result.code).toBe(3);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PublicClientApplication, type AccountInfo } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
+import { collect } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql, writePgpass } from '../support/testbed/psql.js';
 import { RESOURCES, startTestbed, type Testbed, type TestbedFacts } from '../support/testbed/testbed.js';
 
@@ -130,27 +131,53 @@ describe('testbed: fake Entra + gateway + PostgreSQL', () => {
 describe('`npm run testbed` from the command line', () => {
   const stateDir = path.join(os.tmpdir(), `pgentra-testbed-cli-${process.pid}`);
   const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.resolve('test/support/testbed/testbed-cli.ts'), ...args],
-        {
-          env: { ...process.env, PGENTRA_TESTBED_STATE: stateDir },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    collect(
+      process.execPath,
+      ['--import', 'tsx', path.resolve('test/support/testbed/testbed-cli.ts'), ...args],
+      {
+        ...process.env,
+        PGENTRA_TESTBED_STATE: stateDir,
+      },
+    );
+  /** A shell with only a PATH and a HOME of its own, as a person pastes lines into. */
+  const sh = (script: string) =>
+    collect('sh', ['-c', script], {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: path.join(stateDir, 'home'),
     });
   afterAll(async () => {
     await run(['down']);
     await fs.rm(stateDir, { recursive: true, force: true });
   });
 
-  it('up prints the facts, extra users and groups exist, faults and login-as are accepted, down stops it', async () => {
+  it('--help prints the usage on stdout and exits 0; an unknown command exits 2', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run testbed -- <command>/);
+    const unknown = await run(['upp']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('testbed: unknown command "upp"');
+  });
+
+  it('up prints export lines to paste, and the commands it suggests work in that shell as the README runs the CLI', async () => {
+    const up = await run(['up']);
+    try {
+      expect(up.code, up.stderr).toBe(0);
+      const lines = up.stdout.trim().split('\n');
+      expect(lines.every((line) => line.startsWith('export '))).toBe(true);
+      expect(up.stdout).toMatch(/^export PGENTRA_HOME=/m);
+      expect(up.stdout).toMatch(/^export PGPASSFILE=/m);
+      const suggested = up.stderr.split('\n').filter((line) => line.startsWith('  npm run -s pgentra -- '));
+      expect(suggested).toHaveLength(2);
+      const shell = await sh(`${up.stdout}\n${suggested.join(' &&\n')} &&\nnpm run -s pgentra -- token demo`);
+      expect(shell.code, shell.stderr + shell.stdout).toBe(0);
+      expect(shell.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    } finally {
+      await run(['down']);
+    }
+  });
+
+  it('up --json prints the facts, extra users and groups exist, faults and login-as are accepted, down stops it', async () => {
     const up = await run([
       'up',
       '--json',
@@ -178,4 +205,47 @@ describe('`npm run testbed` from the command line', () => {
     expect(down.stderr).toContain('testbed stopped');
     expect((await run(['status'])).stderr).toContain('no testbed is running');
   });
+});
+
+describe('`npm run demo`', () => {
+  it(
+    'prints CLI lines that work when pasted, run the way the README runs the CLI',
+    { timeout: 180_000 },
+    async () => {
+      const demo = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.resolve('test/support/preview/demo.ts')],
+        {
+          env: { ...process.env, PGENTRA_PREVIEW_PORT: '0' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      demo.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const exited = new Promise((resolve) => demo.once('close', resolve));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          demo.stdout.on('data', () => stdout.includes('Press Ctrl-C') && resolve());
+          demo.once('close', () => reject(new Error(`the demo stopped:\n${stdout}`)));
+        });
+        const block = stdout.slice(stdout.indexOf('paste these lines'));
+        const exports = block.split('\n').filter((line) => line.startsWith('  export '));
+        const command = block.split('\n').find((line) => line.startsWith('  npm run -s pgentra -- '));
+        expect(exports.length).toBeGreaterThan(0);
+        expect(command?.trim()).toBe('npm run -s pgentra -- status');
+        expect(stdout).not.toContain('node bin/pgentra.cjs');
+        const pasted = await collect('sh', ['-c', [...exports, command].join('\n')], {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: os.tmpdir(),
+        });
+        const out = pasted.stdout + pasted.stderr;
+        const code = pasted.code;
+        expect(code, out).toBe(0);
+        expect(out).toMatch(/^orders-flex +fresh/m);
+      } finally {
+        demo.kill('SIGINT');
+        await exited;
+      }
+    },
+  );
 });

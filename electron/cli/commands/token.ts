@@ -78,6 +78,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       warn: (text) => io.stderr(`pgentra: warning: ${text}\n`),
     });
     if (answer?.ok && 'token' in answer) {
+      if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
       io.stdout(`${answer.token}\n`);
       return ExitCode.ok;
     }

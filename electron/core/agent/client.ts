@@ -135,7 +135,12 @@ function parseResponse(line: string): AgentResponse {
   if (typeof value === 'object' && value !== null) {
     const r = value as Record<string, unknown>;
     if (r.ok === true && typeof r.token === 'string' && typeof r.expiresAt === 'number')
-      return { ok: true, token: r.token, expiresAt: r.expiresAt };
+      return {
+        ok: true,
+        token: r.token,
+        expiresAt: r.expiresAt,
+        ...(typeof r.warning === 'string' ? { warning: r.warning } : {}),
+      };
     if (r.ok === true && r.pong === true && typeof r.pid === 'number')
       return {
         ok: true,

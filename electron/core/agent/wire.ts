@@ -17,7 +17,8 @@ export type AgentOwner = 'tray' | 'agent';
 export type AgentStatusRow = ClusterStatus;
 
 export type AgentResponse =
-  | { ok: true; token: string; expiresAt: number }
+  /** `warning`: why this token is not a fresh one (Entra throttles), for the CLI's stderr. */
+  | { ok: true; token: string; expiresAt: number; warning?: string }
   | { ok: true; status: AgentStatusRow[] }
   /** `owner`: who serves, so a second agent can say "the tray app runs" rather than a bare pid. */
   | { ok: true; pong: true; pid: number; owner?: AgentOwner }

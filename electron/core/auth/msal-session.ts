@@ -16,6 +16,15 @@ import { decodePayload, TokenFormatError } from '../tokens.js';
 import { classifyAuthError, redactTokens } from './classify.js';
 import type { RequestFailureHint } from './network-client.js';
 import type { Clock } from '../ports.js';
+import { z } from 'zod';
+
+/** What a device-code prompt needs from Entra's answer; anything less is not a code to show. */
+const deviceCodeResponse = z.object({
+  message: z.string().min(1),
+  userCode: z.string().min(1),
+  verificationUri: z.string().min(1),
+  expiresIn: z.number(),
+});
 
 export interface AuthSettings {
   /** e.g. https://login.microsoftonline.com (no tenant). */
@@ -219,18 +228,18 @@ export class MsalSession implements TokenSource {
     const request = {
       scopes: [scopeFor(options.resource)],
       authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
-      deviceCodeCallback: (response: {
-        message: string;
-        userCode: string;
-        verificationUri: string;
-        expiresIn: number;
-      }) =>
+      // MSAL calls back even when Entra refused to issue a code (a 503 body has none of these
+      // fields); showing that "prompt" printed a bare `undefined` before the real error.
+      deviceCodeCallback: (response: unknown) => {
+        const code = deviceCodeResponse.safeParse(response);
+        if (!code.success) return;
         options.onCode({
-          message: response.message,
-          userCode: response.userCode,
-          verificationUri: response.verificationUri,
-          expiresInSec: response.expiresIn,
-        }),
+          message: code.data.message,
+          userCode: code.data.userCode,
+          verificationUri: code.data.verificationUri,
+          expiresInSec: code.data.expiresIn,
+        });
+      },
       cancel: false,
     };
     const result = await this.call(

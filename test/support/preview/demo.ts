@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
 import { Pgentra } from '../../../electron/core/pgentra.js';
-import { ensureCliBuilt, PGENTRA_BIN, runCli } from '../testbed/cli.js';
+import { ensureCliBuilt, runCli } from '../testbed/cli.js';
+import { CLI_FROM_CHECKOUT, exportLines, shellQuote, testbedShellEnv } from '../testbed/shell-env.js';
 import { startPreviewHost, type PreviewHost } from './preview-host.js';
 import { conninfoOf, runPsql } from '../testbed/psql.js';
 import { startTestbed, type Testbed } from '../testbed/testbed.js';
@@ -18,8 +19,6 @@ import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const say = (line = '') => process.stdout.write(`${line}\n`);
-const shellQuote = (value: string) =>
-  /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** The Electron binary `npm install` downloads, or why there is none. */
 function findElectron(): { ok: true; path: string } | { ok: false; reason: string } {
@@ -79,15 +78,8 @@ async function main(): Promise<void> {
     );
     testbed = await startTestbed({ keyring: true });
     const { facts } = testbed;
-    const run = path.join(testbed.dir, 'run');
-    await fs.mkdir(run, { recursive: true, mode: 0o700 });
-    const env: Record<string, string> = {
-      PGENTRA_HOME: facts.pgentraHome,
-      ...facts.env,
-      PGPASSFILE: path.join(testbed.dir, 'pgpass'),
-      PGSERVICEFILE: path.join(testbed.dir, 'pg_service.conf'),
-      XDG_RUNTIME_DIR: run,
-    };
+    const env = testbedShellEnv(facts, testbed.dir);
+    await fs.mkdir(env.XDG_RUNTIME_DIR ?? '', { recursive: true, mode: 0o700 });
     // libsecret talks to the session bus of this process: the testbed's private keyring.
     Object.assign(process.env, facts.env);
 
@@ -180,29 +172,27 @@ async function main(): Promise<void> {
     });
 
     ensureCliBuilt();
-    const envLine = Object.entries(env)
-      .map(([key, value]) => `${key}=${shellQuote(value)}`)
-      .join(' ');
     const cliCheck = await runCli(['status'], { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 
     say();
     say('────────────────────────────────────────────────────────────────────────');
     say(windowLine);
     say();
-    say(`Use the CLI against the same stack (from ${root}):`);
-    say(`  ${envLine} node ${path.relative(root, PGENTRA_BIN)} status`);
+    say(`Use the CLI against the same stack: paste these lines into a shell in ${root}:`);
+    for (const line of exportLines({ ...env, PGENTRA_TESTBED_STATE: stateDir })) say(`  ${line}`);
+    say(`  ${CLI_FROM_CHECKOUT} status`);
     say(
       cliCheck.code === 0
         ? '  (checked: it answers)'
         : `  (checked: it exited ${cliCheck.code}: ${cliCheck.stderr.trim().split('\n').at(-1) ?? ''})`,
     );
     say();
-    say('psql with the token pgentra keeps in PGPASSFILE (no password prompt):');
-    say(`  PGPASSFILE=${shellQuote(env.PGPASSFILE ?? '')} psql ${shellQuote(conninfo)}`);
+    say('psql in that shell, with the token pgentra keeps in PGPASSFILE (no password prompt):');
+    say(`  psql ${shellQuote(conninfo)}`);
     say(`  (checked: ${psqlCheck.startsWith('NOT') ? psqlCheck : `connected as ${psqlCheck}`})`);
     say();
     say('Break things on purpose (the window shows what happens), e.g.:');
-    say(`  PGENTRA_TESTBED_STATE=${shellQuote(stateDir)} npm run testbed -- revoke`);
+    say('  npm run testbed -- revoke');
     say('  (also: fault token http-503 --count 3, lifetime 120, clear-faults; `down` stops the demo)');
     say('Press Ctrl-C to stop everything.');
     say('────────────────────────────────────────────────────────────────────────');

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { GatewayKind, TestbedFacts } from './testbed.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 export const PGENTRA_BIN = path.join(root, 'bin', 'pgentra.cjs');
@@ -97,4 +98,36 @@ export async function cliEnvironment(
     XDG_RUNTIME_DIR: path.join(base, 'run'),
     ...facts.env,
   };
+}
+
+/** `cluster add NAME` for one of the testbed's gateways, every field given (no inference). */
+export function clusterAddArgs(
+  facts: Pick<TestbedFacts, 'gateways' | 'database'>,
+  name: string,
+  kind: GatewayKind = 'flexible',
+): string[] {
+  const { host, port } = facts.gateways[kind];
+  return [
+    'cluster',
+    'add',
+    name,
+    '--host',
+    host,
+    '--port',
+    `${port}`,
+    '--kind',
+    kind,
+    '--database',
+    facts.database,
+  ];
+}
+
+/** Runs a program to its end and collects what it printed (for tools other than pgentra). */
+export function collect(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CLI_FROM_CHECKOUT, exportLines, testbedShellEnv } from './shell-env.js';
 import type { TestbedFacts } from './testbed.js';
 
 const stateDir =
@@ -32,7 +33,8 @@ const FAULT_KINDS = [
 
 const usage = `Usage: npm run testbed -- <command>
   up [--json] [--user UPN]... [--group NAME=UPN,UPN]... [--lifetime SECONDS]
-                         start the stack in the background and print its facts
+                         start the stack in the background and print the \`export …\` lines
+                         to paste into a shell (--json: its facts as JSON instead)
   status                 print the running stack's facts
   login-as UPN           who the next browser or device-code approval signs in as
   fault ENDPOINT KIND [--count N] [--retry-after SECONDS]
@@ -152,11 +154,24 @@ async function up(argv: string[]): Promise<void> {
   while (Date.now() < deadline) {
     const state = await readState();
     if (state) {
-      process.stdout.write(JSON.stringify(state.facts, null, values.json ? 0 : 2) + '\n');
-      if (!values.json)
-        process.stderr.write(
-          `testbed up (daemon pid ${state.pid}); stop it with \`npm run testbed -- down\`\n`,
-        );
+      if (values.json) {
+        process.stdout.write(JSON.stringify(state.facts) + '\n');
+        return;
+      }
+      // Every file pgentra writes stays under the state dir, never in the person's own HOME.
+      await fs.mkdir(path.join(stateDir, 'run'), { recursive: true, mode: 0o700 });
+      const env = { ...testbedShellEnv(state.facts, stateDir), PGENTRA_TESTBED_STATE: stateDir };
+      process.stdout.write(
+        exportLines(env)
+          .map((line) => `${line}\n`)
+          .join(''),
+      );
+      process.stderr.write(
+        `testbed up (daemon pid ${state.pid}). Paste the lines above into a shell, then e.g.:\n` +
+          `  ${CLI_FROM_CHECKOUT} login --device-code\n` +
+          `  ${CLI_FROM_CHECKOUT} cluster add demo --host ${state.facts.gateway.host} --port ${state.facts.gateway.port} --kind flexible --database ${state.facts.database}\n` +
+          `Stop it with \`npm run testbed -- down\`.\n`,
+      );
       return;
     }
     if (daemon.exitCode !== null || !alive(daemon.pid ?? -1)) break;
@@ -217,8 +232,14 @@ async function main(argv: string[]): Promise<void> {
       return control({ op: 'revoke', ...(rest[0] ? { upn: rest[0] } : {}) });
     case 'lifetime':
       return control({ op: 'lifetime', sec: z.coerce.number().int().positive().parse(rest[0]) });
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${usage}\n`);
+      return;
     default:
-      process.stderr.write(`${usage}\n`);
+      // An unknown command is a usage error (2); none at all just shows what there is.
+      process.stderr.write(`${command ? `testbed: unknown command "${command}"\n` : ''}${usage}\n`);
       process.exitCode = command ? 2 : 0;
   }
 }
