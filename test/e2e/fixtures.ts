@@ -178,3 +178,10 @@ export async function secondsLeft(row: Locator): Promise<number | null> {
 export function addForm(page: Page): Locator {
   return page.getByRole('form', { name: 'Add a cluster' });
 }
+
+/** Signed in, on the Clusters tab: the add form, as a person starting to add a cluster sees it. */
+export async function signedInAddForm(page: Page, testbed: Testbed): Promise<Locator> {
+  await signInWithDeviceCode(page, testbed);
+  await tab(page, 'Clusters').click();
+  return addForm(page);
+}

@@ -18,6 +18,7 @@ import {
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
+  signedInAddForm,
   signedInWithFlex,
   tab,
   test,
@@ -201,9 +202,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await signedInAddForm(page, testbed);
     await form.getByLabel('Name').fill('orders');
     const host = form.getByLabel('Host');
     await host.fill('orders db.postgres.database.azure.com');
@@ -229,9 +228,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await signedInAddForm(page, testbed);
     const g = testbed.facts.gateways.flexible;
     await form.getByLabel('Name').fill('pasted');
     // The person typed a database before pasting: theirs stays.
@@ -269,9 +266,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await signedInAddForm(page, testbed);
     const host = form.getByLabel('Host');
     const database = form.getByLabel('Database', { exact: true });
     await expect(database).toHaveAttribute('placeholder', 'postgres');
@@ -298,9 +293,7 @@ test.describe('clusters', () => {
     page,
     testbed,
   }) => {
-    await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await signedInAddForm(page, testbed);
     const g = testbed.facts.gateways.single;
     await form.getByLabel('Name').fill('legacy');
     await expect(form.getByLabel('Server name')).toHaveCount(0);
