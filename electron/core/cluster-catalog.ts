@@ -21,10 +21,12 @@ export interface ClusterView extends Cluster {
 }
 
 /** A cluster as the CLI and the window submit it: the user may default to the signed-in account. */
-export type ClusterSubmission = Omit<ClusterInput, 'user' | 'tenant'> & {
+export type ClusterSubmission = Omit<ClusterInput, 'user' | 'tenant' | 'serverName'> & {
   user?: string;
   /** null: the form cleared it; absent: a caller that does not know about tenants. */
   tenant?: string | null;
+  /** Single Server's name for the login; null: cleared, absent: kept when editing. */
+  serverName?: string | null;
 };
 
 export interface ClusterPreview {
@@ -95,7 +97,12 @@ export class ClusterCatalog {
       throw new ClusterValidationError('user', 'a group login needs the Entra group name as the user');
     // Without --account the account is chosen at use: the one named like the user, else the first.
     const user = input.user ?? (await this.defaultUser(input.account));
-    const cluster = this.build({ ...input, user, tenant: input.tenant ?? undefined });
+    const cluster = this.build({
+      ...input,
+      user,
+      tenant: input.tenant ?? undefined,
+      serverName: input.serverName ?? undefined,
+    });
     await this.deps.configuration.update((config) => {
       if (config.clusters.some((c) => c.name === cluster.name))
         throw new ClusterValidationError('name', `a cluster named "${cluster.name}" already exists`);
@@ -132,7 +139,15 @@ export class ClusterCatalog {
       try {
         const { name, user } = form;
         loginUser = loginUserFor(
-          this.build({ ...form, name, host, user, kind, tenant: form.tenant ?? undefined }),
+          this.build({
+            ...form,
+            name,
+            host,
+            user,
+            kind,
+            tenant: form.tenant ?? undefined,
+            serverName: form.serverName ?? undefined,
+          }),
         );
       } catch (error) {
         if (!(error instanceof ClusterValidationError)) throw error;
@@ -156,6 +171,7 @@ export class ClusterCatalog {
       hostaddr: input.hostaddr ?? existing.hostaddr,
       trustHost: input.trustHost ?? existing.trustHost,
       tenant: input.tenant === undefined ? existing.tenant : (input.tenant ?? undefined),
+      serverName: input.serverName === undefined ? existing.serverName : (input.serverName ?? undefined),
     });
     await this.deps.configuration.update((config) => ({
       ...config,

@@ -21,6 +21,7 @@ import {
   type ServerKind,
 } from './clouds.js';
 import { clusterNameSchema } from '../shared/cluster-name.js';
+import { serverNameSchema } from '../shared/server-name.js';
 
 const NO_LINE_BREAK = /^[^\r\n\0]*$/;
 
@@ -82,6 +83,11 @@ export const clusterSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'the tenant is a tenant ID or a domain like contoso.com')
     .optional(),
+  /**
+   * Single Server only: the server's name for the `user@servername` login, when the host does not
+   * start with it (an IP address, a custom DNS name). Absent: the host's first label.
+   */
+  serverName: serverNameSchema.optional(),
 });
 export type Cluster = z.infer<typeof clusterSchema>;
 
@@ -100,6 +106,7 @@ export interface ClusterInput {
   tls?: 'verify-full' | 'require';
   hostaddr?: string;
   trustHost?: boolean;
+  serverName?: string;
 }
 
 /** What trusting a host means, in the words every face shows before the user confirms. */
@@ -141,15 +148,15 @@ export class ClusterValidationError extends PgentraError {
   }
 }
 
-/** Single Server's server name: the first label of the host. */
-export function singleServerName(host: string): string {
-  return host.split('.')[0] ?? host;
+/** Single Server's server name: the one given, else the first label of the host. */
+export function singleServerName(cluster: Pick<Cluster, 'host' | 'serverName'>): string {
+  return cluster.serverName ?? cluster.host.split('.')[0] ?? cluster.host;
 }
 
 /** The exact database user name: Single Server wants `user@server`, the others the name as is. */
-export function loginUserFor(cluster: Pick<Cluster, 'kind' | 'user' | 'host'>): string {
+export function loginUserFor(cluster: Pick<Cluster, 'kind' | 'user' | 'host' | 'serverName'>): string {
   if (cluster.kind !== 'single') return cluster.user;
-  const suffix = `@${singleServerName(cluster.host)}`;
+  const suffix = `@${singleServerName(cluster)}`;
   return cluster.user.toLowerCase().endsWith(suffix.toLowerCase())
     ? cluster.user
     : `${cluster.user}${suffix}`;
@@ -213,9 +220,10 @@ export function buildCluster(
     throw new ClusterValidationError('cloud', `"${host}" is a ${inferred.cloud} cloud host, not ${cloud}`);
   }
   let user = input.user.trim();
+  const serverName = kind === 'single' ? singleServerNameOf(host, input.serverName, inferred) : undefined;
   if (kind === 'single') {
     // Accept what users paste from the portal (`alice@contoso.com@myserver`) and store the bare name.
-    const suffix = `@${singleServerName(host)}`;
+    const suffix = `@${singleServerName({ host, serverName })}`;
     if (user.toLowerCase().endsWith(suffix.toLowerCase()) && user.length > suffix.length)
       user = user.slice(0, -suffix.length);
   }
@@ -234,6 +242,7 @@ export function buildCluster(
     ...(input.tls === 'require' ? { tls: input.tls } : {}),
     ...(input.hostaddr ? { hostaddr: input.hostaddr.trim() } : {}),
     ...(input.trustHost ? { trustHost: true } : {}),
+    ...(serverName ? { serverName } : {}),
   };
   const cluster = firstIssue(clusterSchema.safeParse(candidate));
   const resolved = resolveCloud(cloud, context.customClouds);
@@ -245,6 +254,32 @@ export function buildCluster(
     );
   }
   return cluster;
+}
+
+/**
+ * The server name a Single Server login needs (`user@servername`). Only a host under the Azure
+ * Database for PostgreSQL suffix starts with it; for an IP address (`alice@contoso.com@127`) or a
+ * custom DNS name the first label is not the server's name, and guessing sends a login Azure
+ * rejects with a baffling "password authentication failed".
+ */
+function singleServerNameOf(
+  host: string,
+  given: string | undefined,
+  inferred: ReturnType<typeof inferFromHost>,
+): string | undefined {
+  if (given?.trim()) {
+    const parsed = serverNameSchema.safeParse(given);
+    if (!parsed.success)
+      throw new ClusterValidationError('serverName', parsed.error.issues[0]?.message ?? 'is invalid');
+    return parsed.data;
+  }
+  if (inferred?.kind === 'flexible') return undefined;
+  throw new ClusterValidationError(
+    'serverName',
+    `"${host}" ${isIP(host.replace(/^\[|\]$/g, '')) ? 'is an IP address' : 'is not a *.postgres.database.azure.com name'}, ` +
+      "so it does not tell the Single Server's name for the user@servername login: give it with " +
+      '--server-name (in the window: Server name), e.g. myserver for myserver.postgres.database.azure.com',
+  );
 }
 
 function isServerKind(value: string): value is ServerKind {

@@ -88,6 +88,7 @@ function clusterSnapshot(
     tenant: cluster.tenant ?? null,
     hostaddr: cluster.hostaddr ?? null,
     trustHost: cluster.trustHost ?? false,
+    serverName: cluster.serverName ?? null,
     status: status?.state ?? 'pending',
     expiresAt: state?.expiresAt ?? null,
     lastRefreshAt: state?.lastRefreshAt ?? null,

@@ -4,6 +4,7 @@
 // message }`. Nothing here is platform-specific, and no result ever carries a token.
 import { z } from 'zod';
 import { clusterNameSchema } from './cluster-name.js';
+import { serverNameSchema } from './server-name.js';
 import { settingsPatchSchema, type SettingsPatch } from './settings.js';
 import type { ClusterTokenStatus } from './token-status.js';
 
@@ -29,6 +30,8 @@ export const clusterFormSchema = z.object({
     .optional(),
   /** Send tokens to a host outside the cloud's PostgreSQL host names (the form says what that means). */
   trustHost: z.boolean().optional(),
+  /** Single Server's name for `user@servername` when the host is an IP or a custom DNS name; null clears it. */
+  serverName: serverNameSchema.nullable().optional(),
 });
 export type ClusterForm = z.infer<typeof clusterFormSchema>;
 
@@ -71,6 +74,8 @@ export interface ClusterSnapshot {
   hostaddr: string | null;
   /** The user trusted a host outside the cloud's PostgreSQL host names. */
   trustHost: boolean;
+  /** Single Server's name for the login, when given apart from the host. */
+  serverName: string | null;
 }
 
 export interface AccountSnapshot {

@@ -117,6 +117,8 @@ export function testbedCluster(
     port: gateway.port,
     database: testbed.facts.database,
     kind,
+    // localhost does not tell a Single Server's name (user@servername): the testbed's is localhost.
+    ...(kind === 'single' ? { serverName: 'localhost' } : {}),
   };
 }
 
@@ -175,4 +177,11 @@ export async function secondsLeft(row: Locator): Promise<number | null> {
 /** The add-cluster form (not an edit form). */
 export function addForm(page: Page): Locator {
   return page.getByRole('form', { name: 'Add a cluster' });
+}
+
+/** Signed in, on the Clusters tab: the add form, as a person starting to add a cluster sees it. */
+export async function signedInAddForm(page: Page, testbed: Testbed): Promise<Locator> {
+  await signInWithDeviceCode(page, testbed);
+  await tab(page, 'Clusters').click();
+  return addForm(page);
 }

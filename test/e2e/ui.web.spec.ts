@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Locator } from '@playwright/test';
 import WebSocket from 'ws';
 import { runCli } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql } from '../support/testbed/psql.js';
@@ -17,6 +18,7 @@ import {
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
+  signedInAddForm,
   signedInWithFlex,
   tab,
   test,
@@ -26,6 +28,18 @@ import {
 const root = path.resolve(import.meta.dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Pastes text into a focused input as a person does (a paste event carrying the clipboard's text). */
+async function paste(input: Locator, text: string): Promise<void> {
+  await input.focus();
+  await input.evaluate((element, value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    element.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, text);
+}
 
 test.describe('sign-in', () => {
   // The fake Entra approves only when told to (by then the code must have been on screen).
@@ -184,13 +198,14 @@ test.describe('clusters', () => {
     await expectFresh(clusterRow(page, 'my-db'));
   });
 
-  test('a pasted URL as the host is one problem, on Host, not on Kind', async ({ page, testbed }) => {
-    await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+  test('a host that is neither a host name nor a connection string is one problem, on Host, not on Kind', async ({
+    page,
+    testbed,
+  }) => {
+    const form = await signedInAddForm(page, testbed);
     await form.getByLabel('Name').fill('orders');
     const host = form.getByLabel('Host');
-    await host.fill('https://orders.postgres.database.azure.com:5432/appdb');
+    await host.fill('orders db.postgres.database.azure.com');
     // Past the form's 120 ms preview debounce, at a person's pace.
     await page.waitForTimeout(1_000);
     await expect(host).toHaveAttribute('aria-invalid', 'true');
@@ -206,6 +221,100 @@ test.describe('clusters', () => {
     await expect(form.getByText(/a host name has only letters/)).toHaveCount(1);
     await expect(form.getByRole('alert')).toHaveCount(1);
     await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
+  });
+
+  // Issue 12, finding 8: the portal's connection strings pasted into Host were "not a host name".
+  test("pasting the portal's psql string into Host fills port, database and user, keeps what you typed, says so", async ({
+    page,
+    testbed,
+  }) => {
+    const form = await signedInAddForm(page, testbed);
+    const g = testbed.facts.gateways.flexible;
+    await form.getByLabel('Name').fill('pasted');
+    // The person typed a database before pasting: theirs stays.
+    const database = form.getByLabel('Database', { exact: true });
+    await database.fill(testbed.facts.database);
+    const host = form.getByLabel('Host');
+    await paste(
+      host,
+      `psql "host=${g.host} port=${g.port} dbname=portaldb user=alice@contoso.com password=hunter2 sslmode=require"`,
+    );
+    await page.waitForTimeout(1_000);
+    await expect(host).toHaveValue(g.host);
+    await expect(form.getByLabel('Port')).toHaveValue(String(g.port));
+    await expect(database).toHaveValue(testbed.facts.database);
+    await expect(form.getByLabel('Database user')).toHaveValue('alice@contoso.com');
+    await expect(form.getByTestId('paste-note')).toHaveText(
+      'Took host, port and user from the pasted psql command; kept your database. ' +
+        'The password in it was not kept: your Entra token is the password. ' +
+        "Its sslmode was not taken: pgentra verifies the server's certificate (verify-full).",
+    );
+    await expect(host).not.toHaveAttribute('aria-invalid');
+    await expect(form.getByRole('alert')).toHaveCount(0);
+
+    // 127.0.0.1 does not tell the kind; a person picks it, then looks before clicking.
+    await form.getByLabel('Kind').selectOption('flexible');
+    await page.waitForTimeout(1_000);
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(page.getByRole('status')).toContainText('Added pasted.');
+    await expectFresh(clusterRow(page, 'pasted'));
+    const config = await readFile(path.join(testbed.facts.pgentraHome, 'config.json'), 'utf8');
+    expect(config).not.toContain('hunter2');
+  });
+
+  test('a JDBC URL typed into Host is read when you move on; Cosmos shows citus as the database', async ({
+    page,
+    testbed,
+  }) => {
+    const form = await signedInAddForm(page, testbed);
+    const host = form.getByLabel('Host');
+    const database = form.getByLabel('Database', { exact: true });
+    await expect(database).toHaveAttribute('placeholder', 'postgres');
+    await host.fill(
+      'jdbc:postgresql://shop.postgres.cosmos.azure.com:5432/{your_database}?user=citus&sslmode=require',
+    );
+    await host.press('Tab');
+    await page.waitForTimeout(1_000);
+    await expect(host).toHaveValue('shop.postgres.cosmos.azure.com');
+    await expect(form.getByTestId('paste-note')).toContainText(
+      'Took host, port and user from the pasted JDBC URL. Its database is a placeholder: fill in your own.',
+    );
+    await expect(form.getByText('Cosmos DB for PostgreSQL in the public cloud')).toBeVisible();
+    // The core's default for Cosmos DB for PostgreSQL is citus, not postgres.
+    await expect(database).toHaveAttribute('placeholder', 'citus');
+    await host.fill('orders.postgres.database.azure.com');
+    await page.waitForTimeout(1_000);
+    await expect(database).toHaveAttribute('placeholder', 'postgres');
+    await expect(form.getByTestId('paste-note')).toHaveCount(0);
+  });
+
+  // Issue 12, finding 11: a Single Server added by IP logged in as `alice@contoso.com@127`.
+  test('a Single Server by IP asks for its server name, which the login user then ends in', async ({
+    page,
+    testbed,
+  }) => {
+    const form = await signedInAddForm(page, testbed);
+    const g = testbed.facts.gateways.single;
+    await form.getByLabel('Name').fill('legacy');
+    await expect(form.getByLabel('Server name')).toHaveCount(0);
+    await form.getByLabel('Host').fill('127.0.0.1');
+    await form.getByLabel('Port').fill(String(g.port));
+    await form.getByLabel('Database', { exact: true }).fill(testbed.facts.database);
+    await form.getByLabel('Kind').selectOption('single');
+    await page.waitForTimeout(1_000);
+    await expect(form.getByText(/Logs in as .*@127/)).toHaveCount(0);
+    const serverName = form.getByLabel('Server name');
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(serverName).toBeFocused();
+    await expect(form.locator(`#${await serverName.getAttribute('aria-describedby')}`)).toContainText(
+      "does not tell the Single Server's name",
+    );
+    await serverName.fill('localhost');
+    await page.waitForTimeout(1_000);
+    await expect(form.getByText('Logs in as alice@contoso.com@localhost', { exact: true })).toBeVisible();
+    await form.getByRole('button', { name: 'Add cluster' }).click();
+    await expect(page.getByRole('status')).toContainText('Added legacy.');
+    await expect(clusterRow(page, 'legacy')).toContainText('alice@contoso.com@localhost');
   });
 
   test('Remove asks in the window: Escape keeps the cluster and gives focus back, Remove removes it', async ({

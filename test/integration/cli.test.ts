@@ -126,6 +126,9 @@ describe('pgentra CLI against the testbed', () => {
       'single',
       { host: 'localhost', port: g.single.port },
       'bob@contoso.com',
+      // localhost is not *.postgres.database.azure.com: it does not tell the server's name.
+      '--server-name',
+      'localhost',
     );
     expect(single.stderr).toContain('user bob@contoso.com@localhost');
 
@@ -419,6 +422,69 @@ describe('pgentra CLI against the testbed', () => {
     expect(printed.stdout).toContain("PGSSLMODE='verify-full'");
     expect(printed.stdout).toContain(`PGSSLROOTCERT='${bundle}'`);
     expect((await cli('cluster', 'remove', 'ca')).code).toBe(0);
+  });
+
+  // Issue 12, finding 8: what the portal shows, pasted as --host, used to be refused as a host.
+  it("--host takes the portal's connection strings: fields taken and said, options win, no password kept", async () => {
+    const g = testbed.facts.gateways.flexible;
+    const db = testbed.facts.database;
+    const listed = async (name: string) =>
+      (JSON.parse((await cli('cluster', 'list', '--json')).stdout) as Record<string, unknown>[]).find(
+        (c) => c.name === name,
+      );
+    const psqlLine = `psql "host=${g.host} port=${g.port} dbname=${db} user=alice@contoso.com password=hunter2 sslmode=require"`;
+    const fromPsql = await cli('cluster', 'add', 'pasted', '--kind', 'flexible', '--host', psqlLine);
+    expect(fromPsql.code, fromPsql.stderr).toBe(0);
+    expect(fromPsql.stderr).toContain(
+      'pgentra: Took host, port, database and user from the pasted psql command. ' +
+        'The password in it was not kept: your Entra token is the password.',
+    );
+    expect(await listed('pasted')).toMatchObject({
+      host: g.host,
+      port: g.port,
+      database: db,
+      user: 'alice@contoso.com',
+    });
+    expect(await fs.readFile(path.join(env.PGENTRA_HOME ?? '', 'config.json'), 'utf8')).not.toContain(
+      'hunter2',
+    );
+
+    const jdbc = `jdbc:postgresql://${g.host}:${g.port}/other?user=bob@contoso.com&password={your_password}&sslmode=require`;
+    const fromJdbc = await cli(
+      'cluster',
+      'add',
+      'jdbc',
+      '--kind',
+      'flexible',
+      '--host',
+      jdbc,
+      '--database',
+      db,
+    );
+    expect(fromJdbc.code, fromJdbc.stderr).toBe(0);
+    expect(fromJdbc.stderr).toContain('Took host, port and user from the pasted JDBC URL; kept --database.');
+    expect(fromJdbc.stderr).not.toContain('password in it');
+    expect(await listed('jdbc')).toMatchObject({ port: g.port, database: db, user: 'bob@contoso.com' });
+
+    const garbage = await cli('cluster', 'add', 'bad', '--host', 'SELECT 1; DROP TABLE x');
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain('--host: not recognised as a host name or connection string');
+
+    // Issue 12, finding 11: a Single Server by IP logged in as `bob@contoso.com@127`.
+    const byIp = await cli(
+      'cluster',
+      'add',
+      'ip',
+      '--kind',
+      'single',
+      '--host',
+      `${g.host}:${g.port}`,
+      '--user',
+      'bob@contoso.com',
+    );
+    expect(byIp.code).toBe(2);
+    expect(byIp.stderr).toContain('--server-name');
+    for (const name of ['pasted', 'jdbc']) expect((await cli('cluster', 'remove', name)).code).toBe(0);
   });
 
   it("a cluster in another cloud never borrows this cloud's account", async () => {

@@ -5,18 +5,24 @@ import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { TRUST_HOST_REACH } from '../../core/clusters.js';
+import { describePaste, parseConnectionText, type ConnectionField } from '../../shared/connection-text.js';
 
 const addHelp: CommandHelp = {
   usage:
-    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--sslrootcert FILE|system] [--sslmode verify-full|require] [--hostaddr IP] [--trust-host]',
+    'pgentra cluster add NAME --host HOST [--port PORT] [--database DB] [--user USER [--group]] [--kind KIND] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--sslrootcert FILE|system] [--sslmode verify-full|require] [--hostaddr IP] [--trust-host] [--server-name NAME]',
   summary:
     'Saves a cluster. NAME is your short name for it (letters, digits, ".", "_", "-"). The kind (flexible, single, cosmos) ' +
     "and cloud are inferred from the host name; the user defaults to the signed-in account's UPN. For legacy Single Server " +
-    'pgentra appends "@<server>" to the user name itself.',
+    'pgentra appends "@<server>" to the user name itself. --host also takes what the Azure portal shows: host:port, a ' +
+    'postgres:// URI, or its psql, JDBC or ADO.NET connection string (port, database and user are taken from it unless ' +
+    'given as options; a password in it is never kept).',
   options: [
-    ['--host HOST', 'server host name, e.g. myserver.postgres.database.azure.com'],
+    [
+      '--host HOST',
+      'server host name, e.g. myserver.postgres.database.azure.com, or a connection string pasted from the portal',
+    ],
     ['--port PORT', 'default 5432'],
-    ['--database DB', 'default postgres'],
+    ['--database DB', 'default postgres (citus for Cosmos DB for PostgreSQL)'],
     ['--user USER', 'database user: your UPN, or an Entra group name with --group'],
     ['--group', 'USER is an Entra group: sign in as a member of it'],
     ['--kind KIND', 'flexible | single | cosmos (only needed when the host does not tell)'],
@@ -40,12 +46,18 @@ const addHelp: CommandHelp = {
       'connect to this address (a private endpoint) while checking the certificate against HOST',
     ],
     ['--trust-host', `send tokens to a HOST outside the cloud's PostgreSQL host names: ${TRUST_HOST_REACH}`],
+    [
+      '--server-name NAME',
+      "Single Server only: the server's name for its user@servername login, when HOST is an IP address or a custom DNS name",
+    ],
   ],
   examples: [
     'pgentra cluster add prod --host myserver.postgres.database.azure.com --database appdb',
     'pgentra cluster add analytics --host c-mycluster.abc123.postgres.cosmos.azure.com --database citus',
     'pgentra cluster add admins --host myserver.postgres.database.azure.com --user "DB Admins" --group',
     'pgentra cluster add private --host myserver.postgres.database.azure.com --hostaddr 10.0.0.5',
+    `pgentra cluster add prod --host 'jdbc:postgresql://myserver.postgres.database.azure.com:5432/appdb?user=alice@contoso.com&sslmode=require'`,
+    'pgentra cluster add legacy --kind single --host 10.0.0.7 --trust-host --server-name myserver',
   ],
 };
 
@@ -117,6 +129,7 @@ async function add(argv: string[], io: Io): Promise<number> {
       hostaddr: { type: 'string' },
       'trust-host': { type: 'boolean' },
       tenant: { type: 'string' },
+      'server-name': { type: 'string' },
     },
     addHelp,
     io,
@@ -135,13 +148,14 @@ async function add(argv: string[], io: Io): Promise<number> {
   const tls = values.sslmode;
   if (tls !== undefined && tls !== 'verify-full' && tls !== 'require')
     throw usageError(`--sslmode must be verify-full or require (got "${tls}")`);
+  const pasted = fromPastedHost(values.host, values, io);
   const core = await openCore(io);
   const cluster = await core.addCluster({
     name: positionals[0] ?? '',
-    host: values.host,
-    port: values.port !== undefined ? parsePort('port', values.port) : undefined,
-    database: values.database,
-    user: values.user,
+    host: pasted.host,
+    port: values.port !== undefined ? parsePort('port', values.port) : pasted.port,
+    database: values.database ?? pasted.database,
+    user: values.user ?? pasted.user,
     group: values.group ?? false,
     kind: values.kind,
     cloud: values.cloud,
@@ -151,6 +165,7 @@ async function add(argv: string[], io: Io): Promise<number> {
     tls,
     hostaddr: values.hostaddr,
     trustHost: values['trust-host'] ?? false,
+    serverName: values['server-name'],
   });
   io.stderr(
     `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +
@@ -162,6 +177,31 @@ async function add(argv: string[], io: Io): Promise<number> {
   const { warning } = core.tlsFor(cluster);
   if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
   return ExitCode.ok;
+}
+
+/**
+ * `--host` as pasted (host:port, a URI, the portal's connection strings): the fields it carries,
+ * each only where no option gives it, and a line on stderr saying what was taken.
+ */
+function fromPastedHost(
+  text: string,
+  options: Partial<Record<ConnectionField, string>>,
+  io: Io,
+): { host: string; port?: number; database?: string; user?: string } {
+  const pasted = parseConnectionText(text);
+  if (!pasted.ok) throw usageError(`--host: ${pasted.message}`);
+  const carried = (['host', 'port', 'database', 'user'] as const).filter(
+    (f) => pasted.fields[f] !== undefined,
+  );
+  const kept = carried.filter((field) => field !== 'host' && options[field] !== undefined);
+  const taken = carried.filter((field) => !kept.includes(field));
+  if (pasted.format !== 'host')
+    io.stderr(`pgentra: ${describePaste(pasted, taken, kept, (field) => `--${field}`)}\n`);
+  const { host, ...rest } = pasted.fields;
+  return {
+    host,
+    ...Object.fromEntries(Object.entries(rest).filter(([field]) => taken.includes(field as ConnectionField))),
+  };
 }
 
 async function trust(argv: string[], io: Io): Promise<number> {

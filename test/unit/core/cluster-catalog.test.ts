@@ -82,6 +82,28 @@ describe('ClusterCatalog changes', () => {
     expect((await catalog.update('prod', { name: 'prod', host: HOST, tenant: null })).tenant).toBeUndefined();
   });
 
+  it('a Single Server by IP needs its server name: preview names the field, update keeps it, null clears it', async () => {
+    const catalog = catalogWith();
+    const byIp = {
+      name: 'legacy',
+      host: '10.0.0.7',
+      kind: 'single',
+      trustHost: true,
+      user: 'bob@contoso.com',
+    };
+    expect(catalog.preview(byIp).problems.map((p) => p.field)).toEqual(['serverName']);
+    expect(catalog.preview({ ...byIp, serverName: 'myserver' })).toMatchObject({
+      loginUser: 'bob@contoso.com@myserver',
+      problems: [],
+    });
+    const added = await catalog.add({ ...byIp, serverName: 'myserver' });
+    expect(added).toMatchObject({ serverName: 'myserver', loginUser: 'bob@contoso.com@myserver' });
+    expect((await catalog.update('legacy', { ...byIp, database: 'app' })).serverName).toBe('myserver');
+    await expect(catalog.update('legacy', { ...byIp, serverName: null })).rejects.toMatchObject({
+      field: 'serverName',
+    });
+  });
+
   it('says which clusters exist when a name is unknown', async () => {
     const catalog = catalogWith();
     await catalog.add({ name: 'prod', host: HOST });

@@ -126,6 +126,40 @@ describe('Single Server users', () => {
     expect(loginUserFor(cluster)).toBe('@myserver');
   });
 
+  // Issue 12, finding 11: a Single Server added by IP logged in as `alice@contoso.com@127`.
+  it('by IP or custom DNS name: refused without a server name, which names --server-name', () => {
+    for (const host of ['127.0.0.1', '10.0.0.7', 'pg.internal.contoso.com']) {
+      const error = validationError(() => build({ host, kind: 'single', trustHost: true }));
+      expect(error.field, host).toBe('serverName');
+      expect(error.message).toContain('--server-name');
+      expect(error.message).toContain(host === 'pg.internal.contoso.com' ? 'is not a' : 'is an IP address');
+    }
+  });
+
+  it('by IP or custom DNS name with a server name: the login user is user@servername', () => {
+    const cluster = build({ host: '10.0.0.7', kind: 'single', trustHost: true, serverName: ' MyServer ' });
+    expect(cluster.serverName).toBe('myserver');
+    expect(loginUserFor(cluster)).toBe('alice@contoso.com@myserver');
+    // The portal's `user@servername`, pasted, is stored bare.
+    const pasted = build({
+      host: 'pg.internal.contoso.com',
+      kind: 'single',
+      trustHost: true,
+      serverName: 'myserver',
+      user: 'alice@contoso.com@myserver',
+    });
+    expect(pasted.user).toBe('alice@contoso.com');
+    expect(loginUserFor(pasted)).toBe('alice@contoso.com@myserver');
+  });
+
+  it('a server name wins over the host label; a bad one names the field; other kinds drop it', () => {
+    expect(loginUserFor(build({ ...single, serverName: 'other' }))).toBe('alice@contoso.com@other');
+    const error = validationError(() => build({ ...single, serverName: 'my server' }));
+    expect(error.field).toBe('serverName');
+    expect(error.message).toContain('3–63 letters, digits and "-"');
+    expect(build({ serverName: 'myserver' }).serverName).toBeUndefined();
+  });
+
   it('Flexible and Cosmos users are used exactly as given', () => {
     expect(loginUserFor(build({ user: 'Alice@Contoso.com' }))).toBe('Alice@Contoso.com');
     expect(loginUserFor(build({ user: 'alice@contoso.com@myserver' }))).toBe('alice@contoso.com@myserver');

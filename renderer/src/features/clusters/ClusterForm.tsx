@@ -2,11 +2,21 @@ import { useEffect, useId, useState } from 'react';
 import {
   clusterFormSchema,
   type AppSnapshot,
-  type ClusterForm as FormValues,
   type ClusterPreview,
   type ClusterSnapshot,
 } from '../../../../electron/shared/ipc-contract';
 import { call, getApi } from '../../api/client';
+import {
+  empty,
+  FIELD_ORDER,
+  fieldOf,
+  previewable,
+  problemsOf,
+  toDraft,
+  toForm,
+  type Draft,
+} from './cluster-draft';
+import { applyPastedHost } from './pasted-host';
 
 interface Props {
   snapshot: AppSnapshot;
@@ -15,124 +25,6 @@ interface Props {
   onCancel: () => void;
 }
 
-interface Draft {
-  name: string;
-  host: string;
-  port: string;
-  database: string;
-  user: string;
-  group: boolean;
-  kind: '' | 'flexible' | 'single' | 'cosmos';
-  cloud: string;
-  account: string;
-  tenant: string;
-  trustHost: boolean;
-}
-
-const empty: Draft = {
-  name: '',
-  host: '',
-  port: '',
-  database: '',
-  user: '',
-  group: false,
-  kind: '',
-  cloud: '',
-  account: '',
-  tenant: '',
-  trustHost: false,
-};
-
-function toDraft(cluster: ClusterSnapshot | null): Draft {
-  if (!cluster) return empty;
-  return {
-    name: cluster.name,
-    host: cluster.host,
-    port: String(cluster.port),
-    database: cluster.database,
-    user: cluster.user,
-    group: cluster.group,
-    kind: cluster.kind,
-    cloud: cluster.cloud,
-    account: cluster.account ?? '',
-    tenant: cluster.tenant ?? '',
-    trustHost: cluster.trustHost,
-  };
-}
-
-function toForm(draft: Draft): Partial<FormValues> {
-  return {
-    name: draft.name,
-    host: draft.host.trim(),
-    ...(draft.port ? { port: Number(draft.port) } : {}),
-    ...(draft.database ? { database: draft.database } : {}),
-    ...(draft.user ? { user: draft.user } : {}),
-    group: draft.group,
-    ...(draft.kind ? { kind: draft.kind } : {}),
-    ...(draft.cloud ? { cloud: draft.cloud } : {}),
-    ...(draft.account ? { account: draft.account } : {}),
-    tenant: draft.tenant.trim() || null,
-    trustHost: draft.trustHost,
-  };
-}
-
-/** Field → message, from the shared schema (shape) and the main process's preview (inference). */
-function problemsOf(
-  draft: Draft,
-  preview: ClusterPreview | null,
-  touched: Set<string>,
-  submitError: string | null = null,
-): Record<string, string> {
-  const problems: Record<string, string> = {};
-  const fromSave = fieldOf(submitError);
-  if (fromSave) problems[fromSave.field] = fromSave.message;
-  const parsed = clusterFormSchema.safeParse(toForm(draft));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? 'form');
-      problems[field] ??= issue.message;
-    }
-  }
-  if (draft.port && !/^\d+$/.test(draft.port)) problems.port = 'the port is a number, e.g. 5432';
-  else if (draft.port && (Number(draft.port) < 1 || Number(draft.port) > 65535))
-    problems.port = 'the port is between 1 and 65535 (PostgreSQL listens on 5432)';
-  for (const problem of preview?.problems ?? []) problems[problem.field] ??= problem.message;
-  return Object.fromEntries(Object.entries(problems).filter(([field]) => touched.has(field)));
-}
-
-/**
- * Only the fields that pass the shared schema: the main process rejects the whole preview
- * otherwise, and one bad field (a name with a space) would hide the kind, cloud and login hints.
- */
-function previewable(form: Partial<FormValues>): Partial<FormValues> {
-  const shape = clusterFormSchema.shape;
-  return Object.fromEntries(
-    Object.entries(form).filter(([key, value]) => shape[key as keyof typeof shape].safeParse(value).success),
-  );
-}
-
-/** A save error that names a form field ("host: …") belongs next to that field, said once. */
-function fieldOf(message: string | null): { field: string; message: string } | null {
-  const match = /^(\w+): (.+)$/s.exec(message ?? '');
-  const field = match?.[1];
-  return field && match[2] && (FIELD_ORDER as readonly string[]).includes(field)
-    ? { field, message: match[2] }
-    : null;
-}
-
-/** Field order on screen: where focus goes when a submit is blocked. */
-const FIELD_ORDER = [
-  'name',
-  'host',
-  'port',
-  'database',
-  'user',
-  'kind',
-  'cloud',
-  'account',
-  'tenant',
-] as const;
-
 export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(() => toDraft(editing));
@@ -140,10 +32,15 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   const [preview, setPreview] = useState<ClusterPreview | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // Fields the person typed in this form: a pasted connection string does not overwrite them.
+  const [typed, setTyped] = useState<Set<string>>(() => new Set());
+  const [pasteNote, setPasteNote] = useState<string | null>(null);
 
   useEffect(() => {
     setDraft(toDraft(editing));
     setTouched(new Set(editing ? Object.keys(empty) : []));
+    setTyped(new Set());
+    setPasteNote(null);
   }, [editing]);
 
   // An empty user means the signed-in account's UPN (the core fills it in on save): preview with
@@ -171,12 +68,38 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   const set = <K extends keyof Draft>(field: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [field]: value }));
     setTouched((t) => new Set(t).add(field));
+    setTyped((t) => new Set(t).add(field));
+    if (field === 'host') setPasteNote(null);
     // A save error is about what was sent; once the person edits, it no longer applies.
     setSubmitError(null);
+  };
+  /** Reads `text` as a pasted connection string into the form; false when it is not one. */
+  const takePasted = (text: string): boolean => {
+    const taken = applyPastedHost(draft, typed, text);
+    if (!taken) return false;
+    setDraft(taken.draft);
+    setTouched((t) => new Set([...t, ...taken.filled]));
+    setPasteNote(taken.note);
+    setSubmitError(null);
+    return true;
+  };
+  const hostPaste = {
+    onPaste: (event: React.ClipboardEvent<HTMLInputElement>) => {
+      const input = event.currentTarget;
+      const start = input.selectionStart ?? input.value.length;
+      const end = input.selectionEnd ?? input.value.length;
+      const after =
+        input.value.slice(0, start) + event.clipboardData.getData('text') + input.value.slice(end);
+      if (takePasted(after)) event.preventDefault();
+    },
+    // Typed or dropped in rather than pasted: read it when the person moves on.
+    onBlur: () => void takePasted(draft.host),
   };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    // Enter straight after typing a connection string into Host: show what it holds first.
+    if (takePasted(draft.host)) return;
     const all = new Set(Object.keys(empty));
     setTouched(all);
     const parsed = clusterFormSchema.safeParse(toForm(draft));
@@ -222,8 +145,13 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       ) : null}
     </div>
   );
-  const text = (name: 'name' | 'host' | 'port' | 'database' | 'user' | 'tenant', placeholder: string) => (
+  const text = (
+    name: 'name' | 'host' | 'port' | 'database' | 'user' | 'tenant' | 'serverName',
+    placeholder: string,
+    extra: React.InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
     <input
+      {...extra}
       id={`${id}-${name}`}
       name={name}
       value={draft[name]}
@@ -252,14 +180,25 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       {field(
         'host',
         'Host',
-        text('host', 'myserver.postgres.database.azure.com'),
+        text('host', 'myserver.postgres.database.azure.com', hostPaste),
         preview?.kind
           ? `${preview.kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : preview.kind === 'single' ? 'Single Server' : 'Flexible Server'} in the ${preview.cloud ?? '?'} cloud`
           : undefined,
       )}
+      {pasteNote && (
+        // Polite, not an alert: it reports what the paste did, nothing is wrong.
+        <div className="hint" aria-live="polite" data-testid="paste-note">
+          {pasteNote}
+        </div>
+      )}
       <div className="row">
         {field('port', 'Port', text('port', '5432'))}
-        {field('database', 'Database', text('database', 'postgres'))}
+        {field(
+          'database',
+          'Database',
+          // The core's default: citus for Cosmos DB for PostgreSQL, postgres for the others.
+          text('database', (draft.kind || preview?.kind) === 'cosmos' ? 'citus' : 'postgres'),
+        )}
       </div>
       {field(
         'user',
@@ -329,6 +268,13 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
             </select>,
           )}
       </div>
+      {draft.kind === 'single' &&
+        field(
+          'serverName',
+          'Server name',
+          text('serverName', 'myserver'),
+          'For a host that is an IP address or a custom DNS name: the server in user@servername.',
+        )}
       {field(
         'tenant',
         "Server's tenant (guest access)",

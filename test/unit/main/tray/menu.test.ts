@@ -47,6 +47,7 @@ function cluster(name: string, overrides: Partial<ClusterSnapshot> = {}): Cluste
     tls: { sslmode: 'verify-full', rootCert: '/opt/pgentra/assets/tls/azure-public.pem', warning: null },
     hostaddr: null,
     trustHost: false,
+    serverName: null,
     ...overrides,
   };
 }
