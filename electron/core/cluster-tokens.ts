@@ -207,8 +207,10 @@ export class ClusterTokens {
   }
 
   /** Fetches a new token now: one cluster's, or every tracked one. */
-  async refresh(cluster?: ClusterView): Promise<void> {
-    await this.engine.refreshNow(cluster ? await this.keyFor(cluster) : undefined);
+  refresh(cluster?: ClusterView): Promise<void> {
+    return this.recording(async () =>
+      this.engine.refreshNow(cluster ? await this.keyFor(cluster) : undefined),
+    );
   }
 
   /** Every cluster's key, for the scheduler. */
