@@ -176,3 +176,23 @@ export async function secondsLeft(row: Locator): Promise<number | null> {
 export function addForm(page: Page): Locator {
   return page.getByRole('form', { name: 'Add a cluster' });
 }
+
+/** Set to regenerate the PNGs in docs/screenshots/; without it no test writes into docs/. */
+export const WRITE_DOC_SCREENSHOTS = process.env.PGENTRA_SCREENSHOTS === '1';
+
+/**
+ * Screenshots `what` (the page, or one part of it) for the docs: attached to the test report
+ * always, written to docs/screenshots/NAME.png only with PGENTRA_SCREENSHOTS=1.
+ */
+export async function docScreenshot(
+  what: Page | Locator,
+  name: string,
+  attach: (name: string, options: { body: Buffer; contentType: string }) => Promise<void>,
+): Promise<void> {
+  const shot = 'mainFrame' in what ? await what.screenshot({ fullPage: true }) : await what.screenshot();
+  await attach(`${name}.png`, { body: shot, contentType: 'image/png' });
+  if (!WRITE_DOC_SCREENSHOTS) return;
+  const file = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, shot);
+}

@@ -12,6 +12,7 @@ import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import {
   addForm,
   clusterRow,
+  docScreenshot,
   expect,
   expectFresh,
   secondsLeft,
@@ -690,19 +691,11 @@ test.describe('screenshots', () => {
     await page.getByRole('status').evaluate((element) => (element.textContent = ''));
     await page.mouse.move(0, 0);
 
-    // Written when missing or when asked (PGENTRA_SCREENSHOTS=1), so test runs leave git clean.
-    const refresh = process.env.PGENTRA_SCREENSHOTS === '1';
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       if (colorScheme === 'dark') expect(background).not.toBe('rgb(255, 255, 255)');
-      const file = path.join(root, 'docs', 'screenshots', `window-${colorScheme}.png`);
-      const shot = await page.screenshot({ fullPage: true });
-      await testInfo.attach(`window-${colorScheme}.png`, { body: shot, contentType: 'image/png' });
-      if (refresh || !existsSync(file)) {
-        await mkdir(path.dirname(file), { recursive: true });
-        await page.screenshot({ path: file, fullPage: true });
-      }
+      await docScreenshot(page, `window-${colorScheme}`, (name, body) => testInfo.attach(name, body));
     }
   });
 });

@@ -49,7 +49,7 @@ describe('SignInRecord', () => {
     const first = clock.now();
     await clock.advance(60_000);
     record.markGone('alice-id', { ...REVOKED, kind: 'interaction-required' });
-    record.markGone('bob-id', { kind: 'unreachable', message: 'Entra ID is temporarily unavailable' });
+    record.markGone('bob-id', { kind: 'network', message: 'Entra ID did not answer' });
     await record.settled();
     expect(record.gone('alice-id')?.since).toBe(first);
     expect(record.gone('bob-id')).toBeUndefined();
