@@ -2,8 +2,7 @@
 // over the real IPC contract to the real core, against the offline testbed (fake Entra ID,
 // PostgreSQL behind token-checking gateways, a private keyring). Each test has its own stack.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
@@ -24,7 +23,6 @@ import {
   testbedCluster,
 } from './fixtures.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
