@@ -19,7 +19,10 @@ export interface BackgroundOptions {
   configReloadMs?: number;
   /** Timers for the config reload (the tests drive time). */
   clock: Clock;
-  /** Called when config.json changed under us (a cluster added from the CLI): redraw. */
+  /**
+   * Called when config.json or `sign-in-state.json` changed under us (a cluster added from the
+   * CLI, a sign-in the CLI found gone): redraw.
+   */
   onConfigChanged?: () => void;
 }
 
@@ -159,6 +162,9 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
           return core.trackClusters();
         })
         .then(() => core.noticeSignInsElsewhere())
+        .then((signInsChanged) => {
+          if (signInsChanged) options.onConfigChanged?.();
+        })
         .catch(logError('config'))
         .finally(() => {
           if (!stopped) scheduleReload();

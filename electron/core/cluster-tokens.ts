@@ -2,19 +2,24 @@
 // those tokens fresh (clusters sharing account, resource and tenant share one token), and the
 // status rows the CLI, the tray and the window show.
 import type { SignedInAccount } from './auth/msal-session.js';
+import { SignInRecord } from './auth/sign-in-record.js';
 import { accountInCloud, type Cloud } from './clouds.js';
 import type { ClusterView } from './cluster-catalog.js';
 import { assertHostTrusted } from './clusters.js';
 import { TokenEngine } from './engine/token-engine.js';
 import type { EngineEvents, GetTokenOptions, TokenKey, TokenSource, TokenState } from './engine/types.js';
 import { AuthError, asAuthError, authKindOf } from './errors.js';
-import type { Clock } from './ports.js';
+import type { Clock, FileSystem } from './ports.js';
 import { MIN_REQUEST_SPACING_MS } from './refresh-policy.js';
 import type { ClusterStatus } from '../shared/token-status.js';
 
 export interface ClusterTokensDeps {
   source: TokenSource;
   clock: Clock;
+  /** Where `sign-in-state.json` lives (the config dir), and warnings about it. */
+  fs: FileSystem;
+  configDir: string;
+  warn: (message: string) => void;
   refreshMarginSec: number;
   clusters: () => ClusterView[];
   cloud: (name?: string) => Cloud;
@@ -46,6 +51,8 @@ export interface SessionProof {
 
 export class ClusterTokens {
   private readonly engine: TokenEngine;
+  /** Sign-ins Entra refused, as any pgentra process found them: what the cache cannot tell. */
+  private readonly signIns: SignInRecord;
 
   constructor(private readonly deps: ClusterTokensDeps) {
     this.engine = new TokenEngine({
@@ -53,6 +60,12 @@ export class ClusterTokens {
       clock: deps.clock,
       refreshMarginSec: deps.refreshMarginSec,
     });
+    this.signIns = new SignInRecord(deps);
+    this.engine.on('needs-sign-in', (state) => {
+      if (state.lastError) this.signIns.markGone(state.accountId, state.lastError);
+    });
+    // A token from the cache issued before the loss proves nothing; one issued after it does.
+    this.engine.on('token-updated', (state) => this.signIns.clear(state.accountId, state.issuedAt ?? 0));
   }
 
   on<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void {
@@ -77,6 +90,23 @@ export class ClusterTokens {
    * connection opened now works, and asking Entra again before its Retry-After only prolongs it.
    */
   async token(cluster: ClusterView, options: GetTokenOptions = {}): Promise<ClusterToken> {
+    return this.recording(() => this.tokenOf(cluster, options));
+  }
+
+  /**
+   * Runs `work` with the sign-in record loaded, and returns only once what it learnt about the
+   * sign-in is on disk: a CLI process exits right after.
+   */
+  private async recording<T>(work: () => Promise<T>): Promise<T> {
+    await this.signIns.ready();
+    try {
+      return await work();
+    } finally {
+      await this.signIns.settled();
+    }
+  }
+
+  private async tokenOf(cluster: ClusterView, options: GetTokenOptions): Promise<ClusterToken> {
     const key = await this.keyFor(cluster);
     try {
       const token = await this.engine.getToken(key, options);
@@ -111,20 +141,24 @@ export class ClusterTokens {
    * because a token from the cache says nothing about a revoked sign-in. A failure this process
    * already met is reported again without asking Entra a second time.
    */
-  async proveSession(cluster: ClusterView): Promise<SessionProof> {
-    const key = await this.keyFor(cluster);
-    const seen = this.engine.state(key);
-    if (seen?.lastError) return this.proofOf(key);
-    try {
-      await this.engine.getToken(key, { userAction: true });
-    } catch {
+  proveSession(cluster: ClusterView): Promise<SessionProof> {
+    return this.recording(async () => {
+      const key = await this.keyFor(cluster);
+      const seen = this.engine.state(key);
+      if (seen?.lastError) return this.proofOf(key);
+      try {
+        await this.engine.getToken(key, { userAction: true });
+      } catch {
+        return this.proofOf(key);
+      }
+      const issuedAt = this.engine.state(key)?.issuedAt;
+      // A loss another process found after this token was issued: only Entra can say it is over.
+      const lost = this.withRecord(key, this.engine.state(key))?.status === 'needs-sign-in';
+      if (!lost && issuedAt !== undefined && this.deps.clock.now() - issuedAt < MIN_REQUEST_SPACING_MS)
+        return { ...this.proofOf(key), reused: true };
+      await this.engine.refreshNow(key);
       return this.proofOf(key);
-    }
-    const issuedAt = this.engine.state(key)?.issuedAt;
-    if (issuedAt !== undefined && this.deps.clock.now() - issuedAt < MIN_REQUEST_SPACING_MS)
-      return { ...this.proofOf(key), reused: true };
-    await this.engine.refreshNow(key);
-    return this.proofOf(key);
+    });
   }
 
   private proofOf(key: TokenKey): SessionProof {
@@ -149,12 +183,34 @@ export class ClusterTokens {
   stateFor(cluster: ClusterView): TokenState | undefined {
     const accounts = this.deps.accounts.cached();
     const account = accounts && this.pickAccount(cluster, accounts);
-    return account ? this.engine.state(tokenKeyOf(cluster, account)) : undefined;
+    const key = account && tokenKeyOf(cluster, account);
+    return key && this.withRecord(key, this.engine.state(key));
+  }
+
+  /**
+   * The engine's state, or needs-sign-in when a pgentra process (this one earlier, or another)
+   * found the account's sign-in gone after this token was issued: the token may still work for
+   * a while, but no new one will come until a person signs in.
+   */
+  private withRecord(key: TokenKey, state: TokenState | undefined): TokenState | undefined {
+    const gone = this.signIns.gone(key.accountId);
+    if (!gone || state?.status === 'needs-sign-in') return state;
+    if (state?.issuedAt !== undefined && state.issuedAt > gone.since) return state;
+    return {
+      consecutiveFailures: 0,
+      ...key,
+      ...state,
+      status: 'needs-sign-in',
+      nextRefreshAt: undefined,
+      lastError: { kind: gone.kind, message: gone.message, entraCode: gone.entraCode ?? undefined },
+    };
   }
 
   /** Fetches a new token now: one cluster's, or every tracked one. */
-  async refresh(cluster?: ClusterView): Promise<void> {
-    await this.engine.refreshNow(cluster ? await this.keyFor(cluster) : undefined);
+  refresh(cluster?: ClusterView): Promise<void> {
+    return this.recording(async () =>
+      this.engine.refreshNow(cluster ? await this.keyFor(cluster) : undefined),
+    );
   }
 
   /** Every cluster's key, for the scheduler. */
@@ -167,23 +223,39 @@ export class ClusterTokens {
     this.engine.setTrackedKeys(keys);
   }
 
-  accountSignedIn(accountId: string, options: { onlyWaiting?: boolean } = {}): void {
+  /**
+   * A sign-in: retry what waited for it. A person signing in here also ends a recorded loss; one
+   * seen in the shared cache (`onlyWaiting`) was recorded by the process that made it.
+   */
+  async accountSignedIn(accountId: string, options: { onlyWaiting?: boolean } = {}): Promise<void> {
     this.engine.accountSignedIn(accountId, options);
+    if (options.onlyWaiting) return;
+    await this.recording(async () => this.signIns.clear(accountId));
   }
 
-  accountSignedOut(accountId: string): void {
+  /** Signed out: its tokens go, and so does any recorded loss (there is no sign-in to lose). */
+  async accountSignedOut(accountId: string): Promise<void> {
     this.engine.setTrackedKeys(this.engine.states().filter((state) => state.accountId !== accountId));
+    await this.recording(async () => this.signIns.clear(accountId));
+  }
+
+  /** Reads `sign-in-state.json` again (the tray, every 15 s); true when what it says changed. */
+  reloadSignIns(): Promise<boolean> {
+    return this.signIns.reload();
   }
 
   /** Fills the engine from the shared cache (no forced network call) so `status` has numbers. */
-  async primeFromCache(): Promise<void> {
-    await this.track();
-    await Promise.allSettled(
-      this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })),
-    );
+  primeFromCache(): Promise<void> {
+    return this.recording(async () => {
+      await this.track();
+      await Promise.allSettled(
+        this.engine.states().map((state) => this.engine.getToken(state, { userAction: true })),
+      );
+    });
   }
 
   async status(): Promise<ClusterStatus[]> {
+    await this.signIns.ready();
     const now = this.deps.clock.now();
     const rows: ClusterStatus[] = [];
     for (const cluster of this.deps.clusters()) {
@@ -194,7 +266,7 @@ export class ClusterTokens {
       } catch (error) {
         problem = asAuthError(error);
       }
-      const state = key && this.engine.state(key);
+      const state = key && this.withRecord(key, this.engine.state(key));
       const expiresAt = state?.expiresAt;
       const accountId = key?.accountId;
       rows.push({

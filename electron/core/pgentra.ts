@@ -68,8 +68,8 @@ export class Pgentra {
     const clusters = () => catalog.list();
     const cloud = (name?: string) => configuration.cloud(name);
     const { refreshMarginSec } = configuration.settings;
-    const source = accounts.tokenSource;
-    this.tokens = new ClusterTokens({ source, clock, refreshMarginSec, clusters, cloud, accounts });
+    const tokenDeps = { ...deps, source: accounts.tokenSource, refreshMarginSec, clusters, cloud, accounts };
+    this.tokens = new ClusterTokens(tokenDeps);
     const settings = () => configuration.settings;
     const pgpass = (this.pgpass = new PgpassSink({
       ...{ fs, clock, env, warn, settings, clusters, signedInAccounts },
@@ -121,20 +121,21 @@ export class Pgentra {
 
   async signIn(options: SignInOptions): Promise<SignedInAccount> {
     const account = await this.accountsOf.signIn(options);
-    this.tokens.accountSignedIn(account.id);
+    await this.tokens.accountSignedIn(account.id);
     return account;
   }
 
   async signOut(accountId: string): Promise<void> {
     await this.accountsOf.signOut(accountId);
-    this.tokens.accountSignedOut(accountId);
+    await this.tokens.accountSignedOut(accountId);
     await this.pgpass.sync({ userAction: false, onlyCached: true });
   }
 
-  /** Retries tokens waiting for a sign-in once another process signed their account in again. */
-  async noticeSignInsElsewhere(): Promise<void> {
+  /** Sign-ins other processes made (waiting tokens retry) or found gone: true when the latter changed. */
+  async noticeSignInsElsewhere(): Promise<boolean> {
     for (const account of await this.accountsOf.signInsElsewhere())
-      this.tokens.accountSignedIn(account, { onlyWaiting: true });
+      await this.tokens.accountSignedIn(account, { onlyWaiting: true });
+    return this.tokens.reloadSignIns();
   }
 
   clusters = (): ClusterView[] => this.catalog.list();
@@ -171,9 +172,8 @@ export class Pgentra {
     await this.tokens.refresh(name === undefined ? undefined : this.catalog.get(name));
   }
 
-  onTokens<E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): () => void {
-    return this.tokens.on(event, listener);
-  }
+  onTokens = <E extends keyof EngineEvents>(event: E, listener: EngineEvents[E]): (() => void) =>
+    this.tokens.on(event, listener);
 
   startRefreshing = (): void => this.tokens.start();
   stopRefreshing = (): void => this.tokens.stop();

@@ -185,3 +185,33 @@ export async function signedInAddForm(page: Page, testbed: Testbed): Promise<Loc
   await tab(page, 'Clusters').click();
   return addForm(page);
 }
+
+/** Set to regenerate the PNGs in docs/screenshots/; without it no test writes into docs/. */
+export const WRITE_DOC_SCREENSHOTS = process.env.PGENTRA_SCREENSHOTS === '1';
+
+/**
+ * Screenshots `what` (the page, one part of it, or the box around several parts) for the docs:
+ * attached to the test report always, written to docs/screenshots/NAME.png only with
+ * PGENTRA_SCREENSHOTS=1.
+ */
+export async function docScreenshot(
+  what: Page | Locator | Locator[],
+  name: string,
+  attach: (name: string, options: { body: Buffer; contentType: string }) => Promise<void>,
+): Promise<void> {
+  let shot: Buffer;
+  if (Array.isArray(what)) {
+    const boxes = await Promise.all(what.map((part) => part.boundingBox()));
+    const [x, y] = [Math.min(...boxes.map((b) => b?.x ?? 0)), Math.min(...boxes.map((b) => b?.y ?? 0))];
+    const right = Math.max(...boxes.map((b) => (b ? b.x + b.width : 0)));
+    const bottom = Math.max(...boxes.map((b) => (b ? b.y + b.height : 0)));
+    const page = what[0]?.page();
+    if (!page) throw new Error('docScreenshot: nothing to take');
+    shot = await page.screenshot({ clip: { x, y, width: right - x, height: bottom - y } });
+  } else shot = 'mainFrame' in what ? await what.screenshot({ fullPage: true }) : await what.screenshot();
+  await attach(`${name}.png`, { body: shot, contentType: 'image/png' });
+  if (!WRITE_DOC_SCREENSHOTS) return;
+  const file = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, shot);
+}

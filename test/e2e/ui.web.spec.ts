@@ -2,8 +2,7 @@
 // over the real IPC contract to the real core, against the offline testbed (fake Entra ID,
 // PostgreSQL behind token-checking gateways, a private keyring). Each test has its own stack.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator } from '@playwright/test';
@@ -13,6 +12,7 @@ import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import {
   addForm,
   clusterRow,
+  docScreenshot,
   expect,
   expectFresh,
   secondsLeft,
@@ -25,7 +25,6 @@ import {
   testbedCluster,
 } from './fixtures.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -799,19 +798,11 @@ test.describe('screenshots', () => {
     await page.getByRole('status').evaluate((element) => (element.textContent = ''));
     await page.mouse.move(0, 0);
 
-    // Written when missing or when asked (PGENTRA_SCREENSHOTS=1), so test runs leave git clean.
-    const refresh = process.env.PGENTRA_SCREENSHOTS === '1';
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       if (colorScheme === 'dark') expect(background).not.toBe('rgb(255, 255, 255)');
-      const file = path.join(root, 'docs', 'screenshots', `window-${colorScheme}.png`);
-      const shot = await page.screenshot({ fullPage: true });
-      await testInfo.attach(`window-${colorScheme}.png`, { body: shot, contentType: 'image/png' });
-      if (refresh || !existsSync(file)) {
-        await mkdir(path.dirname(file), { recursive: true });
-        await page.screenshot({ path: file, fullPage: true });
-      }
+      await docScreenshot(page, `window-${colorScheme}`, (name, body) => testInfo.attach(name, body));
     }
   });
 });

@@ -285,27 +285,48 @@ describe('pgentra CLI against the testbed', () => {
     expect(result.stdout).toContain('the server accepted the token: logged in as alice@contoso.com');
   });
 
-  it('a revoked sign-in: doctor says so (exit 3) although the cached token is valid, and `token` exits 3 with a clear message', async () => {
+  it('a revoked sign-in: `token` exits 3, then `status` without an agent, and doctor, say needs-sign-in although the cached token is valid; a new login makes it fresh', async () => {
     // Doctor takes a token Entra issued within the last 30 s as proof enough (it does not ask
     // again so soon): have the newest token dated a minute back, as if issued before then.
     testbed.entra.setClockSkewSec(-60);
     expect((await cli('token', 'flex', '--min-valid', '24h')).stderr).toContain('cannot be had');
     testbed.entra.setClockSkewSec(0);
     testbed.entra.revokeRefreshTokens('alice@contoso.com');
+    // Ask for more validity than any cached token has, so pgentra must go to Entra.
+    const result = await cli('token', 'flex', '--min-valid', '24h', '--no-agent');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Sign-in needed.*AADSTS50173/);
+    expect(result.stderr).toContain('pgentra login');
+    expect(result.stdout).toBe('');
+
+    // A new process, no agent: the shared cache still holds the revoked refresh token and a
+    // valid access token, yet status reports what `token` found.
+    const rowsOf = async () => {
+      const status = await cli('status', '--json');
+      expect(status.code, status.stderr).toBe(0);
+      return JSON.parse(status.stdout) as { name: string; state: string; error: string | null }[];
+    };
+    const revoked = await rowsOf();
+    expect(revoked.find((row) => row.name === 'flex')).toMatchObject({
+      state: 'needs-sign-in',
+      error: expect.stringMatching(/Sign-in needed.*AADSTS50173/) as unknown,
+    });
+    const table = await cli('status');
+    expect(table.stdout).toMatch(/^flex +needs-sign-in +\d+ min .*AADSTS50173/m);
+
     const doctor = await cli('doctor', 'flex', '--no-connect');
     expect(doctor.code, doctor.stdout).toBe(3);
     expect(doctor.stdout).toMatch(
       /FAIL {2}the sign-in cannot get new tokens: Sign-in needed: AADSTS50173: .* \(last token Entra issued: .+ ago\)\n {8}→ Run `pgentra login`/,
     );
     expect(doctor.stdout).not.toContain('sign-in alive');
-    // Ask for more validity than any cached token has, so pgentra must go to Entra.
-    const result = await cli('token', 'flex', '--min-valid', '24h');
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/Sign-in needed.*AADSTS50173/);
-    expect(result.stderr).toContain('pgentra login');
-    expect(result.stdout).toBe('');
+
     const relogin = await cli('login', '--device-code');
     expect(relogin.code).toBe(0);
+    expect((await rowsOf()).find((row) => row.name === 'flex')).toMatchObject({
+      state: 'fresh',
+      error: null,
+    });
   });
 
   it('an unwritable pgpass directory leaves the old file byte-identical and says why', async () => {

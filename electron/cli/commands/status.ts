@@ -8,7 +8,8 @@ const help: CommandHelp = {
   usage: 'pgentra status [--json]',
   summary:
     "Shows each cluster's token state and time left: fresh, expiring (a refresh is due), expired, needs-sign-in, error. " +
-    'Asks the running agent when there is one; otherwise reads the shared token cache, where MSAL silently renews a token that has already expired (as `pgentra token` would).',
+    'Asks the running agent when there is one; otherwise reads the shared token cache, where MSAL silently renews a token that has already expired (as `pgentra token` would), ' +
+    'and says needs-sign-in where any pgentra process found the sign-in gone since the cached token was issued.',
   options: [['--json', 'machine-readable output on stdout: name, state, expiresAt, secondsLeft, error']],
   examples: ['pgentra status', 'pgentra status --json | jq ".[] | select(.secondsLeft < 600)"'],
 };
