@@ -12,6 +12,10 @@ const dist = path.join(root, 'dist');
 // change and keeps running.
 const release = process.env.NODE_ENV === 'production' || process.argv.includes('--release');
 const watch = process.argv.includes('--watch');
+// --clean (used by `npm pack`'s prepack with `cli`) empties dist/ even for a partial build, so the
+// npm package holds the CLI alone: no chunk of an older build and no app bundle (npm packs the
+// `main` file whenever it exists).
+const clean = process.argv.includes('--clean');
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const wants = (target) => only.length === 0 || only.includes(target);
 
@@ -40,7 +44,7 @@ const common = {
   external,
 };
 
-if (only.length === 0) rmSync(dist, { recursive: true, force: true });
+if (only.length === 0 || clean) rmSync(dist, { recursive: true, force: true });
 
 const targets = [];
 const bundle = async (options) => {

@@ -370,6 +370,25 @@ describe('packaging', () => {
     expect(resources.find((entry) => entry.to === 'cli/bin/pgentra.cjs')?.from).toBe('bin/pgentra.cjs');
   });
 
+  it('every package the main bundle loads at run time is a dependency (what electron-builder packs)', async () => {
+    const source = await readFile(mainBundle, 'utf8');
+    const loaded = [...source.matchAll(/\b(?:require|import)\(\s*["'`]([^"'`]+)["'`]\s*\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((name) => !name.startsWith('.') && !name.startsWith('node:') && name !== 'electron')
+      .filter((name) => !Module.builtinModules.includes(name));
+    const { dependencies, devDependencies } = JSON.parse(
+      await readFile(path.join(root, 'package.json'), 'utf8'),
+    ) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(loaded).toContain('@azure/msal-node-extensions');
+    expect([...new Set(loaded)].filter((name) => !(name in dependencies))).toEqual([]);
+    // React, MSAL and zod are bundled (renderer by Vite, the rest by esbuild): development-only.
+    for (const inlined of ['react', 'react-dom', 'zod', '@azure/msal-node', 'electron'])
+      expect(devDependencies, inlined).toHaveProperty(inlined);
+  });
+
   it('the afterPack hook flips the fuses and reads them back', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pgentra-fuses-'));
     try {
