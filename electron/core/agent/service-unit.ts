@@ -7,7 +7,14 @@ import path from 'node:path';
 import { resolveConfigDir } from '../config-dir.js';
 import { PgentraError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { msvcrtQuote, shWord, systemdQuote, taskActionArguments, xmlEscape } from '../launch/quoting.js';
+import {
+  msvcrtQuote,
+  shWord,
+  systemdExecutable,
+  systemdQuote,
+  taskActionArguments,
+  xmlEscape,
+} from '../launch/quoting.js';
 import type { FileSystem, Processes } from '../ports.js';
 
 export const SERVICE_MARK = 'written by pgentra for its agent service';
@@ -54,6 +61,7 @@ function customConfigDir(input: ServiceInput): string | undefined {
 }
 
 function systemdPlan(input: ServiceInput, command: readonly string[]): ServicePlan {
+  const [program = '', ...args] = command;
   const file = path.posix.join(input.homedir, '.config', 'systemd', 'user', SYSTEMD_UNIT);
   const home = customConfigDir(input);
   const text = [
@@ -63,7 +71,7 @@ function systemdPlan(input: ServiceInput, command: readonly string[]): ServicePl
     '',
     '[Service]',
     'Type=simple',
-    `ExecStart=${command.map((word) => systemdQuote(word, { variables: true })).join(' ')}`,
+    `ExecStart=${[systemdExecutable(program), ...args.map((word) => systemdQuote(word, { variables: true }))].join(' ')}`,
     ...(home ? [`Environment=${systemdQuote(`PGENTRA_HOME=${home}`, { variables: false })}`] : []),
     'Restart=on-failure',
     'RestartSec=10',

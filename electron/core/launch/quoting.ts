@@ -126,6 +126,20 @@ export function systemdQuote(value: string, options: { variables: boolean }): st
   return `"${quoted}"`;
 }
 
+/**
+ * The program of a systemd ExecStart=: systemd does not substitute `$` there, and refuses a path
+ * holding a quote or a backslash ("Executable name contains special characters").
+ */
+export function systemdExecutable(value: string): string {
+  if (/["'\\]/.test(value))
+    throw new LaunchError(
+      'unsafe-value',
+      `the agent program (${value}) has a quote or a backslash in its path, which systemd refuses`,
+      'Install pgentra (and Node.js) in a folder whose path has none of these characters.',
+    );
+  return systemdQuote(value, { variables: false });
+}
+
 /** Text (or an attribute value) inside XML 1.0, which has no way to write most control characters. */
 export function xmlEscape(value: string): string {
   // eslint-disable-next-line no-control-regex

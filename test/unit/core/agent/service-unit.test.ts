@@ -10,7 +10,12 @@ import {
   type ServiceInput,
 } from '../../../../electron/core/agent/service-unit.js';
 import { PgentraError } from '../../../../electron/core/errors.js';
-import { systemdQuote, taskActionArguments, xmlEscape } from '../../../../electron/core/launch/quoting.js';
+import {
+  systemdExecutable,
+  systemdQuote,
+  taskActionArguments,
+  xmlEscape,
+} from '../../../../electron/core/launch/quoting.js';
 import type { SpawnRequest } from '../../../../electron/core/ports.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
@@ -288,6 +293,12 @@ describe('quoting for units, plists and tasks round-trips awkward paths', () => 
       }),
     );
     expect(() => systemdQuote('a\nb', { variables: true })).toThrow(/line break/);
+    fc.assert(
+      fc.property(awkward, (value) => {
+        if (/["'\\]/.test(value)) expect(() => systemdExecutable(value)).toThrow(/systemd refuses/);
+        else expect(systemdUnquote(systemdExecutable(value), false)).toBe(value);
+      }),
+    );
   });
 
   it('XML reads back exactly the value', () => {
