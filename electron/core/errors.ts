@@ -175,6 +175,16 @@ export const FAILURES = {
     category: 'local-file',
     advice: 'Check the folder named in the message, or install the command yourself (see the README).',
   },
+  'service-failed': {
+    category: 'launch',
+    advice:
+      'Run the command named in the message yourself and read what it says; `pgentra agent` also runs in a terminal.',
+  },
+  'service-not-ours': {
+    category: 'local-file',
+    advice:
+      'Move the file (or task) named in the message away, or keep it and start `pgentra agent` from it yourself.',
+  },
   'agent-running': {
     category: 'config',
     advice: 'Another pgentra (the tray app or `pgentra agent`) already serves tokens; use that one.',

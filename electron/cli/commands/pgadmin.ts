@@ -8,6 +8,7 @@ import type { FileSystem, Processes } from '../../core/ports.js';
 import { parseCommand, parseDuration, type CommandHelp } from '../args.js';
 import { CliError, ExitCode, toCliError, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { selfCommand } from '../self-command.js';
 
 const help: CommandHelp = {
   usage:
@@ -49,14 +50,6 @@ export interface PgadminCommandDeps {
   homedir: string;
   /** The pgAdmin path setting, used when --pgadmin-dir is not given. */
   pgadminPath?: string;
-}
-
-/** This CLI as pgAdmin should start it: node and the script, or a single packaged binary. */
-function selfCommand(): string[] {
-  const script = process.argv[1];
-  return script && path.resolve(script) !== process.execPath
-    ? [process.execPath, path.resolve(script)]
-    : [process.execPath];
 }
 
 async function defaultDeps(io: Io): Promise<PgadminCommandDeps> {

@@ -111,3 +111,60 @@ const POWERSHELL_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 export function powershellQuote(value: string): string {
   return `'${value.replace(POWERSHELL_SINGLE_QUOTES, (quote) => quote + quote)}'`;
 }
+
+/**
+ * One word of a systemd unit's ExecStart= (`variables: true`) or Environment= line, read back by
+ * systemd as exactly `value`: double quotes with C escapes for `\` and `"`, `%%` for a literal
+ * `%` (specifiers), and, where systemd substitutes variables (ExecStart), `$$` for a literal `$`.
+ */
+export function systemdQuote(value: string, options: { variables: boolean }): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(value))
+    throw new LaunchError('unsafe-value', 'a systemd unit value contains a control character or line break');
+  let quoted = value.replace(/[\\"]/g, (char) => `\\${char}`).replace(/%/g, '%%');
+  if (options.variables) quoted = quoted.replace(/\$/g, '$$$$');
+  return `"${quoted}"`;
+}
+
+/**
+ * The program of a systemd ExecStart=: systemd does not substitute `$` there, and refuses a path
+ * holding a quote or a backslash ("Executable name contains special characters").
+ */
+export function systemdExecutable(value: string): string {
+  if (/["'\\]/.test(value))
+    throw new LaunchError(
+      'unsafe-value',
+      `the agent program (${value}) has a quote or a backslash in its path, which systemd refuses`,
+      'Install pgentra (and Node.js) in a folder whose path has none of these characters.',
+    );
+  return systemdQuote(value, { variables: false });
+}
+
+/** Text (or an attribute value) inside XML 1.0, which has no way to write most control characters. */
+export function xmlEscape(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/u.test(value))
+    throw new LaunchError('unsafe-value', 'a value contains a character XML cannot hold');
+  return value.replace(
+    /[&<>"'\r]/g,
+    (char) =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[char] ?? char,
+  );
+}
+
+/**
+ * A Windows scheduled task's action: Task Scheduler expands %NAME% in the command and its
+ * arguments and offers no escape, so text where two `%` could enclose a name is refused. The
+ * arguments are one command line the program splits by the C runtime's rules.
+ */
+export function taskActionArguments(args: readonly string[], command: string): string {
+  const line = args.map(msvcrtQuote).join(' ');
+  for (const value of [command, ...args]) assertCmdSafe(value, 'the agent command');
+  if ((`${command} ${line}`.match(/%/g) ?? []).length > 1)
+    throw new LaunchError(
+      'unsafe-value',
+      `the agent command (${[command, ...args].join(' ')}) contains more than one %, which Task Scheduler would expand`,
+      'Install pgentra (and Node.js) in a folder whose path has no % in it.',
+    );
+  return line;
+}
