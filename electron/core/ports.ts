@@ -82,11 +82,12 @@ export interface Processes {
   readonly platform: NodeJS.Platform;
 }
 
+/** Asynchronous like Electron's clipboard (44+) and navigator.clipboard. */
 export interface Clipboard {
-  readText(): string;
+  readText(): Promise<string>;
   /** `secret` asks the OS to keep the text out of clipboard history and cloud sync where it can. */
-  writeText(text: string, options?: { secret?: boolean }): void;
-  clear(): void;
+  writeText(text: string, options?: { secret?: boolean }): Promise<void>;
+  clear(): Promise<void>;
 }
 
 export interface Notifier {

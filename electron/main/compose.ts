@@ -9,6 +9,7 @@ import type {
   App,
   BrowserWindow,
   Clipboard as ElectronClipboard,
+  ClipboardItem,
   Dialog,
   IpcMain,
   Menu,
@@ -53,6 +54,7 @@ export interface ElectronMain {
   ipcMain: IpcMain;
   nativeImage: typeof NativeImageModule;
   clipboard: ElectronClipboard;
+  ClipboardItem: typeof ClipboardItem;
   Notification: typeof Notification;
   shell: Shell;
   session: typeof SessionModule;
@@ -270,7 +272,11 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     env,
     fs: nodeFileSystem,
     clock: systemClock,
-    clipboard: createElectronClipboard(electron.clipboard, { platform }),
+    clipboard: createElectronClipboard(electron.clipboard, {
+      platform,
+      writeItem: (entries) => electron.clipboard.write([new electron.ClipboardItem(entries)]),
+      log,
+    }),
     notifier,
     browser,
     // Modal to the window when it is open (the picker is only asked for from the window).

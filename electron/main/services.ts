@@ -91,7 +91,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       deps.log(`warning: ${message}`);
     },
   });
-  const clipboard = new ClipboardGuard(deps.clipboard, deps.clock);
+  const clipboard = new ClipboardGuard(deps.clipboard, deps.clock, deps.log);
   const launchers = new Launchers({
     ...deps,
     processes: createNodeProcesses(),
@@ -193,7 +193,13 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     async stop() {
       pending?.();
       for (const off of offs) off();
-      clipboard.clearIfStillOurs();
+      await clipboard
+        .clearIfStillOurs()
+        .catch((error: unknown) =>
+          deps.log(
+            `clipboard: cannot clear on quit: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
       await background?.stop();
     },
   };

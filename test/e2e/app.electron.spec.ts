@@ -1,35 +1,20 @@
 // The packaged-shape app under a real Electron: Playwright's _electron starts dist/main/main.cjs
 // with a throw-away config dir and checks what only a real Chromium can show: the window renders
 // the cluster list, the preload bridge is there and Node is not, navigation and inline scripts
-// are blocked. Without an Electron binary (installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1, as in
-// CI here) every test is skipped with the reason printed.
+// are blocked. Without an Electron binary (none is downloaded by `npm install` since Electron 42;
+// `npx install-electron` fetches it, impossible offline and in CI here) every test is skipped with
+// the reason printed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { findElectronBinary } from '../support/electron-binary.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-/** The Electron binary `npm install` downloads, or why there is none. */
-function findElectron(): { ok: true; path: string } | { ok: false; reason: string } {
-  const advice = 'run `npm install` with internet access (without ELECTRON_SKIP_BINARY_DOWNLOAD) to get one';
-  try {
-    // The electron package's main export is the binary's path; it throws when none was downloaded.
-    const binary: unknown = createRequire(import.meta.url)('electron');
-    if (typeof binary === 'string' && existsSync(binary)) return { ok: true, path: binary };
-    return { ok: false, reason: `no Electron binary at ${String(binary)}; ${advice}` };
-  } catch {
-    return {
-      ok: false,
-      reason: `no Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD); ${advice}`,
-    };
-  }
-}
-
-const found = findElectron();
+const found = findElectronBinary();
 if (!found.ok) console.log(`app.electron.spec.ts skipped: ${found.reason}`);
 
 test.describe('pgentra under Electron', () => {

@@ -1,24 +1,28 @@
-// The Clipboard port over Electron's clipboard. Keeping a token out of clipboard history and
-// cloud sync needs a marker format written *together with* the text, in one clipboard
-// transaction; each OS has its convention:
+// The Clipboard port over Electron's clipboard, which is asynchronous since Electron 44 (W3C
+// shape: readText/writeText/write return promises; `clear` stays synchronous).
+//
+// Keeping a token out of clipboard history and cloud sync needs a marker format written
+// *together with* the text, in one clipboard transaction; each OS has its convention:
 //   macOS    org.nspasteboard.ConcealedType / TransientType (nspasteboard.org)
 //   Windows  ExcludeClipboardContentFromMonitorProcessing, CanIncludeInClipboardHistory = 0,
 //            CanUploadToCloudClipboard = 0 (learn.microsoft.com, "Clipboard Formats")
 //   KDE      x-kde-passwordManagerHint = secret
-// Electron 41 cannot do that: `clipboard.write` takes only text/html/rtf/image/bookmark, and
-// `writeBuffer` starts a new transaction that replaces the text (electron/electron#11838,
-// #41462). Custom formats in `clipboard.write` arrive with Electron 44 (#51707). Until then the
-// token is written as plain text, and what protects it is the guard in core/sinks/clipboard.ts:
-// cleared after `clipboardClearSec` if unchanged, and on quit. `writeWithFormats` is the seam for
-// the Electron 44 call (or a native helper).
+// Electron 44+ commits every entry of one `clipboard.write([new ClipboardItem({...})])` atomically
+// and writes raw OS formats under `electron application/osclipboard;format="…"`, so the token goes
+// out as text/plain plus the markers (`writeItem`, wired in compose.ts). Should that write fail,
+// the token is written as plain text; what then protects it is the guard in
+// core/sinks/clipboard.ts: cleared after `clipboardClearSec` if unchanged, and on quit.
 import type { Clipboard } from '../../core/ports.js';
 
 /** The part of Electron's clipboard we use. */
 export interface ElectronClipboardLike {
-  readText(): string;
-  writeText(text: string): void;
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
   clear(): void;
 }
+
+/** One clipboard entry by MIME type, as `new ClipboardItem(entries)` takes it. */
+export type ClipboardEntries = Record<string, string | Blob>;
 
 /** The marker formats that ask clipboard managers and history to skip a secret, per OS. */
 export function secretClipboardFormats(platform: NodeJS.Platform): Record<string, Buffer> {
@@ -40,10 +44,24 @@ export function secretClipboardFormats(platform: NodeJS.Platform): Record<string
   }
 }
 
+/** Electron's MIME key for a raw OS clipboard format. */
+export function osClipboardMime(format: string): string {
+  return `electron application/osclipboard;format="${format}"`;
+}
+
+/** The one clipboard entry for a secret: the text plus this platform's marker formats. */
+export function secretClipboardEntries(text: string, platform: NodeJS.Platform): ClipboardEntries {
+  const entries: ClipboardEntries = { 'text/plain': text };
+  for (const [format, bytes] of Object.entries(secretClipboardFormats(platform)))
+    entries[osClipboardMime(format)] = new Blob([new Uint8Array(bytes)]);
+  return entries;
+}
+
 export interface ClipboardAdapterOptions {
   platform: NodeJS.Platform;
-  /** Writes text plus marker formats atomically; absent on Electron 41 (see above). */
-  writeWithFormats?: (text: string, formats: Record<string, Buffer>) => void;
+  /** Writes one entry atomically: `clipboard.write([new ClipboardItem(entries)])`. */
+  writeItem?: (entries: ClipboardEntries) => Promise<void>;
+  log?: (message: string) => void;
 }
 
 export function createElectronClipboard(
@@ -52,13 +70,19 @@ export function createElectronClipboard(
 ): Clipboard {
   return {
     readText: () => clipboard.readText(),
-    writeText(text, writeOptions) {
-      if (writeOptions?.secret && options.writeWithFormats) {
-        options.writeWithFormats(text, secretClipboardFormats(options.platform));
-        return;
+    async writeText(text, writeOptions) {
+      if (writeOptions?.secret && options.writeItem) {
+        try {
+          await options.writeItem(secretClipboardEntries(text, options.platform));
+          return;
+        } catch (error) {
+          options.log?.(
+            `clipboard: marker formats refused, copying as plain text: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
       }
-      clipboard.writeText(text);
+      await clipboard.writeText(text);
     },
-    clear: () => clipboard.clear(),
+    clear: async () => clipboard.clear(),
   };
 }

@@ -26,8 +26,8 @@ import { buildSnapshot } from '../snapshot.js';
 
 /** Where copies go: a secret is cleared again after a while, plain text stays. */
 export interface ClipboardSink {
-  copySecret(text: string, clearAfterSec: number): void;
-  copyPlain(text: string): void;
+  copySecret(text: string, clearAfterSec: number): Promise<void>;
+  copyPlain(text: string): Promise<void>;
 }
 
 export interface HandlerDeps {
@@ -116,11 +116,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'clusters:copyToken': async (name) => {
       const { token } = await core.token(core.cluster(name), { minValidSec: 300, userAction: true });
       const clearsInSec = core.settings.clipboardClearSec;
-      deps.clipboard.copySecret(token, clearsInSec);
+      await deps.clipboard.copySecret(token, clearsInSec);
       return { clearsInSec };
     },
     'clusters:copyConnectionString': async (name) => {
-      deps.clipboard.copyPlain(await core.connectionString(name));
+      await deps.clipboard.copyPlain(await core.connectionString(name));
       return null;
     },
     'clusters:openPsql': async (name) => {

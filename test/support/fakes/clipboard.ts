@@ -1,5 +1,6 @@
 // The Clipboard port in memory: what was written last, whether that write asked to be kept out of
-// clipboard history (`secret`), and how many secret writes there have been.
+// clipboard history (`secret`), and how many secret writes there have been. Asynchronous like the
+// port (Electron's clipboard since 44); the fields are for tests to read and set directly.
 import type { Clipboard } from '../../../electron/core/ports.js';
 
 export class MemoryClipboard implements Clipboard {
@@ -7,15 +8,15 @@ export class MemoryClipboard implements Clipboard {
   /** Whether the text now on the clipboard was written as a secret. */
   secret = false;
   secretWrites = 0;
-  readText(): string {
+  async readText(): Promise<string> {
     return this.text;
   }
-  writeText(text: string, options?: { secret?: boolean }): void {
+  async writeText(text: string, options?: { secret?: boolean }): Promise<void> {
     this.text = text;
     this.secret = options?.secret ?? false;
     if (this.secret) this.secretWrites += 1;
   }
-  clear(): void {
+  async clear(): Promise<void> {
     this.text = '';
     this.secret = false;
   }

@@ -5,8 +5,7 @@
 // window in a browser through the preview host. Prints how to use the CLI and psql against the
 // same stack, and stays up until Ctrl-C. Every failure is printed, never swallowed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { nodeFileSystem, systemClock } from '../../../electron/core/node-ports.js';
 import { Pgentra } from '../../../electron/core/pgentra.js';
@@ -16,20 +15,10 @@ import { startPreviewHost, type PreviewHost } from './preview-host.js';
 import { conninfoOf, runPsql } from '../testbed/psql.js';
 import { startTestbed, type Testbed } from '../testbed/testbed.js';
 import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
+import { findElectronBinary } from '../electron-binary.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const say = (line = '') => process.stdout.write(`${line}\n`);
-
-/** The Electron binary `npm install` downloads, or why there is none. */
-function findElectron(): { ok: true; path: string } | { ok: false; reason: string } {
-  try {
-    const binary: unknown = createRequire(import.meta.url)('electron');
-    if (typeof binary === 'string' && existsSync(binary)) return { ok: true, path: binary };
-    return { ok: false, reason: `the electron package points at ${String(binary)}, which does not exist` };
-  } catch {
-    return { ok: false, reason: 'electron was installed with ELECTRON_SKIP_BINARY_DOWNLOAD' };
-  }
-}
 
 function build(targets: string[]): void {
   const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), ...targets], {
@@ -114,7 +103,7 @@ async function main(): Promise<void> {
       say(`  added ${name} (${kind}, ${gateway.host}:${gateway.port}, database ${facts.database})`);
     }
 
-    const found = findElectron();
+    const found = findElectronBinary();
     let windowLine: string;
     if (found.ok) {
       say('Building the app and starting it under Electron…');

@@ -129,9 +129,14 @@ function electronMainStub() {
     },
     nativeImage: { createFromBitmap: () => image, createFromPath: () => image },
     clipboard: {
-      readText: () => record.clipboard,
-      writeText: (text: string) => void (record.clipboard = text),
+      readText: async () => record.clipboard,
+      writeText: async (text: string) => void (record.clipboard = text),
+      write: async (items: { entries: Record<string, unknown> }[]) =>
+        void (record.clipboard = String(items[0]?.entries['text/plain'] ?? '')),
       clear: () => void (record.clipboard = ''),
+    },
+    ClipboardItem: class {
+      constructor(readonly entries: Record<string, unknown>) {}
     },
     Notification: StubNotification,
     shell: { openExternal: async () => undefined },
@@ -392,8 +397,8 @@ describe('packaging', () => {
   it('the afterPack hook flips the fuses and reads them back', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pgentra-fuses-'));
     try {
-      // A stand-in binary: the fuse sentinel, wire version 1, nine fuses (Electron 41 has one more
-      // than @electron/fuses 1.8 knows), all at their Electron defaults.
+      // A stand-in binary: the fuse sentinel, wire version 1, nine fuses (Electron 45, like 41, has one
+      // more than @electron/fuses 1.8 knows), all at their Electron defaults.
       const defaults = '10111001' + '1';
       const sentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
       const fake = (name: string) =>

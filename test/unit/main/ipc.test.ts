@@ -7,7 +7,10 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createElectronClipboard,
+  osClipboardMime,
+  secretClipboardEntries,
   secretClipboardFormats,
+  type ClipboardEntries,
   type ElectronClipboardLike,
 } from '../../../electron/main/adapters/clipboard.js';
 import { createElectronBrowser } from '../../../electron/main/adapters/browser.js';
@@ -404,10 +407,11 @@ describe('the window', () => {
   });
 });
 
+/** Electron 44+'s clipboard: readText/writeText return promises, clear is synchronous. */
 class FakeElectronClipboard implements ElectronClipboardLike {
   text = '';
-  readText = () => this.text;
-  writeText = (text: string) => void (this.text = text);
+  readText = async () => this.text;
+  writeText = async (text: string) => void (this.text = text);
   clear = () => void (this.text = '');
 }
 
@@ -418,7 +422,7 @@ function startServicesIn(home: string, overrides: Partial<ServiceDeps>) {
     env: { PGENTRA_HOME: home },
     fs: nodeFileSystem,
     clock: new FakeClock(),
-    clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+    clipboard: { readText: async () => '', writeText: async () => undefined, clear: async () => undefined },
     notifier: { notify: () => undefined },
     browser: { open: async () => undefined },
     dialog: new ScriptedFileDialog(),
@@ -500,22 +504,59 @@ describe('clipboard wiring', () => {
     expect(electronClipboard.text).toBe('');
   });
 
-  it('writes marker formats with the text when the runtime can, plain text otherwise', () => {
+  it('writes the text and the marker formats as one entry, plain text when that write fails', async () => {
     const plain = new FakeElectronClipboard();
-    createElectronClipboard(plain, { platform: 'darwin' }).writeText(TOKEN, { secret: true });
+    await createElectronClipboard(plain, { platform: 'darwin' }).writeText(TOKEN, { secret: true });
     expect(plain.text).toBe(TOKEN);
-    const atomic: [string, string[]][] = [];
-    createElectronClipboard(plain, {
+
+    const items: ClipboardEntries[] = [];
+    const atomic = new FakeElectronClipboard();
+    await createElectronClipboard(atomic, {
       platform: 'darwin',
-      writeWithFormats: (text, formats) => void atomic.push([text, Object.keys(formats)]),
+      writeItem: async (entries) => void items.push(entries),
     }).writeText(TOKEN, { secret: true });
-    expect(atomic).toEqual([[TOKEN, ['org.nspasteboard.ConcealedType', 'org.nspasteboard.TransientType']]]);
+    expect(atomic.text).toBe('');
+    expect(items).toHaveLength(1);
+    expect(Object.keys(items[0] ?? {})).toEqual([
+      'text/plain',
+      'electron application/osclipboard;format="org.nspasteboard.ConcealedType"',
+      'electron application/osclipboard;format="org.nspasteboard.TransientType"',
+    ]);
+    expect(items[0]?.['text/plain']).toBe(TOKEN);
+
+    const windows = secretClipboardEntries(TOKEN, 'win32');
+    const history = windows[osClipboardMime('CanIncludeInClipboardHistory')];
+    expect(history).toBeInstanceOf(Blob);
+    expect([...new Uint8Array(await (history as Blob).arrayBuffer())]).toEqual([0, 0, 0, 0]);
+    const kde = secretClipboardEntries(TOKEN, 'linux')[osClipboardMime('x-kde-passwordManagerHint')];
+    expect(await (kde as Blob).text()).toBe('secret');
+
+    // A plain copy never carries markers.
+    await createElectronClipboard(atomic, {
+      platform: 'darwin',
+      writeItem: async (entries) => void items.push(entries),
+    }).writeText('host=x');
+    expect(atomic.text).toBe('host=x');
+    expect(items).toHaveLength(1);
+
+    const logged: string[] = [];
+    const refused = new FakeElectronClipboard();
+    await createElectronClipboard(refused, {
+      platform: 'win32',
+      writeItem: async () => {
+        throw new Error('unknown format');
+      },
+      log: (message) => logged.push(message),
+    }).writeText(TOKEN, { secret: true });
+    expect(refused.text).toBe(TOKEN);
+    expect(logged.join('\n')).toMatch(/plain text: unknown format/);
+    expect(logged.join('\n')).not.toContain(TOKEN);
+
     expect(Object.keys(secretClipboardFormats('win32'))).toEqual([
       'ExcludeClipboardContentFromMonitorProcessing',
       'CanIncludeInClipboardHistory',
       'CanUploadToCloudClipboard',
     ]);
-    expect(secretClipboardFormats('linux')['x-kde-passwordManagerHint']?.toString()).toBe('secret');
   });
 
   describe('on quit', () => {
@@ -532,7 +573,7 @@ describe('clipboard wiring', () => {
         clock,
         clipboard: createElectronClipboard(electronClipboard, { platform: 'linux' }),
       });
-      services.clipboard.copySecret(TOKEN, 30);
+      await services.clipboard.copySecret(TOKEN, 30);
       expect(electronClipboard.text).toBe(TOKEN);
       await services.stop();
       expect(electronClipboard.text).toBe('');

@@ -13,7 +13,7 @@ function guarded() {
 describe('ClipboardGuard', () => {
   it('clears a copied token after the configured seconds, marked secret', async () => {
     const { clock, clipboard, guard } = guarded();
-    guard.copySecret('tok', 30);
+    await guard.copySecret('tok', 30);
     expect(clipboard.text).toBe('tok');
     expect(clipboard.secretWrites).toBe(1);
     await clock.advance(29_000);
@@ -24,29 +24,47 @@ describe('ClipboardGuard', () => {
 
   it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
     const { clock, clipboard, guard } = guarded();
-    guard.copySecret('tok', 30);
-    clipboard.writeText('my own notes');
+    await guard.copySecret('tok', 30);
+    await clipboard.writeText('my own notes');
     await clock.advance(31_000);
     expect(clipboard.text).toBe('my own notes');
   });
 
   it('clears on quit if the token is still there, and a second copy restarts the delay', async () => {
     const { clock, clipboard, guard } = guarded();
-    guard.copySecret('tok1', 30);
+    await guard.copySecret('tok1', 30);
     await clock.advance(20_000);
-    guard.copySecret('tok2', 30);
+    await guard.copySecret('tok2', 30);
     await clock.advance(20_000);
     expect(clipboard.text).toBe('tok2');
-    guard.clearIfStillOurs();
+    await guard.clearIfStillOurs();
     expect(clipboard.text).toBe('');
     expect(clock.pendingTimers).toBe(0);
   });
 
   it('copying a connection string cancels the pending clear', async () => {
     const { clock, clipboard, guard } = guarded();
-    guard.copySecret('tok', 30);
-    guard.copyPlain('host=x user=y');
+    await guard.copySecret('tok', 30);
+    await guard.copyPlain('host=x user=y');
     await clock.advance(60_000);
     expect(clipboard.text).toBe('host=x user=y');
+  });
+
+  it('waits for the asynchronous read before deciding, and keeps a copy made meanwhile', async () => {
+    const { clock, clipboard, guard } = guarded();
+    await guard.copySecret('tok', 30);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const realRead = clipboard.readText.bind(clipboard);
+    clipboard.readText = async () => {
+      await gate;
+      return realRead();
+    };
+    const clearing = guard.clearIfStillOurs();
+    expect(clipboard.text).toBe('tok');
+    release();
+    await clearing;
+    expect(clipboard.text).toBe('');
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ async function start() {
     env: { PGENTRA_HOME: home, PGPASSFILE: path.join(home, 'pgpass') },
     fs: nodeFileSystem,
     clock: new FakeClock(),
-    clipboard: { readText: () => '', writeText: () => undefined, clear: () => undefined },
+    clipboard: { readText: async () => '', writeText: async () => undefined, clear: async () => undefined },
     notifier: { notify: () => undefined },
     browser: { open: async () => undefined },
     dialog,
