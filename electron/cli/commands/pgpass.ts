@@ -1,7 +1,8 @@
-import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
+import { parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
-import { EXIT_CODE_BY_CATEGORY, ExitCode, usageError } from '../exit-codes.js';
+import { EXIT_CODE_BY_CATEGORY, ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { managedFileVerb, pathOrClean } from '../managed-file-verbs.js';
 
 const help: CommandHelp = {
   usage: 'pgentra pgpass sync [--watch] | pgentra pgpass clean | pgentra pgpass path',
@@ -16,34 +17,14 @@ const help: CommandHelp = {
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const [verb, ...rest] = argv;
-  if (verb === '--help' || verb === '-h') {
-    io.stdout(formatHelp(help));
-    return ExitCode.ok;
-  }
-  if (verb !== 'sync' && verb !== 'clean' && verb !== 'path') {
-    if (verb === undefined) {
-      io.stderr(formatHelp(help));
-      return ExitCode.usage;
-    }
-    throw usageError(`unknown pgpass command "${verb}" (use sync, clean or path)`);
-  }
+  const [given, ...rest] = argv;
+  const verb = managedFileVerb('pgpass', given, help, io);
+  if (typeof verb === 'number') return verb;
   const parsed = parseCommand(rest, verb === 'sync' ? { watch: { type: 'boolean' } } : {}, help, io);
   if (!parsed) return ExitCode.ok;
   const core = await openCore(io);
-  if (verb === 'path') {
-    io.stdout(`${core.pgpassPath()}\n`);
-    return ExitCode.ok;
-  }
-  if (verb === 'clean') {
-    const report = await core.cleanPgpass();
-    io.stderr(
-      report.changed
-        ? `Removed pgentra's lines from ${report.path}.\n`
-        : `${report.path} had no pgentra lines.\n`,
-    );
-    return ExitCode.ok;
-  }
+  if (verb !== 'sync')
+    return pathOrClean(verb, { path: core.pgpassPath, clean: core.cleanPgpass, ours: 'lines' }, io);
   if (parsed.values.watch) {
     const { runBackground } = await import('../background.js');
     return runBackground(core, io, { serveAgent: false });

@@ -1,7 +1,8 @@
-import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
+import { parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
-import { exitCodeFor, ExitCode, usageError } from '../exit-codes.js';
+import { exitCodeFor, ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { managedFileVerb, pathOrClean } from '../managed-file-verbs.js';
 
 const help: CommandHelp = {
   usage: 'pgentra service sync | pgentra service clean | pgentra service path',
@@ -21,33 +22,15 @@ const help: CommandHelp = {
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const [verb, ...rest] = argv;
-  if (verb === '--help' || verb === '-h') {
-    io.stdout(formatHelp(help));
-    return ExitCode.ok;
-  }
-  if (verb !== 'sync' && verb !== 'clean' && verb !== 'path') {
-    if (verb === undefined) {
-      io.stderr(formatHelp(help));
-      return ExitCode.usage;
-    }
-    throw usageError(`unknown service command "${verb}" (use sync, clean or path)`);
-  }
+  const [given, ...rest] = argv;
+  const verb = managedFileVerb('service', given, help, io);
+  if (typeof verb === 'number') return verb;
   const parsed = parseCommand(rest, {}, help, io);
   if (!parsed) return ExitCode.ok;
   const core = await openCore(io);
-  if (verb === 'path') {
-    io.stdout(`${core.serviceFilePath()}\n`);
-    return ExitCode.ok;
-  }
-  if (verb === 'clean') {
-    const report = await core.cleanServiceFile();
-    io.stderr(
-      report.changed
-        ? `Removed pgentra's services from ${report.path}.\n`
-        : `${report.path} had no pgentra services.\n`,
-    );
-    return ExitCode.ok;
+  if (verb !== 'sync') {
+    const file = { path: core.serviceFilePath, clean: core.cleanServiceFile, ours: 'services' };
+    return pathOrClean(verb, file, io);
   }
   if (!core.settings.pgService.enabled)
     io.stderr('Note: the pgService.enabled setting is off, so pgentra will not keep this file up to date.\n');

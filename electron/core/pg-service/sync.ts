@@ -9,6 +9,7 @@ import { PgentraError } from '../errors.js';
 import { libpqDefaultFile, type LibpqPlace } from '../libpq-paths.js';
 import {
   blockStart,
+  PgpassFileError,
   rewriteManagedFile,
   scanManagedBlocks,
   withManagedLines,
@@ -20,15 +21,10 @@ import { groupOf, isContent, sectionLines, ServiceEntryError, type ServiceDefini
 
 export const SERVICE_BLOCK_START = blockStart('pgentra service clean');
 
-export class ServiceFileError extends PgentraError {
+export class ServiceFileError extends PgpassFileError {
   override readonly name = 'ServiceFileError';
-  constructor(
-    message: string,
-    /** The system's error code (EACCES, ENOSPC, …), when one caused this. */
-    readonly errno?: string,
-    options?: { cause?: unknown },
-  ) {
-    super('service-file', message, { cause: options?.cause });
+  constructor(message: string, errno?: string, options?: { cause?: unknown }) {
+    super(message, errno, options, 'service-file');
   }
 }
 

@@ -24,15 +24,17 @@ import {
   type PgpassManagedEntry,
 } from './managed-block.js';
 
+/** A libpq file pgentra keeps a block in (pgpass, or the service file) could not be read or written. */
 export class PgpassFileError extends PgentraError {
-  override readonly name = 'PgpassFileError';
+  override readonly name: string = 'PgpassFileError';
   constructor(
     message: string,
     /** The system's error code (EACCES, ENOSPC, …), when one caused this. */
     readonly errno?: string,
     options?: { cause?: unknown },
+    code: 'pgpass-file' | 'service-file' = 'pgpass-file',
   ) {
-    super('pgpass-file', message, { cause: options?.cause });
+    super(code, message, { cause: options?.cause });
   }
 }
 
