@@ -15,6 +15,7 @@ import type { FileSystem } from '../../../../electron/core/ports.js';
 import { FakeClock } from '../../../support/fakes/fake-clock.js';
 import { crashPoints, CrashingFileSystem, type CrashPoint } from '../../../support/fakes/crashing-fs.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
+import { savedCluster } from '../../../support/fakes/saved-cluster.js';
 
 const FULL = process.env.PGENTRA_SWEEP === 'full';
 /** Crash points per file in `npm test`; the full sweep takes every byte of every write. */
@@ -28,17 +29,6 @@ interface Scenario {
   before: (disk: MemoryFileSystem) => void;
   write: (fs: FileSystem, clock: FakeClock, lock: Partial<LockOptions>) => Promise<unknown>;
 }
-
-const cluster = (name: string) => ({
-  name,
-  host: `${name}.postgres.database.azure.com`,
-  port: 5432,
-  database: 'postgres',
-  user: 'alice@contoso.com',
-  group: false,
-  kind: 'flexible' as const,
-  cloud: 'public',
-});
 
 const SCENARIOS: Record<string, Scenario> = {
   pgpass: {
@@ -93,12 +83,12 @@ const SCENARIOS: Record<string, Scenario> = {
     before: (disk) =>
       disk.put(
         `${HOME}/.config/pgentra/config.json`,
-        JSON.stringify({ version: 1, clusters: [cluster('prod')] }, null, 2) + '\n',
+        JSON.stringify({ version: 1, clusters: [savedCluster('prod')] }, null, 2) + '\n',
       ),
     write: (fs, clock, lock) =>
       new ConfigStore({ fs, dir: `${HOME}/.config/pgentra`, clock, lock }).update((config): Config => ({
         ...config,
-        clusters: [cluster('prod'), cluster('dev')],
+        clusters: [savedCluster('prod'), savedCluster('dev')],
       })),
   },
 };
