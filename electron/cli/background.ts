@@ -2,7 +2,7 @@
 // foreground, logging to stderr, until Ctrl-C or SIGTERM.
 import { startBackground } from '../core/background.js';
 import { resolveConfigDir } from '../core/config-dir.js';
-import { systemClock } from '../core/node-ports.js';
+import { nodeFileSystem, systemClock } from '../core/node-ports.js';
 import type { Pgentra } from '../core/pgentra.js';
 import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -20,6 +20,7 @@ export async function runBackground(
     owner: 'agent',
     log,
     clock: systemClock,
+    fs: nodeFileSystem,
   });
   log(
     `keeping ${core.clusters().length} cluster(s) fresh${core.settings.pgpass.enabled ? ` in ${core.pgpassPath()}` : ''}; stop with Ctrl-C`,

@@ -1,13 +1,21 @@
 // What runs while the tray app or `pgentra agent` is up: the engine's scheduler, the pgpass sink
 // (rewrites the file when a token changes, debounced), the agent socket for `pgentra token`, and
 // a periodic config reload so clusters added and sign-ins made from the CLI are picked up.
-import type { Clock } from './ports.js';
-import { describeFailure, failureText, isPgentraError, type FailureCategory } from './errors.js';
-import { tokenDemand } from './agent/wire.js';
-import type { AgentFailureCode, AgentOwner, AgentRequest, AgentResponse } from './agent/protocol.js';
-import { serverEndpoint, startAgentServer, type AgentServer } from './agent/server.js';
-import type { ClusterToken } from './cluster-tokens.js';
-import type { ClusterView, Pgentra } from './pgentra.js';
+import type { ForwardSnapshot } from '../shared/forwards.js';
+import { agentFailure, answerFromCore, forwardSources } from './agent-answers.js';
+import { ForwardRefusedError, Forwards } from './agent/forwards.js';
+import type { AgentOwner } from './agent/protocol.js';
+import {
+  serverEndpoint,
+  startAgentServer,
+  type AgentHandler,
+  type AgentServer,
+} from './agent/server.js';
+import { isPgentraError } from './errors.js';
+import type { Pgentra } from './pgentra.js';
+import type { Clock, FileSystem } from './ports.js';
+
+export { AGENT_CODE_BY_CATEGORY, agentFailure, MAX_THROTTLE_WAIT_MS } from './agent-answers.js';
 
 export interface BackgroundOptions {
   configDir: string;
@@ -24,60 +32,17 @@ export interface BackgroundOptions {
    * CLI, a sign-in the CLI found gone): redraw.
    */
   onConfigChanged?: () => void;
+  /** A forward opened, closed or answered a request: redraw what shows forwards. */
+  onForwardsChanged?: () => void;
+  /** Reads the roots files whose PEM text forwards send to remotes. */
+  fs: FileSystem;
 }
 
 export interface Background {
   agentAddress?: string;
+  /** Forwards open now and what came through them (no tokens), for the tray. */
+  forwards(): ForwardSnapshot[];
   stop(): Promise<void>;
-}
-
-/** The one place a failure category becomes the agent protocol's failure code. */
-export const AGENT_CODE_BY_CATEGORY = {
-  'needs-sign-in': 'needs-sign-in',
-  unreachable: 'unreachable',
-  config: 'config',
-  'not-found': 'usage',
-  'invalid-input': 'usage',
-  'local-file': 'config',
-  launch: 'config',
-  internal: 'internal',
-} as const satisfies Record<FailureCategory, AgentFailureCode>;
-
-export function agentFailure(error: unknown): AgentResponse {
-  return {
-    ok: false,
-    code: AGENT_CODE_BY_CATEGORY[describeFailure(error).category],
-    message: failureText(error),
-  };
-}
-
-/**
- * How long the agent holds an answer while Entra throttles: a Retry-After this short is waited
- * out and asked once more, so pgAdmin gets a fresh token instead of an error. Well inside the
- * 10 s the CLI waits for the agent before it gives up and asks Entra itself (in the throttle).
- */
-export const MAX_THROTTLE_WAIT_MS = 5_000;
-
-async function tokenWithinWait(
-  core: Pgentra,
-  cluster: ClusterView,
-  request: { minValidSec?: number },
-  clock: Clock,
-): Promise<ClusterToken> {
-  const demand = tokenDemand(request.minValidSec);
-  let retryAfterSec: number | undefined;
-  try {
-    const first = await core.token(cluster, demand);
-    if (!first.throttled) return first;
-    retryAfterSec = first.throttled.retryAfterSec;
-    if (retryAfterSec === undefined || retryAfterSec * 1000 > MAX_THROTTLE_WAIT_MS) return first;
-  } catch (error) {
-    retryAfterSec =
-      describeFailure(error).code === 'throttled' ? describeFailure(error).details.retryAfterSec : undefined;
-    if (retryAfterSec === undefined || retryAfterSec * 1000 > MAX_THROTTLE_WAIT_MS) throw error;
-  }
-  await new Promise<void>((resolve) => clock.setTimeout(resolve, retryAfterSec * 1000));
-  return core.token(cluster, demand);
 }
 
 export async function startBackground(core: Pgentra, options: BackgroundOptions): Promise<Background> {
@@ -113,30 +78,33 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
   core.startRefreshing();
 
   let server: AgentServer | undefined;
+  let forwards: Forwards | undefined;
   if (options.serveAgent) {
-    const serveRequest = async (request: AgentRequest): Promise<AgentResponse> => {
-      if (request.op === 'ping') return { ok: true, pong: true, pid: process.pid, owner: options.owner };
-      if (request.op === 'status') return { ok: true, status: await core.status() };
+    const answerOptions = { owner: options.owner, clock, onConfigChanged: options.onConfigChanged };
+    const answer = answerFromCore(core, answerOptions);
+    const endpoint = await serverEndpoint(options.configDir, options.env);
+    const opened = new Forwards({
+      endpoint,
+      clock,
+      log,
+      onChange: options.onForwardsChanged,
+      ...forwardSources(core, options.fs, answerOptions),
+    });
+    const serveRequest: AgentHandler = async (request, session) => {
+      if (request.op !== 'forward-open') return answer(request);
       try {
-        const find = () =>
-          request.op === 'token' ? core.cluster(request.cluster) : core.clusterFor(request);
-        let cluster;
-        try {
-          cluster = find();
-        } catch {
-          // Perhaps added by `pgentra cluster add` since we last read the config.
-          if (await core.reload()) options.onConfigChanged?.();
-          await core.trackClusters();
-          cluster = find();
-        }
-        const { token, expiresAt, throttled } = await tokenWithinWait(core, cluster, request, clock);
-        return { ok: true, token, expiresAt, ...(throttled ? { warning: throttled.warning } : {}) };
+        const lease = await opened.start(request);
+        // The forward lives exactly as long as the connection of whoever opened it.
+        session.hold(() => void opened.close(lease.id));
+        return { ok: true, forward: lease };
       } catch (error) {
+        if (error instanceof ForwardRefusedError) return { ok: false, code: 'usage', message: error.message };
         return agentFailure(error);
       }
     };
     try {
-      server = await startAgentServer(await serverEndpoint(options.configDir, options.env), serveRequest);
+      server = await startAgentServer(endpoint, serveRequest);
+      forwards = opened;
       log(`agent: serving tokens on ${server.address}`);
     } catch (error) {
       // A folder planted at the socket's path must not stop tokens being refreshed: go on
@@ -175,12 +143,14 @@ export async function startBackground(core: Pgentra, options: BackgroundOptions)
 
   return {
     agentAddress: server?.address,
+    forwards: () => forwards?.snapshot() ?? [],
     async stop() {
       stopped = true;
       cancelReload();
       core.stopPgpassSync();
       for (const off of offs) off();
       core.stopRefreshing();
+      await forwards?.closeAll();
       await server?.close();
     },
   };

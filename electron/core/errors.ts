@@ -201,6 +201,19 @@ export const FAILURES = {
     category: 'config',
     advice: 'The tray app and the command line are different versions: run the same pgentra for both.',
   },
+  'forward-gone': {
+    category: 'unreachable',
+    advice:
+      'The connection that forwarded your desktop pgentra has ended: reconnect with `pgentra ssh HOST` (or restart the WSL relay), or unset PGENTRA_AGENT.',
+  },
+  'forward-refused': {
+    category: 'config',
+    advice: 'The desktop decides what a forward may fetch: reconnect with the clusters you need allowed.',
+  },
+  'forward-failed': {
+    category: 'unreachable',
+    advice: 'The desktop pgentra could not answer; see its log (the tray app or `pgentra agent`).',
+  },
   internal: { category: 'internal', advice: 'This is a bug in pgentra; please report it.' },
 } as const satisfies Record<string, { category: FailureCategory; advice: string }>;
 

@@ -100,7 +100,14 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     connectionTarget: (name, options) => core.connectionTarget(name, options),
   });
 
-  const snapshot = () => buildSnapshot({ core, now: deps.clock.now, warnings: () => warnings });
+  let background: Background | undefined;
+  const snapshot = () =>
+    buildSnapshot({
+      core,
+      now: deps.clock.now,
+      warnings: () => warnings,
+      forwards: () => background?.forwards() ?? [],
+    });
   let pending: (() => void) | undefined;
   const changed = () => {
     if (pending) return;
@@ -159,7 +166,6 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     }),
   ];
 
-  let background: Background | undefined;
   try {
     background = await startBackground(core, {
       configDir: deps.configDir,
@@ -168,7 +174,9 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       owner: 'tray',
       log: deps.log,
       clock: deps.clock,
+      fs: deps.fs,
       onConfigChanged: changed,
+      onForwardsChanged: changed,
     });
   } catch (error) {
     deps.log(`background services: ${error instanceof Error ? error.message : String(error)}`);
@@ -179,7 +187,9 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
       owner: 'tray',
       log: deps.log,
       clock: deps.clock,
+      fs: deps.fs,
       onConfigChanged: changed,
+      onForwardsChanged: changed,
     });
   }
 

@@ -3,12 +3,15 @@
 import { adviceFor, describeFailure } from '../core/errors.js';
 import type { ClusterStatus, ClusterView, Pgentra } from '../core/pgentra.js';
 import type { AccountSnapshot, AppSnapshot, ClusterSnapshot } from '../shared/ipc-contract.js';
+import type { ForwardSnapshot } from '../shared/forwards.js';
 import { knownTerminalsFor } from '../shared/terminals.js';
 
 export interface SnapshotSources {
   core: Pgentra;
   now: () => number;
   warnings: () => string[];
+  /** Forwards open now (`pgentra ssh`, WSL) and what they fetched; none when no agent runs. */
+  forwards?: () => ForwardSnapshot[];
 }
 
 export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapshot> {
@@ -55,6 +58,7 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<AppSnapsh
     },
     now: sources.now(),
     warnings: sources.warnings(),
+    forwards: sources.forwards?.() ?? [],
   };
 }
 

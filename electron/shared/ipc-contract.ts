@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { clusterNameSchema } from './cluster-name.js';
 import { serverNameSchema } from './server-name.js';
 import { settingsPatchSchema, type SettingsPatch } from './settings.js';
+import type { ForwardSnapshot } from './forwards.js';
 import type { ClusterTokenStatus } from './token-status.js';
 
 export const clusterKindSchema = z.enum(['flexible', 'single', 'cosmos']);
@@ -124,6 +125,8 @@ export interface AppSnapshot {
   /** Wall-clock ms in the main process when the snapshot was taken (to correct renderer clock skew). */
   now: number;
   warnings: string[];
+  /** Forwards to other machines open now (`pgentra ssh`, WSL) and what came through them; no tokens. */
+  forwards: ForwardSnapshot[];
 }
 
 export interface ClusterPreview {

@@ -3,13 +3,17 @@
 import { PgentraError } from '../errors.js';
 import { lstatSync, type Stats } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { AgentEndpoint } from './paths.js';
-import type { AgentRequest } from './protocol.js';
+import type { AgentRequest, ForwardRequest } from './protocol.js';
 import {
   AGENT_PROTOCOL_VERSION,
+  MAX_ANSWER_BYTES,
   type AgentFailureCode,
   type AgentResponse,
   type AgentStatusRow,
+  type ForwardedCluster,
+  type ForwardLease,
 } from './wire.js';
 
 const FAILURE_CODES: readonly AgentFailureCode[] = [
@@ -20,7 +24,7 @@ const FAILURE_CODES: readonly AgentFailureCode[] = [
   'internal',
 ];
 
-export type AgentRequestBody = AgentRequest extends infer R
+export type AgentRequestBody = AgentRequest | ForwardRequest extends infer R
   ? R extends { v: number }
     ? Omit<R, 'v'>
     : never
@@ -38,6 +42,7 @@ export const ABSENT = Symbol('no agent');
  */
 export function untrustedAgent(endpoint: AgentEndpoint): string | null | typeof ABSENT {
   if (endpoint.pipeSecretMissing) return ABSENT;
+  if (endpoint.forwarded) return untrustedForward(endpoint.address);
   if (!endpoint.directory) return null;
   const uid = process.getuid?.();
   const directory = lstatOrNull(endpoint.directory);
@@ -54,6 +59,27 @@ export function untrustedAgent(endpoint: AgentEndpoint): string | null | typeof 
   if (!socket.isSocket()) return `${endpoint.address} is not a socket. ${fix}`;
   if (uid !== undefined && socket.uid !== uid)
     return `${endpoint.address} belongs to another user (uid ${socket.uid}). ${fix}`;
+  return null;
+}
+
+/**
+ * A forwarded socket (sshd made it 0600 in /tmp, a relay in its private folder): it must be ours
+ * and closed to others, in a folder where nobody else can swap it (ours, or sticky like /tmp).
+ */
+function untrustedForward(address: string): string | null | typeof ABSENT {
+  const uid = process.getuid?.();
+  const socket = lstatOrNull(address);
+  if (!socket) return ABSENT;
+  const fix = `Check PGENTRA_AGENT (${address}): it should name the socket \`pgentra ssh\` or the WSL relay made for you.`;
+  if (!socket.isSocket()) return `${address} is not a socket. ${fix}`;
+  if (uid !== undefined && socket.uid !== uid)
+    return `${address} belongs to another user (uid ${socket.uid}). ${fix}`;
+  if ((socket.mode & 0o077) !== 0)
+    return `${address} is open to other users (mode ${(socket.mode & 0o777).toString(8)}). ${fix}`;
+  const folder = lstatOrNull(path.dirname(address));
+  const sticky = folder !== null && (folder.mode & 0o1000) !== 0 && folder.uid === 0;
+  if (folder && !sticky && ((uid !== undefined && folder.uid !== uid) || (folder.mode & 0o022) !== 0))
+    return `${path.dirname(address)} can be changed by other users, who could replace the socket. ${fix}`;
   return null;
 }
 
@@ -100,6 +126,88 @@ export async function askAgent(
   return parseResponse(answer);
 }
 
+export interface HeldAnswer {
+  answer: AgentResponse;
+  /** Resolves when the other side ends the connection (the forward or the agent went away). */
+  ended: Promise<void>;
+  /** Ends what the held connection keeps alive (a forward) from this side. */
+  close(): void;
+}
+
+/**
+ * Asks and keeps the connection open after the answer: a lease (`forward-open` lives while it is
+ * open) or a watch (a forward closes it when it ends). Null when no (trusted) agent listens.
+ */
+export async function holdAgent(
+  endpoint: AgentEndpoint,
+  request: AgentRequestBody,
+  { timeoutMs = 10_000, warn }: AskOptions = {},
+): Promise<HeldAnswer | null> {
+  const problem = untrustedAgent(endpoint);
+  if (problem === ABSENT) return null;
+  if (problem) {
+    warn?.(`not using the pgentra agent: ${problem}`);
+    return null;
+  }
+  const proof = endpoint.proofKey ? await proofCheck(endpoint.proofKey) : undefined;
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(endpoint.address);
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
+    let buffer = '';
+    let connected = false;
+    let answered = false;
+    const fail = (error: PgentraError | null) => {
+      answered = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(null);
+    };
+    const timer = setTimeout(() => fail(null), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, ...request, ...proof?.request }) + '\n');
+    });
+    socket.on('data', (chunk: string) => {
+      if (answered) return;
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) {
+        if (buffer.length > MAX_ANSWER_BYTES)
+          fail(new PgentraError('agent-protocol', 'the pgentra agent sent an answer far too long'));
+        return;
+      }
+      const line = buffer.slice(0, newline);
+      if (proof && !proof.accepts(line)) {
+        warn?.(`not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent.`);
+        fail(null);
+        return;
+      }
+      answered = true;
+      clearTimeout(timer);
+      try {
+        resolve({ answer: parseResponse(line), ended, close: () => socket.destroy() });
+      } catch (error) {
+        socket.destroy();
+        reject(error);
+      }
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      fail(
+        connected
+          ? new PgentraError('agent-failed', `the pgentra agent connection failed: ${error.code ?? error.message}`)
+          : null,
+      );
+    });
+    socket.on('close', () => {
+      if (!answered)
+        fail(connected ? new PgentraError('agent-protocol', 'the pgentra agent closed without an answer') : null);
+    });
+  });
+}
+
 /** A fresh challenge, and whether an answer carries the key holder's reply to it. */
 async function proofCheck(key: string) {
   const { createHmac, randomBytes, timingSafeEqual } = await import('node:crypto');
@@ -143,6 +251,10 @@ function exchange(address: string, request: AgentRequestBody, timeoutMs: number)
       buffer += chunk;
       // One line answers; do not wait for the agent to close.
       if (buffer.includes('\n')) socket.end();
+      else if (buffer.length > MAX_ANSWER_BYTES) {
+        socket.destroy();
+        reject(new PgentraError('agent-protocol', 'the pgentra agent sent an answer far too long'));
+      }
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -181,6 +293,12 @@ function parseResponse(line: string): AgentResponse {
         ...(r.owner === 'tray' || r.owner === 'agent' ? { owner: r.owner } : {}),
       };
     if (r.ok === true && Array.isArray(r.status)) return { ok: true, status: r.status as AgentStatusRow[] };
+    // Checked field by field by whoever asked for them (forward-client.ts), with zod.
+    if (r.ok === true && Array.isArray(r.clusters) && typeof r.label === 'string')
+      return { ok: true, clusters: r.clusters as ForwardedCluster[], label: r.label };
+    if (r.ok === true && r.watching === true) return { ok: true, watching: true };
+    if (r.ok === true && typeof r.forward === 'object' && r.forward !== null)
+      return { ok: true, forward: r.forward as ForwardLease };
     if (
       r.ok === false &&
       typeof r.message === 'string' &&

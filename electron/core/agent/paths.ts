@@ -15,6 +15,20 @@ export interface AgentEndpoint {
    * be listed by anyone, so the agent proves it holds the key (an HMAC of the client's challenge).
    */
   proofKey?: string;
+  /**
+   * A forward's socket named by PGENTRA_AGENT (made by sshd, a relay or a container mount): its
+   * folder is not ours to vouch for, so the socket itself must be ours and closed to others.
+   */
+  forwarded?: boolean;
+}
+
+/** The variable naming a forwarded agent's socket, which every pgentra command asks first. */
+export const FORWARD_VARIABLE = 'PGENTRA_AGENT';
+
+/** The forwarded agent named in `env`, if any. */
+export function forwardedEndpoint(env: NodeJS.ProcessEnv): AgentEndpoint | undefined {
+  const address = env[FORWARD_VARIABLE]?.trim();
+  return address ? { address: path.resolve(address), forwarded: true } : undefined;
 }
 
 /**

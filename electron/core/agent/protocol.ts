@@ -6,8 +6,11 @@ import { AGENT_PROTOCOL_VERSION } from './wire.js';
 
 export {
   AGENT_PROTOCOL_VERSION,
+  MAX_ANSWER_BYTES,
   MAX_REQUEST_BYTES,
   type AgentFailureCode,
+  type ForwardedCluster,
+  type ForwardLease,
   type AgentOwner,
   type AgentResponse,
   type AgentStatusRow,
@@ -45,5 +48,39 @@ const tokenByTarget = versioned.extend({
 const ping = versioned.extend({ op: z.literal('ping') });
 const status = versioned.extend({ op: z.literal('status') });
 
-export const agentRequestSchema = z.discriminatedUnion('op', [tokenByCluster, tokenByTarget, ping, status]);
+/** A forward's label: shown in the tray and the log, so printable and short. */
+export const forwardLabelSchema = z
+  .string()
+  .regex(/^[\w.@:+-]{1,64}$/, 'use 1–64 letters, digits or . _ - @ : + (it is shown in the tray and the log)');
+
+/**
+ * On the main socket only: open a forward (`pgentra ssh`, `pgentra wsl-relay`). It lives as long
+ * as this connection; `clusters` absent means every configured cluster.
+ */
+const forwardOpen = versioned.extend({
+  op: z.literal('forward-open'),
+  label: forwardLabelSchema,
+  clusters: z.array(clusterNameSchema).min(1).max(200).optional(),
+  ratePerMinute: z.number().int().min(1).max(6000).optional(),
+});
+
+export const agentRequestSchema = z.discriminatedUnion('op', [
+  tokenByCluster,
+  tokenByTarget,
+  ping,
+  status,
+  forwardOpen,
+]);
 export type AgentRequest = z.infer<typeof agentRequestSchema>;
+
+/** The ops a forward answers: tokens of allowed clusters, their connection facts, and liveness. */
+export const FORWARD_OPS = ['token', 'token-for', 'clusters', 'ping', 'watch'] as const;
+
+export const forwardRequestSchema = z.discriminatedUnion('op', [
+  tokenByCluster,
+  tokenByTarget,
+  ping,
+  versioned.extend({ op: z.literal('clusters') }),
+  versioned.extend({ op: z.literal('watch') }),
+]);
+export type ForwardRequest = z.infer<typeof forwardRequestSchema>;

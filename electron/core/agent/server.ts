@@ -14,6 +14,7 @@ import {
   readSecretFile,
   type AgentEndpoint,
 } from './paths.js';
+import type { z } from 'zod';
 import {
   agentRequestSchema,
   MAX_REQUEST_BYTES,
@@ -22,7 +23,26 @@ import {
   type AgentResponse,
 } from './protocol.js';
 
-export type AgentHandler = (request: AgentRequest) => Promise<AgentResponse>;
+/** One connection as a handler sees it: it may keep the connection open after answering. */
+export interface AgentSession {
+  /** The answer goes out but the connection stays open; `onEnd` runs when the peer goes away. */
+  hold(onEnd: () => void): void;
+}
+
+export type AgentHandler<R = AgentRequest> = (request: R, session: AgentSession) => Promise<AgentResponse>;
+
+export interface SocketServerOptions<R> {
+  address: string;
+  /** Windows: the key the server proves it holds to a client's challenge. */
+  proofKey?: string;
+  /** POSIX: make the socket file 0600 (its folder is already private). */
+  posix: boolean;
+  schema: z.ZodType<R>;
+  /** A clear refusal for a request the schema would reject with a less helpful message. */
+  refuse?: (request: unknown) => string | undefined;
+  /** At most this many connections at once; more are dropped (a flooding peer). */
+  maxConnections?: number;
+}
 
 export interface AgentServer {
   address: string;
@@ -123,24 +143,36 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
     await fs.rm(endpoint.address, { force: true });
   }
 
+  return startSocketServer(
+    { address: endpoint.address, proofKey: endpoint.proofKey, posix: !!endpoint.directory, schema: agentRequestSchema },
+    handler,
+  );
+}
+
+/** A socket (or pipe) answering one request line per connection: the agent's and each forward's. */
+export async function startSocketServer<R>(
+  options: SocketServerOptions<R>,
+  handler: AgentHandler<R>,
+): Promise<AgentServer> {
   const sockets = new Set<net.Socket>();
   // allowHalfOpen: a client may finish sending (FIN) before we have answered; the answer must still go out.
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serve(socket, handler, endpoint.proofKey);
+    serve(socket, handler, options);
   });
+  if (options.maxConnections) server.maxConnections = options.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(endpoint.address, () => {
+    server.listen(options.address, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  if (endpoint.directory) await fs.chmod(endpoint.address, 0o600);
+  if (options.posix) await fs.chmod(options.address, 0o600);
 
   return {
-    address: endpoint.address,
+    address: options.address,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -149,20 +181,32 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   };
 }
 
-function serve(socket: net.Socket, handler: AgentHandler, proofKey: string | undefined): void {
+function serve<R>(socket: net.Socket, handler: AgentHandler<R>, options: SocketServerOptions<R>): void {
+  const { proofKey } = options;
   let received = '';
   let answered = false;
+  let held: (() => void) | undefined;
   let challenge: string | undefined;
   const answer = (response: AgentResponse) => {
     if (answered) return;
     answered = true;
     const proof = proofKey && challenge ? { proof: agentProof(proofKey, challenge) } : {};
-    socket.end(JSON.stringify({ ...response, ...proof }) + '\n');
+    const line = JSON.stringify({ ...response, ...proof }) + '\n';
+    if (!held || !response.ok) {
+      socket.end(line);
+      return;
+    }
+    // Held: no idle timeout, and the peer closing (or dying) ends what it holds.
+    socket.setTimeout(0);
+    socket.write(line);
+    socket.once('close', held);
   };
+  const session: AgentSession = { hold: (onEnd) => (held = onEnd) };
   socket.setEncoding('utf8');
   socket.setTimeout(30_000, () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: string) => {
+    if (answered) return;
     received += chunk;
     if (Buffer.byteLength(received) > MAX_REQUEST_BYTES) {
       answer({ ok: false, code: 'usage', message: 'request too large' });
@@ -178,8 +222,13 @@ function serve(socket: net.Socket, handler: AgentHandler, proofKey: string | und
       answer({ ok: false, code: 'usage', message: 'request is not JSON' });
       return;
     }
-    const request = agentRequestSchema.safeParse(parsed);
-    challenge = request.data?.challenge;
+    const request = options.schema.safeParse(parsed);
+    challenge = challengeOf(parsed);
+    const refusal = options.refuse?.(parsed);
+    if (refusal) {
+      answer({ ok: false, code: 'usage', message: refusal });
+      return;
+    }
     if (!request.success) {
       const issue = request.error.issues[0];
       answer({
@@ -189,7 +238,7 @@ function serve(socket: net.Socket, handler: AgentHandler, proofKey: string | und
       });
       return;
     }
-    handler(request.data).then(answer, (error: unknown) =>
+    handler(request.data, session).then(answer, (error: unknown) =>
       answer({
         ok: false,
         code: 'internal',
@@ -197,4 +246,10 @@ function serve(socket: net.Socket, handler: AgentHandler, proofKey: string | und
       }),
     );
   });
+}
+
+/** The client's challenge, answered even when the request is refused (so the refusal is believed). */
+function challengeOf(parsed: unknown): string | undefined {
+  const value = (parsed as { challenge?: unknown } | null)?.challenge;
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value) ? value : undefined;
 }

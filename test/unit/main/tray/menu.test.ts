@@ -81,6 +81,7 @@ function snapshot(
     now: NOW,
     warnings: [],
     configProblems: [],
+    forwards: [],
   };
 }
 
