@@ -45,6 +45,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'run psql signed in (the token comes from the pgpass file, never argv)',
     load: () => import('./commands/psql.js'),
   },
+  ssh: {
+    summary: 'ssh to a host with your tokens forwarded (pgentra there needs no sign-in)',
+    load: () => import('./commands/ssh.js'),
+  },
+  'wsl-relay': {
+    summary: 'serve WSL a forward over stdin/stdout (run by `pgentra agent --from-forward` in WSL)',
+    load: () => import('./commands/wsl-relay.js'),
+  },
   pgadmin: {
     summary: 'add clusters to pgAdmin 4 (its password command is `pgentra token`)',
     load: () => import('./commands/pgadmin.js'),

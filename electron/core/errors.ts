@@ -206,6 +206,10 @@ export const FAILURES = {
     advice:
       'The connection that forwarded your desktop pgentra has ended: reconnect with `pgentra ssh HOST` (or restart the WSL relay), or unset PGENTRA_AGENT.',
   },
+  'forward-needs-sign-in': {
+    category: 'needs-sign-in',
+    advice: 'Sign in on the desktop that forwards to this machine (`pgentra login` there, or Sign in in its tray).',
+  },
   'forward-refused': {
     category: 'config',
     advice: 'The desktop decides what a forward may fetch: reconnect with the clusters you need allowed.',

@@ -40,12 +40,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const shell = parsed.values.shell ?? (process.platform === 'win32' ? 'powershell' : 'sh');
   if (shell !== 'sh' && shell !== 'powershell' && shell !== 'cmd')
     throw usageError(`--shell must be sh, powershell or cmd (got "${shell}")`);
-  const core = await openCore(io);
+  const name = parsed.positionals[0] ?? '';
   const { formatEnvironment } = await import('../../core/launch/connection.js');
-  const target = await core.connectionTarget(parsed.positionals[0] ?? '', { ensureToken: true });
+  const { forwardFirst, forwardedTarget } = await import('../forwarded.js');
+  const target = await forwardFirst(
+    io,
+    (forwarded) => forwardedTarget(forwarded, name, { ensureToken: true }),
+    async () => {
+      const core = await openCore(io);
+      const local = await core.connectionTarget(name, { ensureToken: true });
+      const { warning } = core.tlsFor(core.cluster(name));
+      if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
+      return local;
+    },
+  );
   if (target.sslrootcert === 'system') await warnIfLibpqTooOld(target, io);
-  const { warning } = core.tlsFor(core.cluster(parsed.positionals[0] ?? ''));
-  if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
   io.stdout(formatEnvironment(target, shell) + '\n');
   return ExitCode.ok;
 }

@@ -2,6 +2,9 @@ import { parseCommand, type CommandHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
 import { EXIT_CODE_BY_CATEGORY, ExitCode } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import type { Forwarded } from '../forwarded.js';
+import { describeFailure } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { managedFileVerb, pathOrClean } from '../managed-file-verbs.js';
 
 const help: CommandHelp = {
@@ -22,13 +25,19 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (typeof verb === 'number') return verb;
   const parsed = parseCommand(rest, verb === 'sync' ? { watch: { type: 'boolean' } } : {}, help, io);
   if (!parsed) return ExitCode.ok;
+  if (verb === 'sync' && !parsed.values.watch) {
+    const { forwardFirst } = await import('../forwarded.js');
+    return forwardFirst(io, (forwarded) => syncThroughForward(forwarded, io), () => syncHere(io));
+  }
   const core = await openCore(io);
   if (verb !== 'sync')
     return pathOrClean(verb, { path: core.pgpassPath, clean: core.cleanPgpass, ours: 'lines' }, io);
-  if (parsed.values.watch) {
-    const { runBackground } = await import('../background.js');
-    return runBackground(core, io, { serveAgent: false });
-  }
+  const { runBackground } = await import('../background.js');
+  return runBackground(core, io, { serveAgent: false });
+}
+
+async function syncHere(io: Io): Promise<number> {
+  const core = await openCore(io);
   const report = await core.syncPgpass({ userAction: true });
   const count = `${report.written} cluster${report.written === 1 ? '' : 's'}`;
   io.stderr(
@@ -39,4 +48,25 @@ export async function run(argv: string[], io: Io): Promise<number> {
   for (const problem of report.problems) io.stderr(`  ${problem.cluster}: ${problem.message}\n`);
   const last = report.problems.at(-1);
   return last ? EXIT_CODE_BY_CATEGORY[last.failure.category] : ExitCode.ok;
+}
+
+/** Every cluster the forward allows, its token from the desktop, into this machine's pgpass file. */
+async function syncThroughForward({ client, files }: Forwarded, io: Io): Promise<number> {
+  const { label, clusters } = await client.clusters();
+  const tokens = [];
+  let exit: number = ExitCode.ok;
+  for (const cluster of clusters) {
+    try {
+      tokens.push({ cluster, ...(await client.token(cluster.name)) });
+    } catch (error) {
+      const failure = describeFailure(error);
+      io.stderr(`  ${cluster.name}: ${failure.message} ${failure.advice}\n`);
+      exit = EXIT_CODE_BY_CATEGORY[failure.category];
+    }
+  }
+  const { changed } = await files.writeTokens(tokens);
+  io.stderr(
+    `${changed ? 'Updated' : 'Already up to date:'} ${files.pgpassPath()} (${tokens.length} cluster(s) from the forward "${printable(label)}"; they stay until the tokens expire: \`pgentra agent --from-forward\` keeps them fresh and removes them when the forward ends).\n`,
+  );
+  return exit;
 }

@@ -39,10 +39,19 @@ export interface PsqlCommandDeps {
 }
 
 async function defaultDeps(io: Io): Promise<PsqlCommandDeps> {
-  const [{ openCore }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
-    import('../core-loader.js'),
-    import('../../core/node-ports.js'),
-  ]);
+  const [{ openCore }, { createNodeProcesses, nodeFileSystem }, { forwardedFor, forwardFirst, forwardedTarget }] =
+    await Promise.all([import('../core-loader.js'), import('../../core/node-ports.js'), import('../forwarded.js')]);
+  if (forwardedFor(io))
+    return {
+      connectionTarget: (name) =>
+        forwardFirst(
+          io,
+          (forwarded) => forwardedTarget(forwarded, name, { ensureToken: true }),
+          async () => (await openCore(io)).connectionTarget(name, { ensureToken: true }),
+        ),
+      processes: createNodeProcesses({ env: io.env }),
+      fs: nodeFileSystem,
+    };
   const core = await openCore(io);
   return {
     connectionTarget: (name) => core.connectionTarget(name, { ensureToken: true }),

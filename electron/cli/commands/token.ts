@@ -2,7 +2,7 @@
 // for every new connection, so it asks the running agent first (milliseconds, no MSAL loaded) and
 // only falls back to the shared MSAL cache when no agent answers.
 import { askAgent } from '../../core/agent/client.js';
-import { agentEndpoint } from '../../core/agent/paths.js';
+import { agentEndpoint, forwardedEndpoint } from '../../core/agent/paths.js';
 import type { AgentFailureCode } from '../../core/agent/protocol.js';
 import { resolveConfigDir } from '../../core/config-dir.js';
 import { printable } from '../../core/printable.js';
@@ -73,17 +73,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     : ({ op: 'token-for', host: values.host ?? '', port, user: values.user ?? '', minValidSec } as const);
 
   if (!values['no-agent']) {
-    const endpoint = agentEndpoint(resolveConfigDir(io.env), io.env);
-    const answer = await askAgent(endpoint, request, {
-      warn: (text) => io.stderr(`pgentra: warning: ${text}\n`),
-    });
-    if (answer?.ok && 'token' in answer) {
-      if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
-      io.stdout(`${answer.token}\n`);
-      return ExitCode.ok;
+    const warn = (text: string) => io.stderr(`pgentra: warning: ${text}\n`);
+    // A forwarded agent (PGENTRA_AGENT: `pgentra ssh`, WSL, a container) comes before anything here.
+    const forwarded = forwardedEndpoint(io.env);
+    const endpoints = [...(forwarded ? [forwarded] : []), agentEndpoint(resolveConfigDir(io.env), io.env)];
+    for (const endpoint of endpoints) {
+      const answer = await askAgent(endpoint, request, { warn });
+      if (answer?.ok && 'token' in answer) {
+        if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
+        io.stdout(`${answer.token}\n`);
+        return ExitCode.ok;
+      }
+      if (answer && !answer.ok)
+        throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
+      if (endpoint === forwarded)
+        warn(`PGENTRA_AGENT names ${endpoint.address}, but nothing answers there (the forward has ended); trying this machine's own pgentra`);
     }
-    if (answer && !answer.ok)
-      throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
   }
 
   const { printTokenFromCache } = await import('../direct-token.js');

@@ -274,7 +274,7 @@ function exchange(address: string, request: AgentRequestBody, timeoutMs: number)
   });
 }
 
-function parseResponse(line: string): AgentResponse {
+export function parseResponse(line: string): AgentResponse {
   const value: unknown = JSON.parse(line.trim() || 'null');
   if (typeof value === 'object' && value !== null) {
     const r = value as Record<string, unknown>;

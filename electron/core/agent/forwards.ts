@@ -98,7 +98,7 @@ export class Forwards {
         proofKey: this.deps.endpoint.proofKey,
         posix: !!this.deps.endpoint.directory,
         schema: forwardRequestSchema,
-        refuse: refuseOp,
+        refuse: refuseForwardOp,
         maxConnections: MAX_FORWARD_CONNECTIONS,
       },
       (request, session) => this.answer(forward, request, session),
@@ -258,7 +258,7 @@ export class Forwards {
 }
 
 /** What a forward says to an op it never answers: a clear refusal, not a schema error. */
-function refuseOp(request: unknown): string | undefined {
+export function refuseForwardOp(request: unknown): string | undefined {
   const op = (request as { op?: unknown } | null)?.op;
   if (typeof op !== 'string' || (FORWARD_OPS as readonly string[]).includes(op)) return undefined;
   return `"${op.slice(0, 40)}" cannot be asked through a forward: only ${FORWARD_OPS.join(', ')} (tokens and connection facts of the clusters it allows)`;

@@ -64,7 +64,8 @@ export class AgentAlreadyRunningError extends PgentraError {
   }
 }
 
-async function securePrivateDirectory(directory: string): Promise<void> {
+/** Creates (or checks) the 0700 folder sockets are served from; refuses one that is not ours. */
+export async function securePrivateDirectory(directory: string): Promise<void> {
   await fs.mkdir(directory, { recursive: true, mode: 0o700 });
   const stat = await fs.lstat(directory);
   // Someone else's folder at our predictable path (the /tmp fallback) would let them answer in
