@@ -201,6 +201,8 @@ function serve<R>(socket: net.Socket, handler: AgentHandler<R>, options: SocketS
     socket.setTimeout(0);
     socket.write(line);
     socket.once('close', held);
+    // allowHalfOpen keeps our side open after the peer's FIN: for a held connection that FIN is the end.
+    socket.once('end', () => socket.destroy());
   };
   const session: AgentSession = { hold: (onEnd) => (held = onEnd) };
   socket.setEncoding('utf8');
