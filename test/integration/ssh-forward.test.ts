@@ -152,4 +152,36 @@ Promise.all(Array.from({ length: 300 }, ask)).then((answers) => {
     // The burst (20) and what the rate refilled meanwhile; never the 300 asked for.
     expect(counts.ok, result.stdout).toBeLessThanOrEqual(40);
   });
+
+  it('the WSL relay: a socket on the Linux side whose requests a relay program answers from the desktop', async () => {
+    // What WSL does with `pgentra.exe wsl-relay` through interop, with the Linux CLI on both ends.
+    const linux = path.join(base, 'wsl');
+    await fs.mkdir(linux, { recursive: true });
+    const socket = path.join(linux, 'run', 'forward.sock');
+    const linuxEnv = {
+      ...env,
+      PGPASSFILE: path.join(linux, 'pgpass'),
+      PGSERVICEFILE: path.join(linux, 'pg_service.conf'),
+    };
+    const relayCommand = `${remotePgentra} wsl-relay --cluster flex --label wsl-test`;
+    const keeper = runCli(['agent', '--from-forward', '--relay-command', relayCommand, '--socket', socket], linuxEnv);
+    await keeper.waitForStderr(/pgpass: updated/, 60_000);
+    expect(await fs.readFile(linuxEnv.PGPASSFILE, 'utf8')).toContain('alice@contoso.com:ey');
+
+    // Another Linux program with no configuration of its own, told where the forward is.
+    const bare = { PATH: env.PATH ?? '/usr/bin:/bin', HOME: linux, PGENTRA_HOME: path.join(linux, 'none'), PGENTRA_AGENT: socket };
+    const token = await runCli(['token', 'flex'], bare);
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toMatch(/^ey/);
+    const refused = await runCli(['token', 'secret'], bare);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('it is not allowed through the forward "wsl-test" (allowed: flex)');
+    expect(agent.stderrSoFar()).toContain('forward "wsl-test": token for flex');
+
+    keeper.kill('SIGTERM');
+    const ended = await keeper;
+    expect(ended.stderr).toContain('forward "wsl-test" ended: removed its tokens from');
+    expect(await fs.readFile(linuxEnv.PGPASSFILE, 'utf8').catch(() => '')).not.toContain('alice@contoso.com');
+    await agent.waitForStderr(/forward "wsl-test": closed/);
+  });
 });
