@@ -40,7 +40,9 @@ export async function runFromForward(io: Io, options: FromForwardOptions): Promi
   let endpoint: AgentEndpoint | undefined = forwardedEndpoint(io.env);
   if (options.relayCommand) {
     const address =
-      options.socket ?? endpoint?.address ?? path.join(path.dirname(agentEndpoint(resolveConfigDir(io.env), io.env).address), 'forward.sock');
+      options.socket ??
+      endpoint?.address ??
+      path.join(path.dirname(agentEndpoint(resolveConfigDir(io.env), io.env).address), 'forward.sock');
     relay = await serveRelay(options.relayCommand, path.resolve(address), log);
     endpoint = { address: relay.server.address, forwarded: true };
     log(`relay: serving the forward on ${relay.server.address} (set PGENTRA_AGENT=${relay.server.address})`);
@@ -59,7 +61,10 @@ export async function runFromForward(io: Io, options: FromForwardOptions): Promi
   const client = new ForwardClient(endpoint, (message) => log(`warning: ${message}`));
   try {
     const stopped = relay ? Promise.race([stop, relay.ended]) : stop;
-    await keepForwardedFiles({ client, files, clock: systemClock, log, services: options.serviceFile }, stopped);
+    await keepForwardedFiles(
+      { client, files, clock: systemClock, log, services: options.serviceFile },
+      stopped,
+    );
     return ExitCode.ok;
   } finally {
     await relay?.server.close();
@@ -80,7 +85,10 @@ async function serveRelay(
     () => null,
   );
   if (existing?.ok)
-    throw new PgentraError('agent-running', `a forward is already served on ${address}; stop it first or choose --socket`);
+    throw new PgentraError(
+      'agent-running',
+      `a forward is already served on ${address}; stop it first or choose --socket`,
+    );
   await fs.rm(address, { force: true });
   const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
   const link = new RelayLink(child.stdin, child.stdout);

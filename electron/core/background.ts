@@ -5,12 +5,7 @@ import type { ForwardSnapshot } from '../shared/forwards.js';
 import { agentFailure, answerFromCore, forwardSources } from './agent-answers.js';
 import { ForwardRefusedError, Forwards } from './agent/forwards.js';
 import type { AgentOwner } from './agent/protocol.js';
-import {
-  serverEndpoint,
-  startAgentServer,
-  type AgentHandler,
-  type AgentServer,
-} from './agent/server.js';
+import { serverEndpoint, startAgentServer, type AgentHandler, type AgentServer } from './agent/server.js';
 import { isPgentraError } from './errors.js';
 import type { Pgentra } from './pgentra.js';
 import type { Clock, FileSystem } from './ports.js';

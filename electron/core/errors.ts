@@ -208,7 +208,8 @@ export const FAILURES = {
   },
   'forward-needs-sign-in': {
     category: 'needs-sign-in',
-    advice: 'Sign in on the desktop that forwards to this machine (`pgentra login` there, or Sign in in its tray).',
+    advice:
+      'Sign in on the desktop that forwards to this machine (`pgentra login` there, or Sign in in its tray).',
   },
   'forward-refused': {
     category: 'config',

@@ -65,7 +65,8 @@ export async function keepForwardedFiles(deps: KeeperDeps, stop: Promise<void>):
   };
 
   try {
-    if (deps.services) for (const problem of await files.writeServices(clusters)) log(`service file: ${problem}`);
+    if (deps.services)
+      for (const problem of await files.writeServices(clusters)) log(`service file: ${problem}`);
     schedule(await refresh());
     const how = await Promise.race([
       client.ended().then((): KeeperEnd => 'forward-ended'),

@@ -116,7 +116,10 @@ export class ForwardedFiles {
     if ('system' in rootcert) return 'system';
     const pem = Buffer.from(rootcert.pem, 'utf8');
     const folder = path.join(this.deps.configDir, 'forwarded');
-    const file = path.join(folder, `roots-${createHash('sha256').update(pem).digest('hex').slice(0, 16)}.pem`);
+    const file = path.join(
+      folder,
+      `roots-${createHash('sha256').update(pem).digest('hex').slice(0, 16)}.pem`,
+    );
     const existing = await this.deps.fs.lstat(file);
     if (existing?.isFile && !existing.isSymbolicLink) return file;
     await this.deps.fs.mkdir(folder, 0o700);

@@ -110,9 +110,14 @@ describe.skipIf(unavailable !== null)('pgentra ssh: the agent forwarded to a rea
     keeper.kill('SIGTERM');
     await keeper;
     await agent.waitForStderr(/forward "keeper": closed \(\d+ token\(s\) handed out/);
-    await waitFor(async () => !(await remotePgpass()).includes('alice@contoso.com'), 'the remote pgpass lines to go');
+    await waitFor(
+      async () => !(await remotePgpass()).includes('alice@contoso.com'),
+      'the remote pgpass lines to go',
+    );
     expect(await remotePgpass()).toBe('');
-    expect(await fs.readFile(path.join(sshd.home, '.pg_service.conf'), 'utf8').catch(() => '')).not.toContain('[flex]');
+    expect(await fs.readFile(path.join(sshd.home, '.pg_service.conf'), 'utf8').catch(() => '')).not.toContain(
+      '[flex]',
+    );
   });
 
   it('a remote flooding the forward is told to slow down while the desktop keeps answering', async () => {
@@ -137,7 +142,10 @@ Promise.all(Array.from({ length: 300 }, ask)).then((answers) => {
 });`,
       { mode: 0o644 },
     );
-    const flooding = ssh(['--cluster', 'flex', '--label', 'flood', '--rate', '30'], `${process.execPath} ${flood}`);
+    const flooding = ssh(
+      ['--cluster', 'flex', '--label', 'flood', '--rate', '30'],
+      `${process.execPath} ${flood}`,
+    );
     await agent.waitForStderr(/forward "flood": over the rate limit/, 60_000);
     // The desktop's own `pgentra token` while the remote floods.
     const local = await runCli(['token', 'flex'], env);
@@ -145,7 +153,12 @@ Promise.all(Array.from({ length: 300 }, ask)).then((answers) => {
     expect(local.stdout).toMatch(/^ey/);
     const result = await flooding;
     expect(result.code, result.stderr).toBe(0);
-    const counts = JSON.parse(result.stdout.trim()) as { ok: number; limited: number; dropped: number; total: number };
+    const counts = JSON.parse(result.stdout.trim()) as {
+      ok: number;
+      limited: number;
+      dropped: number;
+      total: number;
+    };
     expect(counts.ok + counts.limited + counts.dropped, result.stdout).toBe(300);
     expect(counts.limited, result.stdout).toBeGreaterThan(0);
     expect(counts.ok, result.stdout).toBeGreaterThan(0);
@@ -164,12 +177,20 @@ Promise.all(Array.from({ length: 300 }, ask)).then((answers) => {
       PGSERVICEFILE: path.join(linux, 'pg_service.conf'),
     };
     const relayCommand = `${remotePgentra} wsl-relay --cluster flex --label wsl-test`;
-    const keeper = runCli(['agent', '--from-forward', '--relay-command', relayCommand, '--socket', socket], linuxEnv);
+    const keeper = runCli(
+      ['agent', '--from-forward', '--relay-command', relayCommand, '--socket', socket],
+      linuxEnv,
+    );
     await keeper.waitForStderr(/pgpass: updated/, 60_000);
     expect(await fs.readFile(linuxEnv.PGPASSFILE, 'utf8')).toContain('alice@contoso.com:ey');
 
     // Another Linux program with no configuration of its own, told where the forward is.
-    const bare = { PATH: env.PATH ?? '/usr/bin:/bin', HOME: linux, PGENTRA_HOME: path.join(linux, 'none'), PGENTRA_AGENT: socket };
+    const bare = {
+      PATH: env.PATH ?? '/usr/bin:/bin',
+      HOME: linux,
+      PGENTRA_HOME: path.join(linux, 'none'),
+      PGENTRA_AGENT: socket,
+    };
     const token = await runCli(['token', 'flex'], bare);
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^ey/);

@@ -19,7 +19,10 @@ const help: CommandHelp = {
     ['--install-service', 'install (or update) the agent as your user service and start it'],
     ['--uninstall-service', 'stop the service and remove what --install-service wrote'],
     ['--print-service', 'print the unit --install-service would write, and the commands it would run'],
-    ['--from-forward', 'keep this machine\'s pgpass file fresh from the forward PGENTRA_AGENT names, until it ends'],
+    [
+      '--from-forward',
+      "keep this machine's pgpass file fresh from the forward PGENTRA_AGENT names, until it ends",
+    ],
     ['--relay-command CMD', 'with --from-forward: serve the forward on a socket here, relaying to CMD (WSL)'],
     ['--socket PATH', 'with --relay-command: where (default: $PGENTRA_AGENT, else the runtime folder)'],
     ['--no-service-file', 'with --from-forward: leave pg_service.conf alone'],
@@ -64,7 +67,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       serviceFile: !values['no-service-file'],
     });
   }
-  const stray = (['relay-command', 'socket', 'no-service-file'] as const).find((flag) => values[flag] !== undefined);
+  const stray = (['relay-command', 'socket', 'no-service-file'] as const).find(
+    (flag) => values[flag] !== undefined,
+  );
   if (stray) throw usageError(`--${stray} goes with --from-forward`, `Usage: ${help.usage}`);
   const core = await openCore(io);
   const { runBackground } = await import('../background.js');

@@ -27,7 +27,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (!parsed) return ExitCode.ok;
   if (verb === 'sync' && !parsed.values.watch) {
     const { forwardFirst } = await import('../forwarded.js');
-    return forwardFirst(io, (forwarded) => syncThroughForward(forwarded, io), () => syncHere(io));
+    return forwardFirst(
+      io,
+      (forwarded) => syncThroughForward(forwarded, io),
+      () => syncHere(io),
+    );
   }
   const core = await openCore(io);
   if (verb !== 'sync')

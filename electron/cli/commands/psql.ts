@@ -39,8 +39,15 @@ export interface PsqlCommandDeps {
 }
 
 async function defaultDeps(io: Io): Promise<PsqlCommandDeps> {
-  const [{ openCore }, { createNodeProcesses, nodeFileSystem }, { forwardedFor, forwardFirst, forwardedTarget }] =
-    await Promise.all([import('../core-loader.js'), import('../../core/node-ports.js'), import('../forwarded.js')]);
+  const [
+    { openCore },
+    { createNodeProcesses, nodeFileSystem },
+    { forwardedFor, forwardFirst, forwardedTarget },
+  ] = await Promise.all([
+    import('../core-loader.js'),
+    import('../../core/node-ports.js'),
+    import('../forwarded.js'),
+  ]);
   if (forwardedFor(io))
     return {
       connectionTarget: (name) =>

@@ -15,7 +15,8 @@ import type { Io } from '../io.js';
 import { openForward } from '../forward-lease.js';
 
 const help: CommandHelp = {
-  usage: 'pgentra ssh [--cluster A,B] [--label NAME] [--rate N] [--remote-socket PATH] HOST [SSH_OPTIONS…] [-- COMMAND…]',
+  usage:
+    'pgentra ssh [--cluster A,B] [--label NAME] [--rate N] [--remote-socket PATH] HOST [SSH_OPTIONS…] [-- COMMAND…]',
   summary:
     'Runs ssh to HOST with your pgentra forwarded: on HOST, `pgentra token`, `env`, `psql` and `pgpass sync` get tokens ' +
     'from this machine (no sign-in there), and `pgentra agent --from-forward` keeps ~/.pgpass fresh there while the ' +
@@ -41,7 +42,12 @@ const help: CommandHelp = {
 const VALUE_OPTIONS = new Set(['--cluster', '--label', '--rate', '--remote-socket']);
 
 /** Our options come before HOST; everything from HOST on is ssh's (and the remote command's). */
-export function splitSshArgv(argv: string[]): { own: string[]; host?: string; ssh: string[]; command: string[] } {
+export function splitSshArgv(argv: string[]): {
+  own: string[];
+  host?: string;
+  ssh: string[];
+  command: string[];
+} {
   let index = 0;
   while (index < argv.length) {
     const arg = argv[index] ?? '';
@@ -110,13 +116,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const clusters = values.cluster?.flatMap((list) => list.split(',')).filter(Boolean);
   for (const name of clusters ?? []) {
     const check = clusterNameSchema.safeParse(name);
-    if (!check.success) throw usageError(`--cluster "${name}": ${check.error.issues[0]?.message ?? 'invalid'}`);
+    if (!check.success)
+      throw usageError(`--cluster "${name}": ${check.error.issues[0]?.message ?? 'invalid'}`);
   }
   const label = values.label ?? host.replace(/^.*@/, '').slice(0, 64);
   if (!forwardLabelSchema.safeParse(label).success)
     throw usageError(`--label "${label}": use 1–64 letters, digits or . _ - @ : +`);
   const ratePerMinute = values.rate === undefined ? undefined : Number(values.rate);
-  if (ratePerMinute !== undefined && !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000))
+  if (
+    ratePerMinute !== undefined &&
+    !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000)
+  )
     throw usageError(`--rate must be a whole number from 1 to 6000 (got "${values.rate}")`);
   const remoteSocket = values['remote-socket'] ?? `/tmp/pgentra-${randomBytes(12).toString('hex')}.sock`;
   if (!remoteSocket.startsWith('/'))
@@ -127,7 +137,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     `pgentra: forwarding ${forward.lease.clusters.join(', ') || 'no clusters'} to ${host} (PGENTRA_AGENT=${remoteSocket} there)\n`,
   );
   void forward.ended.then(() =>
-    io.stderr(`\npgentra: the pgentra agent here stopped; ${host} gets no more tokens through this connection\n`),
+    io.stderr(
+      `\npgentra: the pgentra agent here stopped; ${host} gets no more tokens through this connection\n`,
+    ),
   );
   try {
     const args = sshArguments({ host, ssh, command, remoteSocket, localSocket: forward.lease.address });
@@ -153,7 +165,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
         ),
       );
       // ssh's own exit code (255: ssh failed), as a user of ssh expects.
-      child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)));
+      child.once('exit', (code, signal) =>
+        resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)),
+      );
     });
   } finally {
     await forward.close();

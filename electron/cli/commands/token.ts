@@ -87,7 +87,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (answer && !answer.ok)
         throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
       if (endpoint === forwarded)
-        warn(`PGENTRA_AGENT names ${endpoint.address}, but nothing answers there (the forward has ended); trying this machine's own pgentra`);
+        warn(
+          `PGENTRA_AGENT names ${endpoint.address}, but nothing answers there (the forward has ended); trying this machine's own pgentra`,
+        );
     }
   }
 

@@ -25,7 +25,9 @@ const help: CommandHelp = {
     ['--label NAME', 'how the tray and the log name this forward (default: wsl)'],
     ['--rate N', 'at most N requests a minute (default 120)'],
   ],
-  examples: ["pgentra agent --from-forward --relay-command 'pgentra.exe wsl-relay --cluster dev'   (inside WSL)"],
+  examples: [
+    "pgentra agent --from-forward --relay-command 'pgentra.exe wsl-relay --cluster dev'   (inside WSL)",
+  ],
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -39,11 +41,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parsed;
   const clusters = values.cluster?.flatMap((list) => list.split(',')).filter(Boolean);
   for (const name of clusters ?? [])
-    if (!clusterNameSchema.safeParse(name).success) throw usageError(`--cluster "${name}" is not a cluster name`);
+    if (!clusterNameSchema.safeParse(name).success)
+      throw usageError(`--cluster "${name}" is not a cluster name`);
   const label = values.label ?? 'wsl';
-  if (!forwardLabelSchema.safeParse(label).success) throw usageError(`--label "${label}" is not a valid label`);
+  if (!forwardLabelSchema.safeParse(label).success)
+    throw usageError(`--label "${label}" is not a valid label`);
   const ratePerMinute = values.rate === undefined ? undefined : Number(values.rate);
-  if (ratePerMinute !== undefined && !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000))
+  if (
+    ratePerMinute !== undefined &&
+    !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000)
+  )
     throw usageError(`--rate must be a whole number from 1 to 6000 (got "${values.rate}")`);
 
   const forward = await openForward(io, { label, clusters, ratePerMinute });
@@ -52,12 +59,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const endpoint: AgentEndpoint = main.directory
     ? { address: forward.lease.address, directory: path.dirname(forward.lease.address) }
     : { address: forward.lease.address, proofKey: main.proofKey };
-  const gone: AgentResponse = { ok: false, code: 'unreachable', message: 'the forward on the desktop has ended' };
+  const gone: AgentResponse = {
+    ok: false,
+    code: 'unreachable',
+    message: 'the forward on the desktop has ended',
+  };
   try {
     await Promise.race([
       // Unchecked here on purpose: the forward itself validates every request.
-      lineRelay(process.stdin, process.stdout, async (request) =>
-        (await askAgent(endpoint, request as AgentRequestBody)) ?? gone,
+      lineRelay(
+        process.stdin,
+        process.stdout,
+        async (request) => (await askAgent(endpoint, request as AgentRequestBody)) ?? gone,
       ),
       forward.ended,
     ]);

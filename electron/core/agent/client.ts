@@ -180,7 +180,9 @@ export async function holdAgent(
       }
       const line = buffer.slice(0, newline);
       if (proof && !proof.accepts(line)) {
-        warn?.(`not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent.`);
+        warn?.(
+          `not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent.`,
+        );
         fail(null);
         return;
       }
@@ -197,13 +199,18 @@ export async function holdAgent(
       if (answered) return;
       fail(
         connected
-          ? new PgentraError('agent-failed', `the pgentra agent connection failed: ${error.code ?? error.message}`)
+          ? new PgentraError(
+              'agent-failed',
+              `the pgentra agent connection failed: ${error.code ?? error.message}`,
+            )
           : null,
       );
     });
     socket.on('close', () => {
       if (!answered)
-        fail(connected ? new PgentraError('agent-protocol', 'the pgentra agent closed without an answer') : null);
+        fail(
+          connected ? new PgentraError('agent-protocol', 'the pgentra agent closed without an answer') : null,
+        );
     });
   });
 }

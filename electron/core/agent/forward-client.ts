@@ -10,7 +10,11 @@ import type { AgentEndpoint } from './paths.js';
 import type { AgentFailureCode, AgentResponse, ForwardedCluster } from './protocol.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]{1,255}$/, 'not a host name or address');
-const libpqValue = z.string().min(1).max(1024).regex(/^[^\0\n\r]+$/, 'holds a line break');
+const libpqValue = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\0\n\r]+$/, 'holds a line break');
 
 const forwardedClusterSchema = z.object({
   name: clusterNameSchema,
@@ -23,7 +27,13 @@ const forwardedClusterSchema = z.object({
   rootcert: z
     .union([
       z.object({ system: z.literal(true) }),
-      z.object({ pem: z.string().min(1).max(512 * 1024).includes('-----BEGIN CERTIFICATE-----') }),
+      z.object({
+        pem: z
+          .string()
+          .min(1)
+          .max(512 * 1024)
+          .includes('-----BEGIN CERTIFICATE-----'),
+      }),
     ])
     .optional(),
 }) satisfies z.ZodType<ForwardedCluster>;
@@ -100,11 +110,15 @@ export class ForwardClient {
         'forward-gone',
         `PGENTRA_AGENT names ${this.endpoint.address}, but nothing answers there: the forward from your desktop has ended`,
       );
-    if (!answer.ok) throw new PgentraError(CODE_FOR[answer.code], printable(answer.message, { multiline: true }));
+    if (!answer.ok)
+      throw new PgentraError(CODE_FOR[answer.code], printable(answer.message, { multiline: true }));
     return answer;
   }
 
   private unexpected(): PgentraError {
-    return new PgentraError('agent-protocol', 'the desktop pgentra sent an unexpected answer through the forward');
+    return new PgentraError(
+      'agent-protocol',
+      'the desktop pgentra sent an unexpected answer through the forward',
+    );
   }
 }

@@ -51,7 +51,10 @@ const status = versioned.extend({ op: z.literal('status') });
 /** A forward's label: shown in the tray and the log, so printable and short. */
 export const forwardLabelSchema = z
   .string()
-  .regex(/^[\w.@:+-]{1,64}$/, 'use 1–64 letters, digits or . _ - @ : + (it is shown in the tray and the log)');
+  .regex(
+    /^[\w.@:+-]{1,64}$/,
+    'use 1–64 letters, digits or . _ - @ : + (it is shown in the tray and the log)',
+  );
 
 /**
  * On the main socket only: open a forward (`pgentra ssh`, `pgentra wsl-relay`). It lives as long

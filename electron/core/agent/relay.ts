@@ -17,6 +17,7 @@ export async function* lines(input: Readable, maxBytes: number): AsyncGenerator<
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
       if (skipping) skipping = false;
+      else if (Buffer.byteLength(line) > maxBytes) yield { tooLong: true };
       else yield line.replace(/\r$/, '');
     }
     if (!skipping && Buffer.byteLength(buffer) > maxBytes) {
@@ -51,13 +52,11 @@ export async function lineRelay(
       }
       answer =
         typeof request === 'object' && request !== null && !Array.isArray(request)
-          ? await ask(request as Record<string, unknown>).catch(
-              (error: unknown): AgentResponse => ({
-                ok: false,
-                code: 'internal',
-                message: error instanceof Error ? error.message : String(error),
-              }),
-            )
+          ? await ask(request as Record<string, unknown>).catch((error: unknown): AgentResponse => ({
+              ok: false,
+              code: 'internal',
+              message: error instanceof Error ? error.message : String(error),
+            }))
           : refusal('request is not JSON');
     }
     if (!output.write(JSON.stringify(answer) + '\n'))
@@ -100,7 +99,11 @@ export class RelayLink {
     return turn.then(
       (line) =>
         line ??
-        JSON.stringify({ ok: false, code: 'unreachable', message: 'the relay to the desktop pgentra has ended' }),
+        JSON.stringify({
+          ok: false,
+          code: 'unreachable',
+          message: 'the relay to the desktop pgentra has ended',
+        }),
     );
   }
 }

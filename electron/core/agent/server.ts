@@ -145,7 +145,12 @@ export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHa
   }
 
   return startSocketServer(
-    { address: endpoint.address, proofKey: endpoint.proofKey, posix: !!endpoint.directory, schema: agentRequestSchema },
+    {
+      address: endpoint.address,
+      proofKey: endpoint.proofKey,
+      posix: !!endpoint.directory,
+      schema: agentRequestSchema,
+    },
     handler,
   );
 }

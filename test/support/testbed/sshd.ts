@@ -97,7 +97,9 @@ export async function startSshd(dir: string): Promise<Sshd> {
     ].join('\n'),
   );
   const log = path.join(dir, 'sshd.log');
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sshd did not start:\n${output}`)), 15_000);
@@ -137,10 +139,14 @@ export async function startSshd(dir: string): Promise<Sshd> {
       'LogLevel=ERROR',
     ],
     asRemote: (command, args) =>
-      collect('runuser', ['-u', REMOTE_USER, '--', command, ...args], { PATH: process.env.PATH ?? '/usr/bin:/bin' }),
+      collect('runuser', ['-u', REMOTE_USER, '--', command, ...args], {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+      }),
     stop: async () => {
       child.kill('SIGTERM');
-      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      await new Promise<void>((resolve) =>
+        child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+      );
     },
   };
 }
