@@ -107,6 +107,20 @@ export async function askAgent(
   request: AgentRequestBody,
   { timeoutMs = 10_000, warn }: AskOptions = {},
 ): Promise<AgentResponse | null> {
+  const ready = await readyToAsk(endpoint, warn);
+  if (!ready) return null;
+  const { proof } = ready;
+  const answer = await exchange(endpoint.address, { ...request, ...proof?.request }, timeoutMs);
+  if (answer === null) return null;
+  if (proof && !proof.accepts(answer)) {
+    warn?.(unprovenAgent(endpoint));
+    return null;
+  }
+  return parseResponse(answer);
+}
+
+/** Null when the agent must not be asked (said why through `warn`); else the proof to ask for. */
+async function readyToAsk(endpoint: AgentEndpoint, warn: AskOptions['warn']) {
   const problem = untrustedAgent(endpoint);
   if (problem === ABSENT) return null;
   if (problem) {
@@ -114,17 +128,11 @@ export async function askAgent(
     return null;
   }
   // Only where the place cannot vouch (a Windows pipe): crypto is a measurable share of the fast path.
-  const proof = endpoint.proofKey ? await proofCheck(endpoint.proofKey) : undefined;
-  const answer = await exchange(endpoint.address, { ...request, ...proof?.request }, timeoutMs);
-  if (answer === null) return null;
-  if (proof && !proof.accepts(answer)) {
-    warn?.(
-      `not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent (it does not hold the key in your config folder). Quit whatever holds that pipe name and restart the tray app or \`pgentra agent\`.`,
-    );
-    return null;
-  }
-  return parseResponse(answer);
+  return { proof: endpoint.proofKey ? await proofCheck(endpoint.proofKey) : undefined };
 }
+
+const unprovenAgent = (endpoint: AgentEndpoint) =>
+  `not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent (it does not hold the key in your config folder). Quit whatever holds that pipe name and restart the tray app or \`pgentra agent\`.`;
 
 export interface HeldAnswer {
   answer: AgentResponse;
@@ -143,13 +151,9 @@ export async function holdAgent(
   request: AgentRequestBody,
   { timeoutMs = 10_000, warn }: AskOptions = {},
 ): Promise<HeldAnswer | null> {
-  const problem = untrustedAgent(endpoint);
-  if (problem === ABSENT) return null;
-  if (problem) {
-    warn?.(`not using the pgentra agent: ${problem}`);
-    return null;
-  }
-  const proof = endpoint.proofKey ? await proofCheck(endpoint.proofKey) : undefined;
+  const ready = await readyToAsk(endpoint, warn);
+  if (!ready) return null;
+  const { proof } = ready;
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(endpoint.address);
     const ended = new Promise<void>((done) => socket.once('close', () => done()));
@@ -180,9 +184,7 @@ export async function holdAgent(
       }
       const line = buffer.slice(0, newline);
       if (proof && !proof.accepts(line)) {
-        warn?.(
-          `not using the pgentra agent: the program answering on ${endpoint.address} could not prove it is your agent.`,
-        );
+        warn?.(unprovenAgent(endpoint));
         fail(null);
         return;
       }

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rawRequest } from '../../../support/raw-socket.js';
 import { askAgent, holdAgent, untrustedAgent } from '../../../../electron/core/agent/client.js';
 import { ForwardClient } from '../../../../electron/core/agent/forward-client.js';
 import { ForwardRefusedError, Forwards } from '../../../../electron/core/agent/forwards.js';
@@ -22,16 +23,6 @@ const facts = (name: string): ForwardedCluster => ({
   sslmode: 'verify-full',
   rootcert: { system: true },
 });
-
-const raw = (address: string, payload: string) =>
-  new Promise<string>((resolve, reject) => {
-    const socket = net.createConnection(address, () => socket.end(payload));
-    let data = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (data += chunk));
-    socket.on('close', () => resolve(data));
-    socket.on('error', reject);
-  });
 
 describe('Forwards', () => {
   let base: string;
@@ -117,14 +108,16 @@ describe('Forwards', () => {
   it('answers nothing but tokens, facts and liveness: status and opening forwards are refused', async () => {
     const { endpoint } = await open();
     for (const op of ['status', 'forward-open']) {
-      const answer = JSON.parse(await raw(endpoint.address, `{"v":1,"op":"${op}","label":"x"}\n`)) as unknown;
+      const answer = JSON.parse(
+        await rawRequest(endpoint.address, `{"v":1,"op":"${op}","label":"x"}\n`),
+      ) as unknown;
       expect(answer).toEqual({
         ok: false,
         code: 'usage',
         message: `"${op}" cannot be asked through a forward: only token, token-for, clusters, ping, watch (tokens and connection facts of the clusters it allows)`,
       });
     }
-    expect(JSON.parse(await raw(endpoint.address, `{"v":2,"op":"ping"}\n`))).toMatchObject({
+    expect(JSON.parse(await rawRequest(endpoint.address, `{"v":2,"op":"ping"}\n`))).toMatchObject({
       ok: false,
       message: expect.stringContaining('invalid request field "v"') as string,
     });

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rawRequest } from '../../../support/raw-socket.js';
 import { askAgent } from '../../../../electron/core/agent/client.js';
 import { agentEndpoint, type AgentEndpoint } from '../../../../electron/core/agent/paths.js';
 import {
@@ -11,16 +11,6 @@ import {
   type AgentServer,
 } from '../../../../electron/core/agent/server.js';
 import type { AgentRequest } from '../../../../electron/core/agent/protocol.js';
-
-const rawRequest = (address: string, payload: string) =>
-  new Promise<string>((resolve, reject) => {
-    const socket = net.createConnection(address, () => socket.end(payload));
-    let data = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (data += chunk));
-    socket.on('close', () => resolve(data));
-    socket.on('error', reject);
-  });
 
 describe('local agent socket', () => {
   let base: string;
