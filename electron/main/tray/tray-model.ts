@@ -2,6 +2,7 @@
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
+import type { ForwardSnapshot } from '../../shared/forwards.js';
 
 export type TrayLevel = 'fresh' | 'refreshing' | 'expiring' | 'needs-sign-in' | 'error' | 'idle';
 
@@ -248,6 +249,8 @@ export function buildTrayMenu(snapshot: AppSnapshot, now: number, actions: TrayA
     );
   }
 
+  menu.push(...forwardsMenuItems(snapshot.forwards));
+
   menu.push({ type: 'separator' });
   for (const account of snapshot.accounts) {
     menu.push({
@@ -309,4 +312,42 @@ export function buildTrayMenu(snapshot: AppSnapshot, now: number, actions: TrayA
     { type: 'normal', id: 'quit', label: 'Quit pgentra', enabled: true, click: () => actions.quit() },
   );
   return menu;
+}
+
+// The "Forwards" section: each connection forwarding pgentra (`pgentra ssh`, WSL), what it may
+// fetch and what it fetched. Shown only while one is open; information, nothing to click.
+const info = (id: string, label: string): TrayMenuItem => ({ type: 'normal', id, label, enabled: false });
+
+const clock = (at: number) => new Date(at).toTimeString().slice(0, 5);
+
+export function forwardsMenuItems(forwards: readonly ForwardSnapshot[] | undefined): TrayMenuItem[] {
+  if (!forwards || forwards.length === 0) return [];
+  return [
+    { type: 'separator' },
+    info('forwards:title', 'Forwards'),
+    ...forwards.map((forward): TrayMenuItem => {
+      const tokens = forward.fetched.reduce((sum, f) => sum + f.count, 0);
+      const id = `forward:${forward.id}`;
+      return {
+        type: 'submenu',
+        id,
+        label: `${forward.label} — ${tokens} token${tokens === 1 ? '' : 's'}${forward.refused > 0 ? `, ${forward.refused} refused` : ''}`,
+        enabled: true,
+        submenu: [
+          info(`${id}:since`, `Open since ${clock(forward.openedAt)}`),
+          info(`${id}:allowed`, `Allowed: ${forward.clusters.join(', ') || 'none'}`),
+          ...forward.fetched.map((f) =>
+            info(
+              `${id}:fetched:${f.cluster}`,
+              `${f.cluster}: ${f.count} token${f.count === 1 ? '' : 's'}, last ${clock(f.lastAt)}`,
+            ),
+          ),
+          ...(forward.refused > 0 ? [info(`${id}:refused`, `Refused: ${forward.refused}`)] : []),
+          ...(forward.rateLimited > 0
+            ? [info(`${id}:limited`, `Over the rate limit: ${forward.rateLimited}`)]
+            : []),
+        ],
+      };
+    }),
+  ];
 }

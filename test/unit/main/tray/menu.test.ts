@@ -283,6 +283,38 @@ describe('buildTrayMenu', () => {
     ]);
   });
 
+  it('shows open forwards, what they may fetch and what they fetched, only while one is open', () => {
+    const base = snapshot([cluster()]);
+    expect(outline(buildTrayMenu(base, NOW, new RecordingActions()))).not.toContain('Forwards (disabled)');
+    const withForward: AppSnapshot = {
+      ...base,
+      forwards: [
+        {
+          id: 'f1',
+          label: 'jump1',
+          openedAt: NOW - 5 * MIN,
+          clusters: ['prod', 'dev'],
+          fetched: [{ cluster: 'prod', count: 3, lastAt: NOW - MIN }],
+          refused: 1,
+          rateLimited: 0,
+          failed: 0,
+          recent: [],
+        },
+      ],
+    };
+    const lines = outline(buildTrayMenu(withForward, NOW, new RecordingActions()));
+    const start = lines.indexOf('Forwards (disabled)');
+    expect(start).toBeGreaterThan(0);
+    expect(lines.slice(start, start + 5)).toEqual([
+      'Forwards (disabled)',
+      'jump1 — 3 tokens, 1 refused',
+      `  Open since ${new Date(NOW - 5 * MIN).toTimeString().slice(0, 5)} (disabled)`,
+      '  Allowed: prod, dev (disabled)',
+      `  prod: 3 tokens, last ${new Date(NOW - MIN).toTimeString().slice(0, 5)} (disabled)`,
+    ]);
+    expect(lines).toContain('  Refused: 1 (disabled)');
+  });
+
   it('keeps ids unique', () => {
     const menu = buildTrayMenu(
       snapshot([cluster('a'), cluster('b')], [ada, bob]),
