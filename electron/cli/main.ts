@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'ssh to a host with your tokens forwarded (pgentra there needs no sign-in)',
     load: () => import('./commands/ssh.js'),
   },
+  forward: {
+    summary: 'keep a forward at a socket path you choose (your own ssh config, a dev container)',
+    load: () => import('./commands/forward.js'),
+  },
   'wsl-relay': {
     summary: 'serve WSL a forward over stdin/stdout (run by `pgentra agent --from-forward` in WSL)',
     load: () => import('./commands/wsl-relay.js'),

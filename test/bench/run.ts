@@ -11,6 +11,9 @@ import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
 import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
 import { startTestbed } from '../support/testbed/testbed.js';
+import { sshdUnavailable, startSshd } from '../support/testbed/sshd.js';
+import { holdAgent } from '../../electron/core/agent/client.js';
+import { agentEndpoint } from '../../electron/core/agent/paths.js';
 import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -47,6 +50,84 @@ async function compareProcesses(a: [string, string[]], b: [string, string[]], en
     timesB.push(await timeProcess(b[0], b[1], env));
   }
   return { a: median(timesA), b: median(timesB) };
+}
+
+/**
+ * A forwarded `pgentra token` against a local one, both with the agent running: through a
+ * forward's own socket (the policy's cost), and through OpenSSH to a second user (what a remote
+ * pays; needs root and sshd, else left out). runuser is on both sides of the second ratio.
+ */
+async function forwardedTokenRows(env: Record<string, string>, base: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  const lease = await holdAgent(agentEndpoint(env.PGENTRA_HOME ?? '', env), {
+    op: 'forward-open',
+    label: 'bench',
+    ratePerMinute: 6000,
+  });
+  if (!lease?.answer.ok || !('forward' in lease.answer)) throw new Error('the agent opened no forward');
+  const viaForward = await compareProcesses(
+    [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
+    [
+      '/usr/bin/env',
+      [`PGENTRA_AGENT=${lease.answer.forward.address}`, process.execPath, PGENTRA_BIN, 'token', 'flex'],
+    ],
+    env,
+  );
+  lease.close();
+  rows.push([
+    '`pgentra token` through a forward socket (no ssh)',
+    `${viaForward.b.toFixed(0)} ms`,
+    `local \`pgentra token\`: ${viaForward.a.toFixed(0)} ms`,
+    `${(viaForward.b / viaForward.a).toFixed(2)}×`,
+    '—',
+  ]);
+  if (sshdUnavailable()) return rows;
+  // sshd reads the authorized keys as the remote user, who must reach them.
+  await fs.chmod(base, 0o755);
+  const sshd = await startSshd(path.join(base, 'sshd'));
+  const socket = `/tmp/pgentra-bench-${process.pid}.sock`;
+  const session = runCli(
+    [
+      'ssh',
+      '--remote-socket',
+      socket,
+      '--rate',
+      '6000',
+      sshd.destination,
+      ...sshd.clientArgs,
+      '--',
+      'sleep 600',
+    ],
+    env,
+  );
+  try {
+    await session.waitForStderr(/forwarding flex/);
+    for (let i = 0; i < 100 && !(await fs.stat(socket).catch(() => null)); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (process.env.BENCH_DEBUG) process.stderr.write(`ssh session: ${session.stderrSoFar()}\n`);
+    const asUser = (user: string, extra: string[]): [string, string[]] => [
+      'runuser',
+      ['-u', user, '--', '/usr/bin/env', ...extra, process.execPath, PGENTRA_BIN, 'token', 'flex'],
+    ];
+    const overSsh = await compareProcesses(
+      asUser('root', []),
+      asUser(sshd.user, [`PGENTRA_AGENT=${socket}`, `HOME=${sshd.home}`]),
+      env,
+    );
+    rows.push([
+      '`pgentra token` on an ssh remote (`pgentra ssh`, loopback)',
+      `${overSsh.b.toFixed(0)} ms`,
+      `local \`pgentra token\`: ${overSsh.a.toFixed(0)} ms`,
+      `${(overSsh.b / overSsh.a).toFixed(2)}×`,
+      '≤ 1.5×',
+    ]);
+  } finally {
+    session.kill('SIGTERM');
+    await session;
+    await sshd.stop();
+    await fs.rm(socket, { force: true });
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -91,6 +172,12 @@ async function main(): Promise<void> {
       [process.execPath, ['-e', '0']],
       [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
       env,
+    );
+    rows.push(
+      ...(await forwardedTokenRows(env, base).catch((error: unknown) => {
+        if (process.env.BENCH_DEBUG) process.stderr.write(`agent: ${agent.stderrSoFar()}\n`);
+        throw error;
+      })),
     );
     agent.kill('SIGTERM');
     await agent;

@@ -6,13 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { forwardLabelSchema } from '../../core/agent/protocol.js';
-import { clusterNameSchema } from '../../shared/cluster-name.js';
 import { shQuote } from '../../core/launch/quoting.js';
 import { parseCommand, type CommandHelp } from '../args.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { openForward } from '../forward-lease.js';
+import { FORWARD_POLICY_OPTIONS, forwardPolicyOf } from './forward.js';
 
 const help: CommandHelp = {
   usage:
@@ -97,12 +96,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { own, host, ssh, command } = splitSshArgv(argv);
   const parsed = parseCommand(
     own,
-    {
-      cluster: { type: 'string', multiple: true },
-      label: { type: 'string' },
-      rate: { type: 'string' },
-      'remote-socket': { type: 'string' },
-    },
+    { ...FORWARD_POLICY_OPTIONS, 'remote-socket': { type: 'string' } },
     help,
     io,
   );
@@ -113,34 +107,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
       '`pgentra ssh` needs Unix sockets on this machine; on Windows run it inside WSL, with the WSL relay (see the README)',
     );
   const { values } = parsed;
-  const clusters = values.cluster?.flatMap((list) => list.split(',')).filter(Boolean);
-  for (const name of clusters ?? []) {
-    const check = clusterNameSchema.safeParse(name);
-    if (!check.success)
-      throw usageError(`--cluster "${name}": ${check.error.issues[0]?.message ?? 'invalid'}`);
-  }
-  const label = values.label ?? host.replace(/^.*@/, '').slice(0, 64);
-  if (!forwardLabelSchema.safeParse(label).success)
-    throw usageError(`--label "${label}": use 1–64 letters, digits or . _ - @ : +`);
-  const ratePerMinute = values.rate === undefined ? undefined : Number(values.rate);
-  if (
-    ratePerMinute !== undefined &&
-    !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000)
-  )
-    throw usageError(`--rate must be a whole number from 1 to 6000 (got "${values.rate}")`);
+  const policy = forwardPolicyOf(values, values.label ?? host.replace(/^.*@/, '').slice(0, 64));
   const remoteSocket = values['remote-socket'] ?? `/tmp/pgentra-${randomBytes(12).toString('hex')}.sock`;
   if (!remoteSocket.startsWith('/'))
     throw usageError(`--remote-socket must be an absolute path on ${host} (sshd resolves others from /)`);
 
-  const forward = await openForward(io, { label, clusters, ratePerMinute });
+  const forward = await openForward(io, policy);
   io.stderr(
     `pgentra: forwarding ${forward.lease.clusters.join(', ') || 'no clusters'} to ${host} (PGENTRA_AGENT=${remoteSocket} there)\n`,
   );
-  void forward.ended.then(() =>
-    io.stderr(
-      `\npgentra: the pgentra agent here stopped; ${host} gets no more tokens through this connection\n`,
-    ),
-  );
+  let sshEnded = false;
+  void forward.ended.then(() => {
+    if (!sshEnded)
+      io.stderr(
+        `\npgentra: the pgentra agent here stopped; ${host} gets no more tokens through this connection\n`,
+      );
+  });
   try {
     const args = sshArguments({ host, ssh, command, remoteSocket, localSocket: forward.lease.address });
     const child = spawn('ssh', args, { stdio: 'inherit', env: io.env });
@@ -170,6 +152,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       );
     });
   } finally {
+    sshEnded = true;
     await forward.close();
   }
 }

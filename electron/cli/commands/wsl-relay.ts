@@ -4,14 +4,14 @@
 // rate limit) and answers each request line from it, until stdin ends.
 import { askAgent, type AgentRequestBody } from '../../core/agent/client.js';
 import { agentEndpoint, type AgentEndpoint } from '../../core/agent/paths.js';
-import { forwardLabelSchema, type AgentResponse } from '../../core/agent/protocol.js';
+import type { AgentResponse } from '../../core/agent/protocol.js';
 import { lineRelay } from '../../core/agent/relay.js';
 import { resolveConfigDir } from '../../core/config-dir.js';
-import { clusterNameSchema } from '../../shared/cluster-name.js';
 import path from 'node:path';
 import { parseCommand, type CommandHelp } from '../args.js';
-import { ExitCode, usageError } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { openForward } from '../forward-lease.js';
+import { FORWARD_POLICY_OPTIONS, forwardPolicyOf } from './forward.js';
 import type { Io } from '../io.js';
 
 const help: CommandHelp = {
@@ -31,29 +31,11 @@ const help: CommandHelp = {
 };
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const parsed = parseCommand(
-    argv,
-    { cluster: { type: 'string', multiple: true }, label: { type: 'string' }, rate: { type: 'string' } },
-    help,
-    io,
-  );
+  const parsed = parseCommand(argv, FORWARD_POLICY_OPTIONS, help, io);
   if (!parsed) return ExitCode.ok;
-  const { values } = parsed;
-  const clusters = values.cluster?.flatMap((list) => list.split(',')).filter(Boolean);
-  for (const name of clusters ?? [])
-    if (!clusterNameSchema.safeParse(name).success)
-      throw usageError(`--cluster "${name}" is not a cluster name`);
-  const label = values.label ?? 'wsl';
-  if (!forwardLabelSchema.safeParse(label).success)
-    throw usageError(`--label "${label}" is not a valid label`);
-  const ratePerMinute = values.rate === undefined ? undefined : Number(values.rate);
-  if (
-    ratePerMinute !== undefined &&
-    !(Number.isInteger(ratePerMinute) && ratePerMinute >= 1 && ratePerMinute <= 6000)
-  )
-    throw usageError(`--rate must be a whole number from 1 to 6000 (got "${values.rate}")`);
+  const policy = forwardPolicyOf(parsed.values, parsed.values.label ?? 'wsl');
 
-  const forward = await openForward(io, { label, clusters, ratePerMinute });
+  const forward = await openForward(io, policy);
   // The forward lives beside the main endpoint: same private folder, or (Windows) same key to prove.
   const main = agentEndpoint(resolveConfigDir(io.env), io.env);
   const endpoint: AgentEndpoint = main.directory

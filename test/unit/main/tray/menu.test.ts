@@ -284,7 +284,7 @@ describe('buildTrayMenu', () => {
   });
 
   it('shows open forwards, what they may fetch and what they fetched, only while one is open', () => {
-    const base = snapshot([cluster()]);
+    const base = snapshot([cluster('prod')]);
     expect(outline(buildTrayMenu(base, NOW, new RecordingActions()))).not.toContain('Forwards (disabled)');
     const withForward: AppSnapshot = {
       ...base,
