@@ -201,6 +201,25 @@ export const FAILURES = {
     category: 'config',
     advice: 'The tray app and the command line are different versions: run the same pgentra for both.',
   },
+  'azure-consent': {
+    category: 'config',
+    advice:
+      "Ask an Entra administrator to grant consent for pgentra's client ID to Azure Service Management (delegated permission user_impersonation).",
+  },
+  'azure-access': {
+    category: 'config',
+    advice:
+      'Ask an owner of the subscription or server for a role that can read it (Reader), or to change firewall rules, one that can write them (Contributor).',
+  },
+  'azure-unavailable': {
+    category: 'unreachable',
+    advice:
+      'Azure Resource Manager did not answer as expected; try again later (`--verbose` shows its error code).',
+  },
+  'azure-not-found': {
+    category: 'not-found',
+    advice: 'Run `pgentra discover` to list the servers your account can see.',
+  },
   internal: { category: 'internal', advice: 'This is a bug in pgentra; please report it.' },
 } as const satisfies Record<string, { category: FailureCategory; advice: string }>;
 
@@ -217,6 +236,8 @@ export interface FailureDetails {
   traceId?: string;
   correlationId?: string;
   timestamp?: string;
+  /** Azure Resource Manager's error code (e.g. `AuthorizationFailed`) and HTTP status. */
+  armCode?: string;
   /** The file, field or program concerned. */
   file?: string;
   field?: string;
@@ -231,6 +252,7 @@ export function failureDetailLines(details: FailureDetails): string[] {
   const lines: [string, unknown][] = [
     ['Entra error', details.entraCode],
     ['MSAL error', details.msalCode],
+    ['Azure error', details.armCode],
     ['Retry after', details.retryAfterSec === undefined ? undefined : `${details.retryAfterSec} s`],
     ['Trace ID', details.traceId],
     ['Correlation ID', details.correlationId],

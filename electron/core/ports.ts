@@ -109,3 +109,25 @@ export interface FileDialog {
   /** A file that may not exist yet (the pgpass file). */
   saveFile(options: { title: string; defaultPath?: string }): Promise<string | null>;
 }
+
+export interface HttpsRequest {
+  method: 'GET' | 'PUT' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpsResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * HTTPS requests to Azure Resource Manager and a public-IP service. Rejects only when no answer
+ * came (network, TLS, deadline); any HTTP status resolves.
+ */
+export interface HttpsFetch {
+  request(request: HttpsRequest): Promise<HttpsResponse>;
+}

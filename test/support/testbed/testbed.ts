@@ -6,7 +6,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeEntra, type FakeEntra } from './fake-entra/index.js';
-import { startGateway, type Gateway } from './gateway.js';
+import { ARM_RESOURCE, startFakeArm, type FakeArm } from './fake-arm/index.js';
+import { defaultAzure, TESTBED_SERVERS } from './fake-arm/world.js';
+import { keyResolver, startGateway, type Gateway } from './gateway.js';
 import { startKeyringSession, type KeyringSession } from './keyring-session.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { createTestCa, issueLeaf } from './tls.js';
@@ -47,6 +49,10 @@ export interface TestbedFacts {
   database: string;
   users: { upn: string; oid: string }[];
   groups: { name: string; id: string; members: string[] }[];
+  /** The fake Azure Resource Manager: its endpoint, token audience and the client IP it models. */
+  arm: { endpoint: string; resource: string; clientIp: string; publicIpUrl: string };
+  /** The fake ARM server each gateway stands for (`pgentra cluster add --from-azure NAME`). */
+  azureServers: Record<GatewayKind, { name: string; id: string }>;
   /** A config dir with a custom cloud pointing at this stack, for PGENTRA_HOME. */
   pgentraHome: string;
   /** Extra environment a pgentra process needs here (the keyring's session bus). */
@@ -59,6 +65,7 @@ export interface Testbed {
   entra: FakeEntra;
   postgres: PostgresServer;
   gateways: Record<GatewayKind, Gateway>;
+  arm: FakeArm;
   keyring?: KeyringSession;
   dir: string;
   stop(): Promise<void>;
@@ -81,6 +88,8 @@ export function testbedConfig(facts: Omit<TestbedFacts, 'pgentraHome' | 'env'>) 
           caFile: facts.caFile,
           // The gateways listen on loopback; naming them here is what lets tokens go there without --trust-host.
           hosts: ['127.0.0.1', 'localhost'],
+          arm: { endpoint: facts.arm.endpoint, resource: facts.arm.resource },
+          publicIpUrl: facts.arm.publicIpUrl,
         },
       ],
     },
@@ -121,6 +130,17 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     for (const role of roles) await postgres.createRole(role);
     await postgres.createDatabase(DATABASE);
 
+    const armCert = await issueLeaf(ca, 'arm');
+    const world = defaultAzure(entra);
+    const arm = await startFakeArm({
+      tls: { cert: armCert.cert, key: armCert.key },
+      issuer: entra.issuer,
+      tenantId: entra.tenantId,
+      keys: keyResolver({ jwksUri: entra.jwksUri, caFile: ca.caFile }),
+      ...world,
+    });
+    cleanups.push(() => arm.close());
+
     const gatewayCert = await issueLeaf(ca, 'gateway');
     const groupIds = Object.fromEntries(entra.groups.map((group) => [group.name, group.id]));
     const gateways = {} as Record<GatewayKind, Gateway>;
@@ -136,6 +156,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         caFile: ca.caFile,
         groups: groupIds,
         tls: { cert: gatewayCert.cert, key: gatewayCert.key },
+        admission: arm.admissionFor(TESTBED_SERVERS[kind]),
       });
       const gateway = gateways[kind];
       cleanups.push(() => gateway.close());
@@ -173,6 +194,18 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       users: entra.users.map((user) => ({ upn: user.upn, oid: user.oid })),
       groups: entra.groups.map((group) => ({ name: group.name, id: group.id, members: group.members })),
       controlUrl: `${new URL(entra.authority).origin}/_testbed/control`,
+      arm: {
+        endpoint: arm.origin,
+        resource: ARM_RESOURCE,
+        clientIp: arm.clientIp,
+        publicIpUrl: `${arm.origin}/_testbed/myip`,
+      },
+      azureServers: Object.fromEntries(
+        (['flexible', 'single', 'cosmos'] as const).map((kind) => [
+          kind,
+          { name: TESTBED_SERVERS[kind], id: arm.serverIdOf(TESTBED_SERVERS[kind]) },
+        ]),
+      ) as TestbedFacts['azureServers'],
     };
     const pgentraHome = path.join(dir, 'pgentra-home');
     await fs.mkdir(pgentraHome, { recursive: true, mode: 0o700 });
@@ -182,7 +215,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       { mode: 0o600 },
     );
     const facts: TestbedFacts = { ...base, pgentraHome, env: { ...keyring?.env } };
-    return { facts, entra, postgres, gateways, keyring, dir, stop };
+    return { facts, entra, postgres, gateways, arm, keyring, dir, stop };
   } catch (error) {
     await stop();
     throw error;
