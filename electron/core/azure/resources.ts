@@ -191,12 +191,12 @@ export function parseResourceId(
 }
 
 export const serverSchemas = {
-  flexible: flexibleSchema.transform((r) => {
+  flexible: flexibleSchema.transform((r): AzureServer => {
     const p = r.properties;
     const state = p.state ?? 'Unknown';
     return {
       ...base(r),
-      kind: 'flexible' as const,
+      kind: 'flexible',
       ...(p.cluster?.clusterSize ? { elasticNodes: p.cluster.clusterSize } : {}),
       version: p.version ?? '',
       state,
@@ -210,12 +210,12 @@ export const serverSchemas = {
       passwordAuth: isOn(p.authConfig?.passwordAuth) ?? true,
     };
   }),
-  single: singleSchema.transform((r) => {
+  single: singleSchema.transform((r): AzureServer => {
     const p = r.properties;
     const state = p.userVisibleState ?? 'Unknown';
     return {
       ...base(r),
-      kind: 'single' as const,
+      kind: 'single',
       version: p.version ?? '',
       state,
       stopped: /^stopp/i.test(state),
@@ -226,13 +226,13 @@ export const serverSchemas = {
       entraAuth: null,
     };
   }),
-  cosmos: cosmosSchema.transform((r) => {
+  cosmos: cosmosSchema.transform((r): AzureServer => {
     const p = r.properties;
     const state = p.state ?? 'Unknown';
     const coordinator = p.serverNames?.find((s) => /-c$/.test(s.name)) ?? p.serverNames?.[0];
     return {
       ...base(r),
-      kind: 'cosmos' as const,
+      kind: 'cosmos',
       version: p.postgresqlVersion ?? '',
       state,
       stopped: /^stopp/i.test(state),
@@ -243,7 +243,7 @@ export const serverSchemas = {
       entraAuth: p.aadAuthEnabled ? /^enabled$/i.test(p.aadAuthEnabled) : null,
     };
   }),
-} as const;
+} as const satisfies Record<ServerKind, z.ZodType<AzureServer>>;
 
 function base(r: { id: string; name: string; location: string }) {
   const parsed = parseResourceId(r.id);
