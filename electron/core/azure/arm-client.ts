@@ -156,7 +156,15 @@ export class ArmClient {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.deps.clock.setTimeout(resolve, ms));
+    // The Clock's timers do not keep a process alive (the scheduler's must not); a CLI waiting
+    // out a Retry-After must not just exit, so this wait holds the event loop until it ends.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    return new Promise((resolve) =>
+      this.deps.clock.setTimeout(() => {
+        clearInterval(keepAlive);
+        resolve();
+      }, ms),
+    );
   }
 
   private async send(method: 'GET' | 'PUT' | 'DELETE', url: string, body?: string): Promise<HttpsResponse> {

@@ -58,6 +58,11 @@ export class Azure {
 
   constructor(private readonly deps: AzureDeps) {}
 
+  /** Whether pgentra knows the cloud's Azure Resource Manager. */
+  knows(cloudName: string): boolean {
+    return Boolean(this.deps.cloud(cloudName).arm);
+  }
+
   async discover(
     scope: AzureScope & { subscription?: string },
   ): Promise<Discovery & { account: string; cloud: string }> {
@@ -124,16 +129,20 @@ export class Azure {
     });
   }
 
-  /** Removes a rule (default: the one "Allow my IP" adds for the current IP); false when there was none. */
-  async removeFirewallRule(
+  /** The rule `removeFirewallRule` would remove (default: the one "Allow my IP" adds for this IP). */
+  async firewallRuleToRemove(
     cluster: ClusterView,
     name?: string,
-  ): Promise<{ server: AzureServer; rule: string; removed: boolean }> {
+  ): Promise<{ server: AzureServer; name: string; rule?: FirewallRule }> {
     const server = await this.requireServerFor(cluster);
-    const rule = name ?? ruleForIp(await this.publicIp(cluster.cloud), cluster.user).name;
-    if (!server.firewallRules.some((r) => r.name === rule)) return { server, rule, removed: false };
-    await (await this.armFor(cluster)).change('DELETE', this.rulePath(server, rule));
-    return { server, rule, removed: true };
+    const wanted = name ?? ruleForIp(await this.publicIp(cluster.cloud), cluster.user).name;
+    const rule = server.firewallRules.find((r) => r.name === wanted);
+    return { server, name: wanted, ...(rule ? { rule } : {}) };
+  }
+
+  async removeFirewallRule(cluster: ClusterView, name: string): Promise<void> {
+    const server = await this.requireServerFor(cluster);
+    await (await this.armFor(cluster)).change('DELETE', this.rulePath(server, name));
   }
 
   /** The caller's public IP, from the cloud's "what is my IP" service. */

@@ -2,6 +2,7 @@
 // token-checking gateway per server kind, and a real unlocked gnome-keyring. Tests start it
 // in-process; `npm run testbed -- up` runs the same code in a background daemon; `npm run demo`
 // points pgentra at it.
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,11 @@ export interface TestbedOptions {
   /** Start a private gnome-keyring session (needed by the real OS-keychain cache path). */
   keyring?: boolean;
   deviceCodeAutoApproveAfterPolls?: number;
+  /**
+   * Users Entra knows but the database does not: no role until an administrator runs
+   * `pgaadauth_create_principal` (the testbed's stand-in for Azure's, in the postgres database).
+   */
+  usersWithoutRole?: string[];
 }
 
 export interface TestbedFacts {
@@ -117,7 +123,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const entra = await startFakeEntra({
       dir: path.join(dir, 'entra'),
       ca,
-      users: users.map((upn) => ({ upn })),
+      users: [...users, ...(options.usersWithoutRole ?? [])].map((upn) => ({ upn })),
       groups,
       tokenLifetimeSec: options.tokenLifetimeSec,
       deviceCodeAutoApproveAfterPolls: options.deviceCodeAutoApproveAfterPolls,
@@ -129,6 +135,26 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const roles = [...users, ...groups.map((group) => group.name)];
     for (const role of roles) await postgres.createRole(role);
     await postgres.createDatabase(DATABASE);
+    // Azure's pgaadauth_create_principal makes a role Entra tokens log in as; here the gateway
+    // logs in upstream with a password derived from the role name and a secret of this testbed.
+    const principalSalt = randomBytes(16).toString('hex');
+    const principalSecret = (role: string) =>
+      createHash('sha256').update(`${principalSalt}:${role}`).digest('hex');
+    await postgres.query(
+      `CREATE FUNCTION pgaadauth_create_principal(name text, is_admin boolean, is_mfa boolean) RETURNS text
+       LANGUAGE plpgsql AS $$
+       BEGIN
+         EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', name, encode(sha256(convert_to('${principalSalt}:' || name, 'UTF8')), 'hex'));
+         RETURN format('Created role for "%s"', name);
+       END $$`,
+    );
+    const roleSecret = (role: string) => {
+      try {
+        return postgres.roleSecret(role);
+      } catch {
+        return principalSecret(role);
+      }
+    };
 
     const armCert = await issueLeaf(ca, 'arm');
     const world = defaultAzure(entra);
@@ -155,6 +181,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         jwksUri: entra.jwksUri,
         caFile: ca.caFile,
         groups: groupIds,
+        roleSecret,
         tls: { cert: gatewayCert.cert, key: gatewayCert.key },
         admission: arm.admissionFor(TESTBED_SERVERS[kind]),
       });

@@ -9,8 +9,11 @@ export const SUBSCRIPTIONS = {
   dev: '22222222-2222-4222-8222-222222222222',
 } as const;
 
-/** The fake server behind each gateway. */
-export const TESTBED_SERVERS = { flexible: 'pg-flex', single: 'pg-single', cosmos: 'pg-cosmos' } as const;
+/**
+ * The fake server behind each gateway. The Single Server is named like the host its gateway
+ * answers on, because its logins are user@<server name> and the testbed serves it on localhost.
+ */
+export const TESTBED_SERVERS = { flexible: 'pg-flex', single: 'localhost', cosmos: 'pg-cosmos' } as const;
 
 export const CLIENT_IP = '203.0.113.7';
 
@@ -61,7 +64,7 @@ export function defaultAzure(
       kind: 'flexible',
       name: 'pg-elastic',
       version: '17',
-      fqdn: 'pg-elastic.postgres.database.azure.com',
+      fqdn: 'pg-elastic.pg.testbed.example',
       clusterSize: 4,
       admins: [alice],
     },
@@ -70,7 +73,7 @@ export function defaultAzure(
       kind: 'flexible',
       name: 'pg-reporting',
       version: '15',
-      fqdn: 'pg-reporting.postgres.database.azure.com',
+      fqdn: 'pg-reporting.pg.testbed.example',
       entraAuth: false,
       passwordAuth: true,
       admins: [],
@@ -98,7 +101,7 @@ export function defaultAzure(
       kind: 'flexible',
       name: 'pg-private',
       version: '16',
-      fqdn: 'pg-private.postgres.database.azure.com',
+      fqdn: 'pg-private.pg.testbed.example',
       publicAccess: false,
       delegatedSubnet: `/subscriptions/${SUBSCRIPTIONS.dev}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-dev/subnets/postgres`,
       firewallRules: [],
