@@ -6,6 +6,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeFileSystem, systemClock } from '../../electron/core/node-ports.js';
+import { Pgentra } from '../../electron/core/pgentra.js';
+import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
+import { createHandlers, dispatch } from '../../electron/main/ipc/handlers.js';
+import type { Channel } from '../../electron/shared/ipc-contract.js';
 import { cliEnvironment, runCli, type CliResult } from '../support/testbed/cli.js';
 import { SUBSCRIPTIONS } from '../support/testbed/fake-arm/world.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
@@ -306,6 +311,101 @@ describe('Azure discovery, pre-connect checks and the firewall', () => {
     expect(doctor.stdout).toContain(
       'warning: pg-flex has public access disabled: it is reachable only from the virtual network vnet-prod (subnet pg)',
     );
+  });
+
+  it('the window channels: discover, checks, add from Azure and a confirmed "Allow my IP", never a token', async () => {
+    // libsecret connects to the session bus of this process: the testbed keyring's.
+    Object.assign(process.env, testbed.facts.env);
+    const core = await Pgentra.open({
+      configDir: testbed.facts.pgentraHome,
+      env: { ...env },
+      fs: nodeFileSystem,
+      clock: systemClock,
+      browser: { open: async () => undefined },
+      warn: () => undefined,
+      tlsRootsDir: findTlsRootsDir(path.resolve(import.meta.dirname, '../../electron/core')),
+    });
+    const handlers = createHandlers({
+      core,
+      clipboard: { copySecret: async () => undefined, copyPlain: async () => undefined },
+      now: () => Date.now(),
+      openPsql: async () => undefined,
+      openPgadmin: async () => '',
+      installCli: async () => '',
+      dialog: { openFile: async () => null, saveFile: async () => null },
+      broadcastSnapshot: () => undefined,
+      signInFinished: () => undefined,
+      warnings: () => [],
+    });
+    const answers: unknown[] = [];
+    const ask = async (channel: Channel, ...args: unknown[]) => {
+      const answer = await dispatch(handlers, channel, args);
+      answers.push(answer);
+      return answer;
+    };
+
+    const found = await ask('azure:discover', { subscription: 'Contoso Production' });
+    expect(found).toMatchObject({ ok: true, value: { account: 'alice@contoso.com', cloud: 'testbed' } });
+    const servers = (found as { value: { servers: { name: string; elasticNodes: number | null }[] } }).value
+      .servers;
+    expect(servers.map((s) => s.name)).toEqual([
+      'localhost',
+      'pg-cosmos',
+      'pg-elastic',
+      'pg-flex',
+      'pg-reporting',
+    ]);
+    expect(servers.find((s) => s.name === 'pg-elastic')?.elasticNodes).toBe(4);
+
+    expect(await ask('azure:addCluster', { server: 'pg-cosmos', name: 'cosmos-ui' })).toMatchObject({
+      ok: true,
+      value: { name: 'cosmos-ui', kind: 'cosmos', database: 'citus', user: 'alice@contoso.com' },
+    });
+    expect(await ask('azure:addCluster', { server: '' })).toMatchObject({
+      ok: false,
+      code: 'invalid-argument',
+    });
+
+    const checks = await ask('azure:checks', 'flex');
+    expect(checks).toMatchObject({ ok: true, value: { server: { name: 'pg-flex' } } });
+    expect(
+      (checks as { value: { results: { status: string }[] } }).value.results.map((r) => r.status),
+    ).toEqual(['ok', 'ok', 'ok', 'ok']);
+
+    const office = server('pg-flex').firewallRules;
+    server('pg-flex').firewallRules = [];
+    try {
+      const plan = (await ask('azure:planAllowMyIp', 'flex')) as {
+        ok: true;
+        value: { confirmId: string; rule: { name: string } };
+      };
+      expect(plan.value).toMatchObject({
+        ip: '203.0.113.7',
+        rule: { name: 'pgentra-alice-203-0-113-7', start: '203.0.113.7', end: '203.0.113.7' },
+        existing: null,
+      });
+      expect(server('pg-flex').firewallRules).toEqual([]);
+      expect(await ask('azure:allowMyIp', 'f'.repeat(32))).toMatchObject({ ok: false });
+      expect(await ask('azure:allowMyIp', 'not an id')).toMatchObject({
+        ok: false,
+        code: 'invalid-argument',
+      });
+      expect(await ask('azure:allowMyIp', plan.value.confirmId)).toMatchObject({
+        ok: true,
+        value: { server: 'pg-flex', rule: 'pgentra-alice-203-0-113-7' },
+      });
+      expect(server('pg-flex').firewallRules.map((r) => r.name)).toEqual(['pgentra-alice-203-0-113-7']);
+      // Confirmed once: the same id does not change anything again.
+      expect(await ask('azure:allowMyIp', plan.value.confirmId)).toMatchObject({ ok: false });
+      expect(await ask('azure:removeFirewallRule', 'flex', 'pgentra-alice-203-0-113-7')).toMatchObject({
+        ok: true,
+        value: { removed: true },
+      });
+      expect(server('pg-flex').firewallRules).toEqual([]);
+    } finally {
+      server('pg-flex').firewallRules = office;
+    }
+    expect(JSON.stringify(answers)).not.toMatch(/eyJ[\w-]{20,}\./);
   });
 
   it('never prints a token', () => {
