@@ -201,7 +201,7 @@ describe('Azure discovery, pre-connect checks and the firewall', () => {
     server('pg-flex').entraAuth = true;
     expect(doctor.code).toBe(6);
     expect(doctor.stdout).toContain('FAIL  Microsoft Entra authentication is disabled on pg-flex');
-    expect(doctor.stdout).toContain('--active-directory-auth Enabled');
+    expect(doctor.stdout).toContain('--microsoft-entra-auth Enabled');
     expect(login.code).not.toBe(0);
     expect(login.stderr).toContain('password authentication failed for user "alice@contoso.com"');
     expect(testbed.gateways.flexible.log.at(-1)?.reason).toBe('entra-disabled');

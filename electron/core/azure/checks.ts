@@ -81,7 +81,7 @@ function entraCheck(server: AzureServer): CheckResult {
         : 'An owner of the cluster turns it on: portal → Authentication → "PostgreSQL and Microsoft Entra ID authentication".',
     ...(server.kind === 'flexible'
       ? {
-          command: `az postgres flexible-server update --resource-group ${server.resourceGroup} --name ${server.name} --active-directory-auth Enabled`,
+          command: `az postgres flexible-server update --resource-group ${server.resourceGroup} --name ${server.name} --microsoft-entra-auth Enabled`,
         }
       : {}),
   };

@@ -75,7 +75,7 @@ describe('pre-connect checks', () => {
     const stopped = check(server({ stopped: true, state: 'Stopped' })).state;
     expect(stopped?.status).toBe('fail');
     expect(stopped?.command).toBe('az postgres flexible-server start --resource-group rg --name pg');
-    expect(check(server({ entraAuth: false })).entra?.command).toContain('--active-directory-auth Enabled');
+    expect(check(server({ entraAuth: false })).entra?.command).toContain('--microsoft-entra-auth Enabled');
     const single = check(server({ kind: 'single', entraAuth: false, admins: [] })).entra;
     expect(single?.message).toContain('has no Microsoft Entra administrator');
     expect(single?.command).toContain('az postgres server ad-admin create');
