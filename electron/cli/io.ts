@@ -16,23 +16,7 @@ export const processIo: Io = {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   interactive: Boolean(process.stderr.isTTY),
-  async ask(question) {
-    if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
-    const { createInterface } = await import('node:readline/promises');
-    const prompt = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return await prompt.question(question);
-    } finally {
-      prompt.close();
-    }
-  },
 };
-
-/** A yes from a person at the terminal; false when they said anything else or nobody can answer. */
-export async function confirmed(io: Io, question: string): Promise<boolean> {
-  const answer = await io.ask?.(`${question} [y/N] `);
-  return answer !== null && answer !== undefined && /^\s*y(es)?\s*$/i.test(answer);
-}
 
 /**
  * A reader that stops early (`pgentra status | head -1`) closes the pipe: that is its choice, not

@@ -3,7 +3,8 @@
 import { parseCommand, type CommandHelp, formatHelp } from '../args.js';
 import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
-import { confirmed, type Io } from '../io.js';
+import type { Io } from '../io.js';
+import { askOnTerminal } from '../prompt.js';
 import { describeRule } from '../../core/azure/firewall.js';
 
 const allowHelp: CommandHelp = {
@@ -40,9 +41,10 @@ const help: CommandHelp = {
 
 async function ask(io: Io, yes: boolean | undefined, question: string): Promise<boolean> {
   if (yes) return true;
-  if (!io.ask || !io.interactive)
+  const answer = await (io.ask ?? askOnTerminal)(`${question} [y/N] `);
+  if (answer === null)
     throw usageError('nothing was changed: confirm with --yes (there is no terminal to ask on)');
-  return confirmed(io, question);
+  return /^\s*y(es)?\s*$/i.test(answer);
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {

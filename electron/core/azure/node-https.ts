@@ -3,12 +3,16 @@
 // NODE_EXTRA_CA_CERTS, which only works when set before the process starts.
 import https from 'node:https';
 import tls from 'node:tls';
+import { PgentraError } from '../errors.js';
 import type { HttpsFetch } from '../ports.js';
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-export class HttpsRequestError extends Error {
+export class HttpsRequestError extends PgentraError {
   override readonly name = 'HttpsRequestError';
+  constructor(message: string) {
+    super('azure-unavailable', message);
+  }
 }
 
 export function createNodeHttps(
