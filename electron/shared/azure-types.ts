@@ -68,6 +68,10 @@ export const azureScopeSchema = z.object({
   cloud: z.string().min(1).max(64).optional(),
   account: z.string().min(1).max(512).optional(),
   subscription: z.string().min(1).max(256).optional(),
+  tenant: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'a tenant ID or a domain like contoso.com')
+    .optional(),
 });
 
 export const addFromAzureSchema = z.object({
@@ -80,6 +84,7 @@ export const addFromAzureSchema = z.object({
   port: z.number().int().min(1).max(65535).optional(),
   account: z.string().min(1).max(512).optional(),
   cloud: z.string().min(1).max(64).optional(),
+  tenant: azureScopeSchema.shape.tenant,
   trustHost: z.boolean().optional(),
 });
 export type AddFromAzure = z.infer<typeof addFromAzureSchema>;

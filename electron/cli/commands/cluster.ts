@@ -19,6 +19,10 @@ const addHelp: CommandHelp = {
     'given as options; a password in it is never kept).',
   options: [
     [
+      '--from-azure SERVER',
+      'take host, kind, cloud and database from Azure (`pgentra cluster add --from-azure --help`)',
+    ],
+    [
       '--host HOST',
       'server host name, e.g. myserver.postgres.database.azure.com, or a connection string pasted from the portal',
     ],
@@ -64,7 +68,7 @@ const addHelp: CommandHelp = {
 
 const fromAzureHelp: CommandHelp = {
   usage:
-    'pgentra cluster add [NAME] --from-azure SERVER|RESOURCE-ID [--user USER [--group]] [--database DB] [--port PORT] [--account ACCOUNT] [--cloud CLOUD] [--trust-host]',
+    'pgentra cluster add [NAME] --from-azure SERVER|RESOURCE-ID [--user USER [--group]] [--database DB] [--port PORT] [--account ACCOUNT] [--tenant TENANT] [--cloud CLOUD] [--trust-host]',
   summary:
     'Saves a server found in Azure (see `pgentra discover`): host, kind, cloud, database (citus for Cosmos DB for PostgreSQL) ' +
     "and its resource ID come from Azure, the user from your account. NAME defaults to the server's name. The host must " +
@@ -75,6 +79,7 @@ const fromAzureHelp: CommandHelp = {
     ['--database DB', "default: the server's (postgres, or citus for Cosmos DB for PostgreSQL)"],
     ['--port PORT', 'default 5432'],
     ['--account ACCOUNT', 'which signed-in account looks in Azure and signs in to the server'],
+    ['--tenant TENANT', "the server's tenant when you are a guest there (discovery and tokens ask it)"],
   ],
   examples: [
     'pgentra cluster add --from-azure myserver',
@@ -206,6 +211,7 @@ async function addFromAzure(argv: string[], io: Io): Promise<number> {
       port: { type: 'string' },
       account: { type: 'string' },
       cloud: { type: 'string' },
+      tenant: { type: 'string' },
       'trust-host': { type: 'boolean' },
     },
     fromAzureHelp,
@@ -230,6 +236,7 @@ async function addFromAzure(argv: string[], io: Io): Promise<number> {
     user: values.user,
     group: values.group ?? false,
     account: values.account,
+    tenant: values.tenant,
     trustHost: values['trust-host'] ?? false,
   });
   io.stderr(`Found ${found.server.name} in Azure (${found.server.id}).\n`);

@@ -7,7 +7,8 @@ import type { Io } from '../io.js';
 import type { AzureServer } from '../../core/azure/resources.js';
 
 const help: CommandHelp = {
-  usage: 'pgentra discover [--subscription ID|NAME] [--cloud CLOUD] [--account ACCOUNT] [--json]',
+  usage:
+    'pgentra discover [--subscription ID|NAME] [--cloud CLOUD] [--account ACCOUNT] [--tenant TENANT] [--json]',
   summary:
     'Lists the Azure Database for PostgreSQL servers (Flexible Server and its elastic clusters, legacy Single Server) and ' +
     'Azure Cosmos DB for PostgreSQL clusters in every subscription your account can read, with location, version, state, ' +
@@ -18,6 +19,7 @@ const help: CommandHelp = {
     ['--subscription ID|NAME', 'only this subscription'],
     ['--cloud CLOUD', 'the cloud to look in (default: the configured cloud)'],
     ['--account ACCOUNT', 'which signed-in account (default: the first in that cloud)'],
+    ['--tenant TENANT', "another organisation's tenant you are a guest in: its subscriptions"],
     ['--json', 'machine-readable output on stdout'],
   ],
   examples: ['pgentra discover', 'pgentra discover --subscription "Contoso Production" --json'],
@@ -43,6 +45,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       subscription: { type: 'string' },
       cloud: { type: 'string' },
       account: { type: 'string' },
+      tenant: { type: 'string' },
       json: { type: 'boolean' },
     },
     help,
@@ -55,6 +58,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     cloud: values.cloud,
     account: values.account,
     subscription: values.subscription,
+    tenant: values.tenant,
   });
   const failed = found.subscriptions.filter((s) => s.problems.length > 0);
   for (const subscription of failed)

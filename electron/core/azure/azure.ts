@@ -35,6 +35,8 @@ export interface AzureScope {
   cloud?: string;
   /** UPN or account ID; default: the first account signed in to the cloud. */
   account?: string;
+  /** Another organisation's tenant (guest access): its subscriptions, with a token from it. */
+  tenant?: string;
 }
 
 export interface CheckReport {
@@ -192,7 +194,7 @@ export class Azure {
 
   private async armFor(cluster: ClusterView): Promise<ArmClient> {
     const { accountId } = await this.deps.tokens.identity(cluster);
-    return (await this.session({ cloud: cluster.cloud, account: accountId })).arm;
+    return (await this.session({ cloud: cluster.cloud, account: accountId, tenant: cluster.tenant })).arm;
   }
 
   private async session(

@@ -75,7 +75,11 @@ export function createAzureHandlers(deps: {
       };
     },
     'azure:addCluster': async (form) => {
-      const found = await core.azure.server(form.server, { cloud: form.cloud, account: form.account });
+      const found = await core.azure.server(form.server, {
+        cloud: form.cloud,
+        account: form.account,
+        tenant: form.tenant,
+      });
       const cluster = await core.addCluster({
         ...clusterFromServer(found.server, found.cloud),
         name: form.name ?? clusterNameFor(found.server),
@@ -84,6 +88,7 @@ export function createAzureHandlers(deps: {
         user: form.user,
         group: form.group ?? false,
         account: form.account,
+        tenant: form.tenant,
         trustHost: form.trustHost ?? false,
       });
       await core.trackClusters();

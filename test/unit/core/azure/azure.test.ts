@@ -26,7 +26,7 @@ function azure(acquire: () => Promise<never>, accounts = [alice]) {
       accounts: async () => accounts,
       tokenSource: {
         acquire: (request) => {
-          asked.push(request.resource);
+          asked.push(request.tenant ? `${request.resource} from ${request.tenant}` : request.resource);
           return acquire();
         },
       },
@@ -53,6 +53,12 @@ describe('Azure and the sign-in', () => {
     expect(failure.message).toContain('user_impersonation of Azure Service Management');
     expect(failure.message).toContain('tokens for your databases are not affected');
     expect(failure.details.entraCode).toBe('AADSTS65001');
+  });
+
+  it("a guest asks the other organisation's tenant for the management token", async () => {
+    const { azure: az, asked } = azure(() => Promise.reject(new AuthError('needs-sign-in', 'sign in again')));
+    await az.discover({ tenant: 'fabrikam.com' }).catch(() => undefined);
+    expect(asked).toEqual(['https://management.azure.com from fabrikam.com']);
   });
 
   it('a sign-in that is gone stays a sign-in problem', async () => {
