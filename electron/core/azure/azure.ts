@@ -218,9 +218,14 @@ export class Azure {
           ? `${scope.account} is not signed in to the ${cloud.name} cloud.`
           : `No account is signed in to the ${cloud.name} cloud.`,
       );
-    const resource = cloud.arm.resource;
+    const request = {
+      accountId: account.id,
+      resource: cloud.arm.resource,
+      forceRefresh: false,
+      ...(scope.tenant ? { tenant: scope.tenant } : {}),
+    };
     const token = () =>
-      this.deps.tokenSource.acquire({ accountId: account.id, resource, forceRefresh: false }).then(
+      this.deps.tokenSource.acquire(request).then(
         (t) => t.accessToken,
         (error: unknown) => Promise.reject(this.consentProblem(error, cloud)),
       );
