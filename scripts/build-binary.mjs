@@ -179,17 +179,20 @@ async function main() {
   chmodSync(executable, 0o755);
   if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', executable]);
   const { inject } = require('postject');
-  await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), {
+  const blobBytes = readFileSync(blob);
+  const blobMegabytes = (blobBytes.length / 1e6).toFixed(1);
+  await inject(executable, 'NODE_SEA_BLOB', blobBytes, {
     sentinelFuse: SEA_FUSE,
     machoSegmentName: process.platform === 'darwin' ? 'NODE_SEA' : undefined,
   });
   // An ad hoc signature lets it run on Apple silicon; a release signs it again with its identity.
   if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', executable]);
   copyRuntimeFiles();
+  rmSync(work, { recursive: true, force: true });
 
   const megabytes = (file) => (statSync(file).size / 1e6).toFixed(1);
   console.log(
-    `built ${path.relative(root, executable)} (Node ${node.version}, ${megabytes(executable)} MB; the CLI adds ${megabytes(blob)} MB)`,
+    `built ${path.relative(root, executable)} (Node ${node.version}, ${megabytes(executable)} MB; the CLI adds ${blobMegabytes} MB)`,
   );
 }
 

@@ -3,7 +3,6 @@
 // in by device code (keeping the sign-in in the OS keyring through the keytar shipped beside it),
 // prints tokens from the cache and from its own agent, runs psql, and answers pgAdmin's
 // PasswordExecCommand through `sh -c` with a token the gateway accepts.
-import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +11,10 @@ import { passwordExecCommand } from '../../electron/core/launch/pgadmin-servers.
 import { clusterAddArgs, cliEnvironment, collect, runProgram, type CliRun } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
+import { STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const binary = path.join(root, 'dist', 'bin', process.platform === 'win32' ? 'pgentra.exe' : 'pgentra');
+const binary = STANDALONE_BINARY;
 
 /** The directory of the real psql (Debian's /usr/bin/psql is a Perl wrapper that needs more). */
 function psqlDirectory(): string | null {
@@ -38,10 +38,7 @@ describe.skipIf(process.platform === 'win32')(
     const pgentra = (...args: string[]) => runProgram([binary], args, env);
 
     beforeAll(async () => {
-      execFileSync(process.execPath, [path.join(root, 'scripts', 'build-binary.mjs')], {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      ensureBinaryBuilt();
       base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-binary-'));
       testbed = await startTestbed({ keyring: true });
       const bin = path.join(base, 'bin');
