@@ -368,7 +368,10 @@ describe('packaging', () => {
       expect(existsSync(path.join(root, (config[platform] as { icon: string }).icon)), platform).toBe(true);
     const resources = config.extraResources as { from: string; to: string; filter?: string[] }[];
     // What pgentraCommandFor points pgAdmin at: the standalone binary's folder as resources/cli.
-    expect(resources).toEqual([{ from: 'dist/bin', to: 'cli', filter: ['**/*'] }]);
+    expect(resources).toEqual([
+      { from: 'dist/bin', to: 'cli' },
+      { from: 'dist/bin/node_modules', to: 'cli/node_modules' },
+    ]);
   });
 
   it('every package the main bundle loads at run time is a dependency (what electron-builder packs)', async () => {
