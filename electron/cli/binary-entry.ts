@@ -1,12 +1,13 @@
 // The standalone `pgentra` executable (a Node single executable application, built by
-// scripts/build-binary.mjs): the whole CLI in one CommonJS bundle. It dispatches exactly as
-// bin/pgentra.cjs does, so `pgentra token` never evaluates the rest of the CLI: esbuild keeps every
-// lazily imported module behind a function that runs only when first needed.
-import { run as runCli } from './main.js';
+// scripts/build-binary.mjs). Its main script is only what `pgentra token` needs with an agent
+// running, the call pgAdmin makes for every connection; the rest of the CLI is an asset of the
+// executable (binary-cli.ts), compiled from its V8 code cache the first time a command needs it.
+// V8 reads the whole main script at start, so keeping it small is most of the binary's speed.
 import { run as runToken } from './token-entry.js';
+import { loadFullCli } from './binary-cli-loader.js';
 
 const argv = process.argv.slice(2);
-(argv[0] === 'token' ? runToken(argv.slice(1)) : runCli(argv)).then(
+(argv[0] === 'token' ? runToken(argv.slice(1)) : loadFullCli().run(argv)).then(
   (code) => {
     process.exitCode = code;
   },
