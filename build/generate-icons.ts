@@ -29,7 +29,13 @@ function write(file: string, bytes: Buffer): void {
 
 function appIcon(size: number): Buffer {
   if (size <= 32 || !hasRsvg) return encodePng(renderAppIcon(size));
-  const result = spawnSync('rsvg-convert', ['-w', String(size), '-h', String(size), path.join(assets, 'app.svg')]);
+  const result = spawnSync('rsvg-convert', [
+    '-w',
+    String(size),
+    '-h',
+    String(size),
+    path.join(assets, 'app.svg'),
+  ]);
   if (result.status !== 0) throw new Error(`rsvg-convert app.svg: ${result.stderr.toString()}`);
   return result.stdout;
 }
@@ -45,4 +51,6 @@ write(
 // macOS picks @2x on Retina displays; both are drawn for their own pixel grid.
 write(path.join(assets, 'trayTemplate.png'), encodePng(renderTemplateIcon(16, 1)));
 write(path.join(assets, 'trayTemplate@2x.png'), encodePng(renderTemplateIcon(16, 2)));
-console.log(hasRsvg ? 'Large app icons rasterised from app.svg.' : 'rsvg-convert not found: drew every size.');
+console.log(
+  hasRsvg ? 'Large app icons rasterised from app.svg.' : 'rsvg-convert not found: drew every size.',
+);

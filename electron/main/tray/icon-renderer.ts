@@ -153,8 +153,7 @@ export function renderAppIcon(side: number): RgbaImage {
   for (let at = 0; at < data.length; at += 4) {
     const ink = (cylinder[at + 3] ?? 0) / 255;
     if (ink === 0) continue;
-    for (let c = 0; c < 3; c += 1)
-      data[at + c] = Math.round(255 * ink + (APP_TILE[c] ?? 0) * (1 - ink));
+    for (let c = 0; c < 3; c += 1) data[at + c] = Math.round(255 * ink + (APP_TILE[c] ?? 0) * (1 - ink));
   }
   return { width: side, height: side, data };
 }

@@ -62,10 +62,7 @@ export interface TextLayout {
 }
 
 /** Every (font, scale) the badge may use, tallest first: the tallest that fits wins. */
-const CANDIDATES: readonly { font: PixelFont; scale: number }[] = [
-  FONT_4X7,
-  FONT_5X9,
-]
+const CANDIDATES: readonly { font: PixelFont; scale: number }[] = [FONT_4X7, FONT_5X9]
   .flatMap((font) => [4, 3, 2, 1].map((scale) => ({ font, scale })))
   .sort((a, b) => b.font.height * b.scale - a.font.height * a.scale || b.font.width - a.font.width);
 
@@ -77,8 +74,7 @@ const CANDIDATES: readonly { font: PixelFont; scale: number }[] = [
 export function layoutText(text: string, side: number): TextLayout {
   const across = side >= 24 ? 2 : 1;
   const down = Math.floor(side / 8);
-  const widthOf = (font: PixelFont, scale: number) =>
-    (text.length * font.width + (text.length - 1)) * scale;
+  const widthOf = (font: PixelFont, scale: number) => (text.length * font.width + (text.length - 1)) * scale;
   const fits = ({ font, scale }: { font: PixelFont; scale: number }) =>
     widthOf(font, scale) <= side - 2 * across && font.height * scale <= side - 2 * down;
   const chosen = CANDIDATES.find(fits) ?? { font: FONT_4X7, scale: 1 };
