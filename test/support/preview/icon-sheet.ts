@@ -32,7 +32,7 @@ const img = (image: RgbaImage, shown = image.width, alt = '') =>
 
 function badgeRow(level: TrayLevel, minutesLeft: number | null, note: string): string {
   const at = (size: number) => renderTrayIcon({ level, minutesLeft, size, scale: 1 });
-  const actual = SIZES.map((size) => `<td>${img(at(size))}</td>`).join('');
+  const actual = SIZES.map((size) => img(at(size))).join('');
   return `<tr>
     <th scope="row"><span class="dot" style="background:${LEVEL_STYLES[level].colour}"></span>${LEVEL_STYLES[level].name}<small>${note}</small></th>
     <td class="light">${actual}</td><td class="dark">${actual}</td>
@@ -51,7 +51,8 @@ export function iconSheetHtml(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pgentra tray icon states</title>
 <style>
-  body { margin: 0; padding: 16px; font: 13px system-ui, 'Segoe UI', Ubuntu, sans-serif; background: #fff; color: #1b1f24; }
+  body { margin: 0; font: 13px system-ui, 'Segoe UI', Ubuntu, sans-serif; background: #fff; color: #1b1f24; }
+  main { display: inline-block; padding: 16px; }
   h1 { font-size: 15px; margin: 0 0 10px; }
   table { border-collapse: collapse; }
   th, td { padding: 6px 10px; text-align: left; vertical-align: middle; }
@@ -66,15 +67,15 @@ export function iconSheetHtml(): string {
   .mac.dark { background: #282828; color: #fff; }
   .mac.dark img { filter: invert(1); }
   .mac span { font-variant-numeric: tabular-nums; white-space: nowrap; }
-  .size { display: inline-block; margin-right: 10px; }
-  .size:nth-child(1) { width: 16px; } .size:nth-child(2) { width: 20px; } .size:nth-child(3) { width: 24px; } .size:nth-child(4) { width: 32px; }
+  .size { display: inline-block; margin-right: 10px; text-align: center; }
+  .size:nth-of-type(1) { width: 16px; } .size:nth-of-type(2) { width: 20px; } .size:nth-of-type(3) { width: 24px; } .size:nth-of-type(4) { width: 32px; }
   .apps { margin-top: 14px; display: flex; align-items: center; gap: 10px; }
   .apps img { image-rendering: pixelated; }
 </style></head>
 <body><main id="sheet">
 <h1>pgentra tray icon states</h1>
 <table>
-  <thead><tr><th>State</th><th>Windows/Linux taskbar, light<br>${sizes}</th><th>dark<br>${sizes}</th><th>16 px, 4×</th><th>macOS menu bar</th><th>dark</th></tr></thead>
+  <thead><tr><th>State</th><th>Windows/Linux taskbar, light<br>${sizes} px</th><th>dark<br>${sizes} px</th><th>16 px, 4×</th><th>macOS menu bar</th><th>dark</th></tr></thead>
   <tbody>${rows}</tbody>
 </table>
 <div class="apps"><strong>App icon</strong> 16, 20, 24, 32 px, and 32 px at 2× ${apps}</div>
