@@ -19,14 +19,7 @@ import { encodePng } from '../../../build/png.js';
 /** A menu item without its click handler: what crosses to the page. */
 export type TrayViewItem =
   | { type: 'separator' }
-  | {
-      type: 'normal' | 'checkbox' | 'submenu';
-      id: string;
-      label: string;
-      enabled: boolean;
-      checked?: boolean;
-      submenu?: TrayViewItem[];
-    };
+  | (Omit<Exclude<TrayMenuItem, { type: 'separator' }>, 'click' | 'submenu'> & { submenu?: TrayViewItem[] });
 
 export interface TrayView {
   /** `now` of the snapshot this was built from: the window's list shows the same snapshot. */
