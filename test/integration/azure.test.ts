@@ -2,7 +2,8 @@
 // the built `pgentra` against the testbed's fake Azure Resource Manager (HTTPS, test CA, tokens
 // from the fake Entra ID) and its gateways, which enforce what the fake ARM says (stopped,
 // Entra authentication off, firewall), with the real psql proving each check.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -293,12 +294,61 @@ describe('Azure discovery, pre-connect checks and the firewall', () => {
       expect(removed.code, removed.stderr).toBe(0);
       expect(removed.stderr).toContain('Removed firewall rule pgentra-alice-203-0-113-7 from pg-flex');
       expect(server('pg-flex').firewallRules.map((r) => r.name)).not.toContain('pgentra-alice-203-0-113-7');
+      // An address that changed since: the rule added for the old one is named, not removed silently.
+      server('pg-flex').firewallRules.push({
+        name: 'pgentra-alice-198-51-100-4',
+        startIpAddress: '198.51.100.4',
+        endIpAddress: '198.51.100.4',
+      });
       const gone = await cli('firewall', 'remove', 'flex', '--yes');
+      expect(gone.stderr).toContain(
+        'Rules allow-my-ip added for you earlier: pgentra-alice-198-51-100-4 (198.51.100.4)',
+      );
+      expect(server('pg-flex').firewallRules.map((r) => r.name)).toContain('pgentra-alice-198-51-100-4');
       expect(gone.stderr).toContain('has no firewall rule pgentra-alice-203-0-113-7; nothing changed');
       expect((await psql('flex')).code).not.toBe(0);
     } finally {
       server('pg-flex').firewallRules = office;
     }
+  });
+
+  it('Single Server without an Entra administrator and Cosmos DB for PostgreSQL with Entra off: their own fixes, and the server refuses', async () => {
+    const { cosmos } = testbed.facts.gateways;
+    const added = await cli(
+      'cluster',
+      'add',
+      'citus',
+      '--from-azure',
+      'pg-cosmos',
+      '--port',
+      String(cosmos.port),
+      '--database',
+      testbed.facts.database,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    await cli('pgpass', 'sync');
+    expect((await psql('citus')).code).toBe(0);
+    const admins = server('localhost').admins;
+    server('localhost').admins = [];
+    server('pg-cosmos').entraAuth = false;
+    try {
+      const legacy = await cli('doctor', 'legacy');
+      expect(legacy.stdout).toContain(
+        'FAIL  localhost has no Microsoft Entra administrator, so it accepts no Entra tokens',
+      );
+      expect(legacy.stdout).toContain(
+        'run: az postgres server ad-admin create --resource-group rg-data --server-name localhost',
+      );
+      expect((await psql('legacy')).stderr).toContain('password authentication failed');
+      const citus = await cli('doctor', 'citus');
+      expect(citus.stdout).toContain('FAIL  Microsoft Entra authentication is disabled on pg-cosmos');
+      expect(citus.stdout).toContain('"PostgreSQL and Microsoft Entra ID authentication"');
+      expect((await psql('citus')).stderr).toContain('password authentication failed');
+    } finally {
+      server('localhost').admins = admins;
+      server('pg-cosmos').entraAuth = true;
+    }
+    expect((await psql('citus')).code).toBe(0);
   });
 
   it('private access: doctor names the network instead of blaming the firewall', async () => {
@@ -406,6 +456,32 @@ describe('Azure discovery, pre-connect checks and the firewall', () => {
       server('pg-flex').firewallRules = office;
     }
     expect(JSON.stringify(answers)).not.toMatch(/eyJ[\w-]{20,}\./);
+  });
+
+  it('the testbed control a running stack takes (`npm run testbed -- azure …`) changes what the gateway enforces', async () => {
+    const post = (body: unknown) =>
+      new Promise<number>((resolve, reject) => {
+        const request = https.request(
+          `${testbed.facts.arm.endpoint}/_testbed/control`,
+          {
+            method: 'POST',
+            ca: readFileSync(testbed.facts.caFile),
+            headers: { 'content-type': 'application/json' },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify(body));
+      });
+    expect(await post({ server: 'pg-flex', state: 'Stopped' })).toBe(200);
+    expect(server('pg-flex').state).toBe('Stopped');
+    expect((await psql('flex')).code).not.toBe(0);
+    expect(await post({ server: 'pg-flex', state: 'Ready' })).toBe(200);
+    expect((await psql('flex')).code).toBe(0);
+    expect(await post({ clientIp: 'not an ip' })).toBe(400);
   });
 
   it('never prints a token', () => {

@@ -95,7 +95,15 @@ async function remove(argv: string[], io: Io): Promise<number> {
   const cluster = core.cluster(parsed.positionals[0] ?? '');
   const target = await core.azure.firewallRuleToRemove(cluster, parsed.values.rule);
   if (!target.rule) {
-    io.stderr(`${target.server.name} has no firewall rule ${target.name}; nothing changed.\n`);
+    // Your address may have changed since allow-my-ip: name the rules it added for you before.
+    const prefix = target.name.replace(/-\d+-\d+-\d+-\d+$/, '-');
+    const earlier = target.server.firewallRules.filter((r) => r.name.startsWith(prefix));
+    io.stderr(
+      `${target.server.name} has no firewall rule ${target.name}; nothing changed.\n` +
+        (earlier.length
+          ? `Rules allow-my-ip added for you earlier: ${earlier.map(describeRule).join(', ')} (remove one with --rule NAME).\n`
+          : ''),
+    );
     return ExitCode.ok;
   }
   io.stderr(`Server ${target.server.name}\nFirewall rule to remove: ${describeRule(target.rule)}\n`);

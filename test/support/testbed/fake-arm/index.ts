@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
 import type { GatewayAdmission } from '../gateway.js';
 import {
   firewallAllows,
@@ -28,6 +29,15 @@ import {
 export * from './model.js';
 
 export const ARM_RESOURCE = 'https://management.azure.com';
+
+const controlSchema = z.object({
+  server: z.string().optional(),
+  state: z.enum(['Ready', 'Stopped']).optional(),
+  entraAuth: z.boolean().optional(),
+  publicAccess: z.boolean().optional(),
+  clearFirewall: z.boolean().optional(),
+  clientIp: z.ipv4().optional(),
+});
 
 export interface FakeArmFault {
   /** Requests whose path contains this (e.g. `/flexibleServers`, `/subscriptions?`). */
@@ -152,7 +162,7 @@ export class FakeArm {
               message: `no pg_hba.conf entry for host "${this.clientIp}", user "${user}", database "${database}", SSL encryption`,
             },
       afterPassword: ({ user }) =>
-        this.findServer(name).entraAuth
+        entraOn(this.findServer(name))
           ? undefined
           : {
               reason: 'entra-disabled',
@@ -166,6 +176,8 @@ export class FakeArm {
     const url = new URL(request.url ?? '/', this.origin);
     const method = request.method ?? 'GET';
     if (url.pathname === '/_testbed/myip') return { status: 200, body: { ip: this.clientIp } };
+    if (url.pathname === '/_testbed/control' && method === 'POST')
+      return this.control(await readBody(request));
     const fault = this.faults.find(
       (f) => f.times > 0 && `${url.pathname}${url.search}`.includes(f.pathIncludes),
     );
@@ -189,6 +201,22 @@ export class FakeArm {
       );
     const body = method === 'PUT' ? await readBody(request) : undefined;
     return this.route(method, url, user, body);
+  }
+
+  /** What `npm run testbed -- azure …` changes in a running stack. */
+  private control(body: string): Answer {
+    const parsed = controlSchema.safeParse(JSON.parse(body || '{}'));
+    if (!parsed.success) return armError(400, 'InvalidControl', parsed.error.issues[0]?.message ?? 'invalid');
+    const { server: name, clientIp, ...change } = parsed.data;
+    if (clientIp) this.clientIp = clientIp;
+    if (name) {
+      const server = this.servers.find((s) => s.name === name);
+      if (!server) return armError(404, 'ResourceNotFound', `no server ${name}`);
+      const { clearFirewall, ...rest } = change;
+      Object.assign(server, rest);
+      if (clearFirewall) server.firewallRules = [];
+    }
+    return { status: 200, body: { ok: true } };
   }
 
   private async caller(request: IncomingMessage): Promise<string | Answer> {
@@ -348,6 +376,11 @@ export class FakeArm {
       },
     };
   }
+}
+
+/** A Single Server takes Entra tokens once it has an Entra administrator; the others have a switch. */
+function entraOn(server: FakeServer): boolean {
+  return server.kind === 'single' ? server.admins.length > 0 : server.entraAuth;
 }
 
 function kindOf(segment: string): FakeServerKind | undefined {
