@@ -3,7 +3,7 @@
 // of the fake Entra (same address and port, told apart by the Host header), because Azure CLI
 // hard-codes `management.azure.com` as it does `login.microsoftonline.com`.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { VirtualHost } from './fake-entra/index.js';
 
 export const ARM_HOST = 'management.azure.com';
@@ -68,7 +68,7 @@ export function createFakeArm(options: FakeArmOptions): FakeArm {
     },
   };
 
-  const answer = (request: IncomingMessage, response: ServerResponse): [number, unknown] => {
+  const answer = (request: IncomingMessage): [number, unknown] => {
     const path = new URL(request.url ?? '/', `https://${ARM_HOST}`).pathname;
     if (!ARM_AUDIENCES.has(bearerAudience(request.headers.authorization) ?? ''))
       return [
@@ -92,7 +92,7 @@ export function createFakeArm(options: FakeArmOptions): FakeArm {
       // The body is never needed, but it must be read for the connection to be reused.
       request.resume();
       request.on('end', () => {
-        const [status, body] = answer(request, response);
+        const [status, body] = answer(request);
         requests.push({
           method: request.method ?? 'GET',
           path: new URL(request.url ?? '/', `https://${ARM_HOST}`).pathname,
