@@ -16,6 +16,10 @@ import { pointHostsAt, whyHostsFileIsNotWritable, type HostsOverride } from './h
 /** Azure CLI's public client id (the "Microsoft Azure CLI" first-party application). */
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const ENTRA_HOST = 'login.microsoftonline.com';
+// az's first run in a fresh config dir probes azure.microsoft.com before asking GitHub for the
+// latest release. Pointed at the loopback, the probe meets a certificate without that name, az
+// takes it for no connectivity and skips the check, so nothing here leaves the machine.
+const CONNECTIVITY_PROBE_HOST = 'azure.microsoft.com';
 const LOGIN_TIMEOUT_MS = 120_000;
 
 export interface SignedInAzureCli {
@@ -56,6 +60,17 @@ function runAz(
   });
 }
 
+/** The version az recorded in its command index (`az version` would ask GitHub for the latest). */
+async function installedVersion(configDir: string): Promise<string> {
+  try {
+    const text = await fs.readFile(path.join(configDir, 'commandIndex.json'), 'utf8');
+    const index = JSON.parse(text.replace(/^\uFEFF/, '')) as { version?: unknown };
+    return typeof index.version === 'string' ? index.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
  * Signs az in by device code (the fake approves it on the second poll) and fetches one
  * PostgreSQL token, so the timed calls that follow find it in az's cache. Answers why not when
@@ -89,7 +104,7 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
       users: [{ upn: 'alice@contoso.com' }],
       virtualHosts: [arm],
     });
-    hosts = pointHostsAt([ENTRA_HOST, ARM_HOST]);
+    hosts = pointHostsAt([ENTRA_HOST, ARM_HOST, CONNECTIVITY_PROBE_HOST]);
     const env: Record<string, string> = {
       PATH: pathVariable,
       HOME: home,
@@ -100,7 +115,6 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
       AZURE_CORE_SURVEY_MESSAGE: 'false',
       AZURE_CORE_NO_COLOR: 'true',
     };
-    const version = await runAz(az, ['version', '--output', 'tsv', '--query', '"azure-cli"'], env);
     const login = await runAz(
       az,
       ['login', '--use-device-code', '--allow-no-subscriptions', '--output', 'none'],
@@ -122,7 +136,7 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
     }
     return {
       ok: true,
-      az: { command, entra, arm, azVersion: version.stdout.trim() || 'unknown', stop },
+      az: { command, entra, arm, azVersion: await installedVersion(env.AZURE_CONFIG_DIR ?? ''), stop },
     };
   } catch (error) {
     await stop();
