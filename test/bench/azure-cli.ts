@@ -21,6 +21,7 @@ const ENTRA_HOST = 'login.microsoftonline.com';
 // takes it for no connectivity and skips the check, so nothing here leaves the machine.
 const CONNECTIVITY_PROBE_HOST = 'azure.microsoft.com';
 const LOGIN_TIMEOUT_MS = 120_000;
+const TENANT_ID = '7f0c1a4e-0b5d-4c1e-9a57-3f6c2d1b8e90';
 
 export interface SignedInAzureCli {
   /** `az account get-access-token` for PostgreSQL's resource, as the bench times it. */
@@ -93,17 +94,25 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
     await entra?.close();
   };
   try {
-    const arm = createFakeArm({ tenantId: '7f0c1a4e-0b5d-4c1e-9a57-3f6c2d1b8e90' });
-    entra = await startFakeEntra({
-      dir: path.join(dir, 'entra'),
-      ca,
-      hostName: ENTRA_HOST,
-      port: 443,
-      tenantId: '7f0c1a4e-0b5d-4c1e-9a57-3f6c2d1b8e90',
-      clientIds: [AZURE_CLI_CLIENT_ID],
-      users: [{ upn: 'alice@contoso.com' }],
-      virtualHosts: [arm],
-    });
+    const arm = createFakeArm({ tenantId: TENANT_ID });
+    try {
+      entra = await startFakeEntra({
+        dir: path.join(dir, 'entra'),
+        ca,
+        hostName: ENTRA_HOST,
+        port: 443,
+        tenantId: TENANT_ID,
+        clientIds: [AZURE_CLI_CLIENT_ID],
+        users: [{ upn: 'alice@contoso.com' }],
+        virtualHosts: [arm],
+      });
+    } catch (error) {
+      // Another server on 443, or no privilege to bind it: a reason to skip, not a failed bench.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+      await stop();
+      return { ok: false, reason: `the fake Entra ID cannot listen on 127.0.0.1:443 (${String(code)})` };
+    }
     hosts = pointHostsAt([ENTRA_HOST, ARM_HOST, CONNECTIVITY_PROBE_HOST]);
     const env: Record<string, string> = {
       PATH: pathVariable,

@@ -14,9 +14,11 @@ export interface HostsOverride {
 }
 
 /** Why this process cannot edit the hosts file, or undefined when it can. */
-export async function whyHostsFileIsNotWritable(hostsFile = HOSTS_FILE): Promise<string | undefined> {
-  if (process.getuid && process.getuid() !== 0)
-    return `editing ${hostsFile} needs root (running as uid ${process.getuid()})`;
+export async function whyHostsFileIsNotWritable(
+  hostsFile = HOSTS_FILE,
+  uid = process.getuid?.(),
+): Promise<string | undefined> {
+  if (uid !== undefined && uid !== 0) return `editing ${hostsFile} needs root (running as uid ${uid})`;
   try {
     await fs.access(hostsFile, constants.R_OK | constants.W_OK);
   } catch (error) {
