@@ -286,10 +286,13 @@ describe('importing with setup.py', () => {
   it("runs setup.py with pgAdmin's python in desktop mode, and never with --replace", () => {
     const typer = setupPyCommand(install, 'typer', 'load-servers', '/w/import.json', {
       sqlitePath: '/home/z/.pgadmin/pgadmin4.db',
+      env: { PATH: '/usr/bin' },
     });
     expect(typer).toEqual({
       command: '/usr/pgadmin4/venv/bin/python3',
+      env: { PATH: '/usr/bin', PYTHONDONTWRITEBYTECODE: '1' },
       args: [
+        '-B',
         '-s',
         '-c',
         DESKTOP_BOOTSTRAP,
@@ -305,8 +308,9 @@ describe('importing with setup.py', () => {
     const old = setupPyCommand(install, 'argparse', 'dump-servers', '/w/dump.json', {
       sqlitePath: '/db',
       user: 'a@b.c',
+      env: {},
     });
-    expect(old.args.slice(4)).toEqual([
+    expect(old.args.slice(5)).toEqual([
       '--dump-servers',
       '/w/dump.json',
       '--sqlite-path',
@@ -356,6 +360,7 @@ describe('importing with setup.py', () => {
 
   it('knows where each OS keeps pgAdmin, its python and its settings', () => {
     expect(pgadminLayout('darwin', '/Applications/pgAdmin 4.app')).toEqual({
+      platform: 'darwin',
       root: '/Applications/pgAdmin 4.app',
       python: '/Applications/pgAdmin 4.app/Contents/Frameworks/Python.framework/Versions/Current/bin/python3',
       setupPy: '/Applications/pgAdmin 4.app/Contents/Resources/web/setup.py',
