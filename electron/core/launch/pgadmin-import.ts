@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { SpawnRequest } from '../ports.js';
 import { LaunchError } from './errors.js';
 import { isFile, type PgadminDeps, type PgadminInstall } from './pgadmin-install.js';
-import { PGENTRA_GROUP, type PgadminServer, type ServersJson } from './pgadmin-servers.js';
+import { PGENTRA_GROUP, serversJsonText, type PgadminServer, type ServersJson } from './pgadmin-servers.js';
 
 /**
  * setup.py takes SERVER_MODE from its globals "if it's been set by the runtime"; run as a plain
@@ -64,7 +64,9 @@ export function setupPyCommand(
   return {
     command: install.python,
     // -s as pgAdmin's runtime runs it (pgadmin.js:269: no user site-packages); -B: see setupPyEnv.
-    args: ['-B', '-s', '-c', DESKTOP_BOOTSTRAP, install.setupPy, ...args],
+    // -X utf8: setup.py opens our files with the default encoding, the ANSI code page on Windows
+    // (see serversJsonText); UTF-8 mode (CPython 3.7+) makes it UTF-8 on every OS.
+    args: ['-B', '-s', '-X', 'utf8', '-c', DESKTOP_BOOTSTRAP, install.setupPy, ...args],
     env: setupPyEnv(install, options.env),
     stdio: 'pipe',
   };
@@ -206,11 +208,7 @@ export async function importServers(
     }
     const plan = planImport(wanted, parsedDump, Object.values(wanted.Servers)[0]?.Group);
     if (plan.added.length > 0) {
-      await deps.fs.writeNewFile(
-        loadFile,
-        Buffer.from(JSON.stringify(plan.toImport, null, 2) + '\n', 'utf8'),
-        0o600,
-      );
+      await deps.fs.writeNewFile(loadFile, Buffer.from(serversJsonText(plan.toImport), 'utf8'), 0o600);
       const load = await deps.processes.run(
         setupPyCommand(install, style, 'load-servers', loadFile, { ...options, env: deps.env }),
       );

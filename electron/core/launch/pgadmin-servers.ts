@@ -191,3 +191,19 @@ export function serversJson(clusters: readonly PgadminCluster[], options: Server
   });
   return { Servers };
 }
+
+/**
+ * servers.json as bytes every pgAdmin reads the same: setup.py load-servers opens it with
+ * `open(file_path)` and no encoding (web/setup.py:208), which is the ANSI code page on Windows
+ * unless Python runs in UTF-8 mode (CPython Lib/_pyio.py text_encoding: "utf-8" only
+ * `if sys.flags.utf8_mode`). So nothing outside ASCII is written: JSON's `\uXXXX` escapes carry
+ * a user name like "zoë" through any code page (and the GUI import reads the same file).
+ */
+export function serversJsonText(json: ServersJson): string {
+  return (
+    JSON.stringify(json, null, 2).replace(
+      /[\u0080-\uffff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ) + '\n'
+  );
+}

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { importServers, setupPyCommand } from '../../../../electron/core/launch/pgadmin-import.js';
 import { pgadminLayout } from '../../../../electron/core/launch/pgadmin-install.js';
-import type { ServersJson } from '../../../../electron/core/launch/pgadmin-servers.js';
+import { serversJsonText, type ServersJson } from '../../../../electron/core/launch/pgadmin-servers.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
 
@@ -68,5 +68,37 @@ describe("macOS: no bytecode written into pgAdmin's signed app (issue 17, item 2
     const [run] = processes.runs;
     expect(run?.args.slice(0, 2)).toEqual(['-B', '-s']);
     expect(run?.env).toEqual({ HOME: '/Users/z', PYTHONDONTWRITEBYTECODE: '1' });
+  });
+});
+
+describe('Windows: non-ASCII user names reach pgAdmin intact (issue 17, item 14)', () => {
+  // web/setup.py:208 reads the file with `open(file_path)`, no encoding: the ANSI code page on
+  // Windows unless UTF-8 mode is on (CPython Lib/_pyio.py text_encoding).
+  it('writes servers.json in ASCII, every other character as a JSON \\u escape, and runs Python in UTF-8 mode', async () => {
+    const json: ServersJson = {
+      Servers: {
+        '1': {
+          Name: 'prod',
+          Group: 'pgentra',
+          Host: 'h.postgres.database.azure.com',
+          Port: 5432,
+          MaintenanceDB: 'postgres',
+          Username: 'zoë.łukasz.田中@contoso.com 😀',
+          SSLMode: 'verify-full',
+          ConnectionParameters: {},
+          Comment: '',
+        },
+      },
+    };
+    const text = serversJsonText(json);
+    expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(text).toContain('zo\\u00eb.\\u0142ukasz.\\u7530\\u4e2d@contoso.com \\ud83d\\ude00');
+    expect(JSON.parse(text)).toEqual(json);
+
+    const request = setupPyCommand(windowsInstall, 'typer', 'load-servers', 'C:\\w\\i.json', {
+      sqlitePath: 'C:\\db',
+      env: {},
+    });
+    expect(request.args.slice(0, 4)).toEqual(['-B', '-s', '-X', 'utf8']);
   });
 });

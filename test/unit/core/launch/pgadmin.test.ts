@@ -294,6 +294,8 @@ describe('importing with setup.py', () => {
       args: [
         '-B',
         '-s',
+        '-X',
+        'utf8',
         '-c',
         DESKTOP_BOOTSTRAP,
         '/usr/pgadmin4/web/setup.py',
@@ -310,7 +312,7 @@ describe('importing with setup.py', () => {
       user: 'a@b.c',
       env: {},
     });
-    expect(old.args.slice(5)).toEqual([
+    expect(old.args.slice(7)).toEqual([
       '--dump-servers',
       '/w/dump.json',
       '--sqlite-path',
@@ -448,10 +450,9 @@ describe('finding pgAdmin', () => {
       },
     );
     expect(result).toMatchObject({ install: null, launched: false, report: null });
-    expect(fs.files.get('/home/z/.config/pgentra/pgadmin/servers.json')).toEqual({
-      data: JSON.stringify(json, null, 2) + '\n',
-      mode: 0o600,
-    });
+    const written = fs.files.get('/home/z/.config/pgentra/pgadmin/servers.json');
+    expect(written?.mode).toBe(0o600);
+    expect(JSON.parse(written?.data ?? '')).toEqual(json);
     expect(result.message).toContain('pgAdmin 4 was not found (looked in /usr/pgadmin4)');
     expect(result.message).toContain(
       manualImportInstructions('/home/z/.config/pgentra/pgadmin/servers.json'),
