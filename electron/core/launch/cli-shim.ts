@@ -36,7 +36,7 @@ export function planCliShim(input: CliShimInput): CliShimPlan {
     : paths.join(input.homedir, '.local', 'bin');
   const file = paths.join(directory, windows ? 'pgentra.cmd' : 'pgentra');
   const content = windows
-    ? `@echo off\r\nrem ${MARK}\r\n${input.pgentraCommand.map(batchQuote).join(' ')} %*\r\n`
+    ? `@echo off\r\nrem ${MARK}\r\n${input.pgentraCommand.map((word) => batchCommandWord(word, input.env.LOCALAPPDATA)).join(' ')} %*\r\n`
     : `#!/bin/sh\n# ${MARK}\nexec ${input.pgentraCommand.map(shQuote).join(' ')} "$@"\n`;
   const normalise = (dir: string) => paths.normalize(dir).replace(/[\\/]+$/, '');
   const wanted = windows ? normalise(directory).toLowerCase() : normalise(directory);
@@ -45,6 +45,25 @@ export function planCliShim(input: CliShimInput): CliShimPlan {
     .filter(Boolean)
     .some((entry) => (windows ? normalise(entry).toLowerCase() : normalise(entry)) === wanted);
   return { file, directory, content, onPath };
+}
+
+/**
+ * One word of pgentra.cmd. cmd.exe reads a batch file in the console's code page (OEM, 437 or 850,
+ * unless `chcp` changed it; cmd's source is not public, this is its documented `chcp` behaviour),
+ * not in UTF-8, so a path under C:\Users\Zoë would name a folder that does not exist. The usual
+ * install lives under %LOCALAPPDATA%, which cmd expands from the environment (UTF-16, exact):
+ * that part is written as the variable, and what is left must be ASCII or the launcher is refused.
+ */
+function batchCommandWord(value: string, localAppData: string | undefined): string {
+  const root = localAppData?.replace(/[\\/]+$/, '');
+  const underRoot = root && value.toLowerCase().startsWith(`${root.toLowerCase()}\\`);
+  const rest = underRoot ? value.slice(root.length) : value;
+  if (/[^\x20-\x7e]/.test(rest))
+    throw new CliShimError(
+      `cannot write a pgentra.cmd that runs ${value}: cmd.exe reads batch files in the console's code page and would misread the characters outside ASCII in that path. ` +
+        'Install pgentra in its default per-user folder (under %LOCALAPPDATA%) or in a folder whose path is plain ASCII.',
+    );
+  return underRoot ? `"%LOCALAPPDATA%${rest.replace(/%/g, '%%')}"` : batchQuote(value);
 }
 
 export class CliShimError extends PgentraError {

@@ -115,4 +115,36 @@ describe('Install the pgentra command', () => {
     expect(failed.message).toContain('adding');
     expect(failed.message).toContain('Environment Variables');
   });
+
+  describe('Windows: a user name outside ASCII (issue 17, item 14)', () => {
+    // cmd.exe reads a .cmd file in the console's code page (OEM 850 here), not UTF-8: written as
+    // UTF-8, "Zoë" would come back as "ZoÃ«" and name a folder that does not exist.
+    const env = { LOCALAPPDATA: 'C:\\Users\\Zoë\\AppData\\Local', Path: 'C:\\Windows' };
+
+    it('names the usual per-user install through %LOCALAPPDATA%, which cmd expands from the (Unicode) environment', () => {
+      const plan = planCliShim({
+        platform: 'win32',
+        homedir: 'C:\\Users\\Zoë',
+        env,
+        pgentraCommand: [
+          'c:\\users\\zoë\\appdata\\local\\Programs\\pgentra 100%\\resources\\cli\\pgentra.exe',
+        ],
+      });
+      expect(plan.content).toContain(
+        '"%LOCALAPPDATA%\\Programs\\pgentra 100%%\\resources\\cli\\pgentra.exe" %*\r\n',
+      );
+      expect(plan.content).toMatch(/^[\x20-\x7e\r\n]*$/);
+    });
+
+    it('refuses, saying why and what to do, a launcher that would have to spell out a non-ASCII path', () => {
+      expect(() =>
+        planCliShim({
+          platform: 'win32',
+          homedir: 'C:\\Users\\Zoë',
+          env,
+          pgentraCommand: ['D:\\Programme\\Zoë\\pgentra.exe'],
+        }),
+      ).toThrow(/cmd\.exe reads batch files in the console's code page.*under %LOCALAPPDATA%/);
+    });
+  });
 });
