@@ -74,8 +74,38 @@ export class CliShimError extends PgentraError {
 }
 
 /**
+ * Adds $env:PGENTRA_BIN_DIR to the user's PATH (HKCU\Environment\Path) as Windows' own editor
+ * does, without touching the rest of the value. `[Environment]::Get/SetEnvironmentVariable(…,
+ * 'User')` is not used: it reads the value expanded and writes it back with a plain
+ * `SetValue(variable, value)`, a REG_SZ (dotnet/runtime Environment.Win32.cs
+ * SetEnvironmentVariableFromRegistry), so every `%USERPROFILE%\…` entry the user had was frozen
+ * to today's expansion and its REG_EXPAND_SZ type lost. Here the raw value is read
+ * (DoNotExpandEnvironmentNames), ours is appended unless an entry already expands to it, the
+ * value is written back as REG_EXPAND_SZ, and WM_SETTINGCHANGE "Environment" is broadcast so
+ * Explorer hands new terminals the new PATH (what SetEnvironmentVariable does after its write).
+ * The directory travels in the environment, never inside the script text.
+ */
+export const ADD_TO_USER_PATH = [
+  '$ErrorActionPreference = "Stop"',
+  '$d = $env:PGENTRA_BIN_DIR',
+  "$k = [Microsoft.Win32.Registry]::CurrentUser.CreateSubKey('Environment')",
+  "$raw = [string]$k.GetValue('Path', '', [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)",
+  "$norm = { param($p) [Environment]::ExpandEnvironmentVariables($p).TrimEnd('\\').ToLowerInvariant() }",
+  "$have = @($raw -split ';' | Where-Object { $_ } | ForEach-Object { & $norm $_ })",
+  'if ($have -notcontains (& $norm $d)) {',
+  "  $new = $raw.TrimEnd(';'); if ($new) { $new += ';' }; $new += $d",
+  "  $k.SetValue('Path', $new, [Microsoft.Win32.RegistryValueKind]::ExpandString)",
+  '}',
+  '$k.Close()',
+  'Add-Type -Namespace Pgentra -Name Broadcast -MemberDefinition \'[DllImport("user32.dll", CharSet = CharSet.Unicode)] public static extern IntPtr SendMessageTimeout(IntPtr hWnd, uint msg, UIntPtr wParam, string lParam, uint flags, uint timeout, out UIntPtr result);\'',
+  '$r = [UIntPtr]::Zero',
+  // HWND_BROADCAST, WM_SETTINGCHANGE, SMTO_ABORTIFHUNG: a hung window must not hang the install.
+  "[void][Pgentra.Broadcast]::SendMessageTimeout([IntPtr]0xffff, 0x1A, [UIntPtr]::Zero, 'Environment', 2, 5000, [ref]$r)",
+].join('\n');
+
+/**
  * Writes the launcher (atomically, 0755) and, on Windows, adds its directory to the user's PATH
- * through PowerShell (the directory travels in an environment variable, never in the script).
+ * ({@link ADD_TO_USER_PATH}).
  * Returns what the user should know: where it is and whether a new terminal will find it.
  */
 export async function installCliShim(
@@ -101,13 +131,7 @@ export async function installCliShim(
   if (input.platform === 'win32') {
     const result = await deps.processes.run({
       command: 'powershell.exe',
-      args: [
-        '-NoProfile',
-        '-NonInteractive',
-        '-Command',
-        "$d = $env:PGENTRA_BIN_DIR; $p = [Environment]::GetEnvironmentVariable('Path', 'User'); " +
-          "if (-not (($p -split ';') -contains $d)) { [Environment]::SetEnvironmentVariable('Path', (@($p, $d) | Where-Object { $_ }) -join ';', 'User') }",
-      ],
+      args: ['-NoProfile', '-NonInteractive', '-Command', ADD_TO_USER_PATH],
       env: { ...input.env, PGENTRA_BIN_DIR: plan.directory },
     });
     if (result.exitCode !== 0)

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installCliShim, planCliShim } from '../../../../electron/core/launch/cli-shim.js';
+import { ADD_TO_USER_PATH, installCliShim, planCliShim } from '../../../../electron/core/launch/cli-shim.js';
 import { nodeFileSystem } from '../../../../electron/core/node-ports.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
@@ -145,6 +145,33 @@ describe('Install the pgentra command', () => {
           pgentraCommand: ['D:\\Programme\\Zoë\\pgentra.exe'],
         }),
       ).toThrow(/cmd\.exe reads batch files in the console's code page.*under %LOCALAPPDATA%/);
+    });
+  });
+
+  describe('Windows: the user PATH keeps its %VARIABLES% (issue 17, item 18)', () => {
+    // [Environment]::SetEnvironmentVariable('Path', …, 'User') writes REG_SZ with a plain
+    // SetValue(variable, value) after GetEnvironmentVariable read it expanded (dotnet/runtime
+    // src/libraries/System.Private.CoreLib/src/System/Environment.Win32.cs), freezing every
+    // %USERPROFILE%\\… entry; Windows' own editor keeps REG_EXPAND_SZ and broadcasts the change.
+    it('reads the raw registry value, writes it back as REG_EXPAND_SZ and broadcasts WM_SETTINGCHANGE', async () => {
+      const processes = fakeProcesses('win32');
+      await installCliShim(
+        { fs: new MemoryFileSystem({ root: true }), processes },
+        {
+          platform: 'win32',
+          homedir: 'C:\\Users\\Ann',
+          env: { LOCALAPPDATA: 'C:\\Users\\Ann\\AppData\\Local', Path: 'C:\\Windows' },
+          pgentraCommand: ['C:\\pgentra\\cli\\pgentra.exe'],
+        },
+      );
+      const script = processes.runs[0]?.args.at(-1) ?? '';
+      expect(script).toBe(ADD_TO_USER_PATH);
+      expect(script).toContain('[Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames');
+      expect(script).toContain("SetValue('Path', $new, [Microsoft.Win32.RegistryValueKind]::ExpandString)");
+      expect(script).toMatch(/SendMessageTimeout\(\[IntPtr\]0xffff, 0x1A, .*'Environment'/);
+      expect(script).not.toMatch(/\[Environment\]::(Get|Set)EnvironmentVariable/);
+      // The raw value is extended, never rebuilt from its expansion.
+      expect(script).toContain("$new = $raw.TrimEnd(';')");
     });
   });
 });
