@@ -3,7 +3,8 @@ import { constants, promises as fs } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Clock, FileStat, FileSystem, Processes, SpawnResult } from './ports.js';
+import { cmdRunBatchFile, isBatchFile } from './launch/quoting.js';
+import type { Clock, FileStat, FileSystem, Processes, SpawnRequest, SpawnResult } from './ports.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -131,6 +132,18 @@ export async function findOnPath(
   return null;
 }
 
+/** A request for a .cmd/.bat (which Node refuses to spawn) as one for cmd.exe running it. */
+export function throughCmdIfBatch(request: SpawnRequest, baseEnv: NodeJS.ProcessEnv): SpawnRequest {
+  if (!isBatchFile(request.command)) return request;
+  const env = request.env ?? baseEnv;
+  return {
+    ...request,
+    command: env.ComSpec ?? env.COMSPEC ?? 'C:\\Windows\\System32\\cmd.exe',
+    args: cmdRunBatchFile(request.command, request.args),
+    windowsVerbatimArguments: true,
+  };
+}
+
 /** The Processes port on child_process; `env` is what children get when a request names none. */
 export function createNodeProcesses(
   options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {},
@@ -140,7 +153,8 @@ export function createNodeProcesses(
   return {
     platform,
     which: (command) => findOnPath(command, { platform, env: baseEnv }),
-    run(request) {
+    run(original) {
+      const request = platform === 'win32' ? throughCmdIfBatch(original, baseEnv) : original;
       const stdio = request.stdio ?? 'pipe';
       return new Promise<SpawnResult>((resolve, reject) => {
         const child = spawn(request.command, [...request.args], {

@@ -1,6 +1,7 @@
 // PATH search as the Node Processes port does it, driven with a stand-in for Windows' file system.
 import { describe, expect, it } from 'vitest';
-import { findOnPath, type ExecutableProbe } from '../../../electron/core/node-ports.js';
+import { findOnPath, throughCmdIfBatch, type ExecutableProbe } from '../../../electron/core/node-ports.js';
+import { msvcrtSplit } from '../../support/fakes/quoting.js';
 
 const ALIAS_DIR = 'C:\\Users\\ann\\AppData\\Local\\Microsoft\\WindowsApps';
 
@@ -59,5 +60,45 @@ describe('findOnPath', () => {
       access: async () => undefined,
     };
     expect(await findOnPath('wt', { platform: 'linux', env: { PATH: '/usr/bin' }, probe })).toBeNull();
+  });
+});
+
+describe('throughCmdIfBatch (issue 17, item 20)', () => {
+  // nodejs/node src/process_wrap.cc: `if (IsWindowsBatchFile(options.file)) err = UV_EINVAL;`
+  // (the CVE-2024-27980 fix): a psql that is a .cmd/.bat wrapper cannot be spawned directly.
+  const psqlCmd = 'C:\\Tools\\pg (17)\\psql.cmd';
+  const conninfo =
+    "host=h.postgres.database.azure.com user='a&b@contoso.com' passfile='C:\\\\x\\\\pgpass.conf'";
+
+  it('runs a .cmd through cmd.exe, each argument in quotes the batch file hands on unchanged', () => {
+    const request = throughCmdIfBatch(
+      { command: psqlCmd, args: ['--dbname', conninfo, 'C:\\dir\\'], stdio: 'inherit' },
+      { ComSpec: 'C:\\WINDOWS\\system32\\cmd.exe' },
+    );
+    expect(request).toMatchObject({
+      command: 'C:\\WINDOWS\\system32\\cmd.exe',
+      windowsVerbatimArguments: true,
+      stdio: 'inherit',
+    });
+    expect(request.args.slice(0, 4)).toEqual(['/d', '/v:off', '/s', '/c']);
+    // cmd /s strips the outer quotes; in real quotes & ( ) are literal; %* passes the rest on,
+    // and the program the wrapper runs splits it by the C runtime's rules.
+    const line = (request.args[4] ?? '').slice(1, -1);
+    expect(line.startsWith(`"${psqlCmd}" `)).toBe(true);
+    expect(msvcrtSplit(line.slice(psqlCmd.length + 3))).toEqual(['--dbname', conninfo, 'C:\\dir\\']);
+  });
+
+  it('refuses what cmd would expand inside a batch file, and leaves .exe programs alone', () => {
+    expect(() => throughCmdIfBatch({ command: psqlCmd, args: ['-c', 'select 100 % 7'] }, {})).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('contains ", % or !') as unknown,
+        hint: expect.stringContaining('the program itself (psql.exe)') as unknown,
+      }),
+    );
+    expect(() => throughCmdIfBatch({ command: 'C:\\x\\PSQL.BAT', args: ['say "hi"'] }, {})).toThrow(
+      /", % or !/,
+    );
+    const exe = { command: 'C:\\pg\\psql.exe', args: ['a b'] };
+    expect(throughCmdIfBatch(exe, {})).toBe(exe);
   });
 });
