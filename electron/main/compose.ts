@@ -33,6 +33,7 @@ import { createStartAtLogin, HIDDEN_ARG } from './adapters/login-item.js';
 import { createElectronNotifier } from './adapters/notifier.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
 import { appPaths, pgentraCommandFor } from './paths.js';
+import { offerMoveToApplications } from './app-location.js';
 import { findTlsRootsDir } from '../core/tls-roots.js';
 import { startServices, type AppActions, type Services } from './services.js';
 import { renderTemplateIcon, renderTrayIcon, toNativeBitmap, type RgbaImage } from './tray/icon-renderer.js';
@@ -139,6 +140,17 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   });
 
   await app.whenReady();
+  if (
+    offerMoveToApplications({
+      platform,
+      isPackaged: app.isPackaged,
+      isInApplicationsFolder: () => app.isInApplicationsFolder(),
+      moveToApplicationsFolder: () => app.moveToApplicationsFolder(),
+      ask: (question) => electron.dialog.showMessageBoxSync({ type: 'question', ...question }),
+      log,
+    })
+  )
+    return null;
 
   const paths = appPaths(options.mainDir);
   hardenSession(electron.session.defaultSession as unknown as SessionLike);

@@ -6,6 +6,7 @@ import { PgentraError } from '../errors.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { FileSystem, Processes } from '../ports.js';
+import { assertStableAppLocation } from './app-location.js';
 import { batchQuote, shQuote } from './quoting.js';
 
 /** Marks a launcher as ours: only a file carrying it may be replaced. */
@@ -31,6 +32,7 @@ export function planCliShim(input: CliShimInput): CliShimPlan {
   const windows = input.platform === 'win32';
   const paths = windows ? path.win32 : path.posix;
   if (input.pgentraCommand.length === 0) throw new PgentraError('internal', 'no pgentra command to install');
+  assertStableAppLocation(input.pgentraCommand, input.platform, 'the pgentra command');
   const directory = windows
     ? paths.join(input.env.LOCALAPPDATA ?? paths.join(input.homedir, 'AppData', 'Local'), 'pgentra', 'bin')
     : paths.join(input.homedir, '.local', 'bin');

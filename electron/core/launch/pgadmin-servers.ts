@@ -6,6 +6,7 @@ import { clusterNameSchema } from '../../shared/cluster-name.js';
 import path from 'node:path';
 import { resolveConfigDir } from '../config-dir.js';
 import type { ConnectionTarget } from './connection.js';
+import { assertStableAppLocation } from './app-location.js';
 import { LaunchError } from './errors.js';
 import { assertEnvName, cmdQuotedPath, shQuote, shWord } from './quoting.js';
 
@@ -127,6 +128,7 @@ export function passwordExecCommand(options: {
       `the pgentra command for pgAdmin must be absolute paths (got ${JSON.stringify(pgentraCommand)})`,
     );
   }
+  assertStableAppLocation(pgentraCommand, platform, "pgAdmin's password command");
   const rest = ['token', cluster, '--min-valid', formatMinValid(options.minValidSec)];
   const env = Object.entries(options.commandEnv ?? {});
   for (const [name] of env) assertEnvName(name);
