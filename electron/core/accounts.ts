@@ -86,7 +86,6 @@ export class Accounts {
             resource,
             tenant: options.tenant,
             openBrowser: options.openBrowser ?? ((url) => this.deps.browser.open(url)),
-            successPage: '<h1>pgentra: you are signed in</h1><p>You can close this tab.</p>',
           });
     this.known = undefined;
     return account;
