@@ -40,26 +40,21 @@ describe('findOnPath', () => {
     );
   });
 
+  /** Every stat fails with EACCES; lstat says whether the file is a link. */
+  const deniedStat = (isLink: boolean): ExecutableProbe => ({
+    stat: async () => Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })),
+    lstat: async () => ({ isFile: () => !isLink, isSymbolicLink: () => isLink }),
+    access: async () => undefined,
+  });
+
   it('Windows: an EACCES on something that is not an alias still means "not here"', async () => {
-    const errno = Object.assign(new Error('EACCES'), { code: 'EACCES' });
-    const probe: ExecutableProbe = {
-      stat: async () => Promise.reject(errno),
-      lstat: async () => ({ isFile: () => true, isSymbolicLink: () => false }),
-      access: async () => undefined,
-    };
-    expect(
-      await findOnPath('psql.exe', { platform: 'win32', env: { Path: 'C:\\locked' }, probe }),
-    ).toBeNull();
+    const env = { Path: 'C:\\locked' };
+    expect(await findOnPath('psql.exe', { platform: 'win32', env, probe: deniedStat(false) })).toBeNull();
   });
 
   it('POSIX: an EACCES is never taken for an alias', async () => {
-    const errno = Object.assign(new Error('EACCES'), { code: 'EACCES' });
-    const probe: ExecutableProbe = {
-      stat: async () => Promise.reject(errno),
-      lstat: async () => ({ isFile: () => false, isSymbolicLink: () => true }),
-      access: async () => undefined,
-    };
-    expect(await findOnPath('wt', { platform: 'linux', env: { PATH: '/usr/bin' }, probe })).toBeNull();
+    const env = { PATH: '/usr/bin' };
+    expect(await findOnPath('wt', { platform: 'linux', env, probe: deniedStat(true) })).toBeNull();
   });
 });
 
