@@ -105,6 +105,7 @@ export async function acquireFileLock(
   const started = clock.monotonic();
   let delayMs = 5;
   let lastHolder: Holder | null = null;
+  let lastRefusal: unknown;
   let immediateRetries = 0;
 
   const isStale = async (seen: { raw: string; holder: Holder | null }): Promise<boolean> => {
@@ -157,6 +158,7 @@ export async function acquireFileLock(
         if (current?.raw === mine) await fs.unlink(lockPath).catch(() => undefined);
       };
     } catch (error) {
+      lastRefusal = error;
       if (!isHeld(error, platform)) {
         throw new FileWriteError(
           `cannot create the lock file ${lockPath}: ${describeFsError(error).reason}`,
@@ -177,6 +179,14 @@ export async function acquireFileLock(
       continue;
     }
     if (clock.monotonic() - started >= timeoutMs) {
+      // Windows' EPERM never cleared and no holder was ever seen: say what the system said.
+      if (!lastHolder && (lastRefusal as NodeJS.ErrnoException | undefined)?.code === 'EPERM')
+        throw new FileWriteError(
+          `cannot create the lock file ${lockPath}: ${describeFsError(lastRefusal).reason} for ` +
+            `${Math.round(timeoutMs / 1000)} s (a program may be holding a deleted one open, or the folder may not be writable)`,
+          'EPERM',
+          { cause: lastRefusal },
+        );
       const who = lastHolder
         ? ` by pid ${lastHolder.pid}${lastHolder.host === host ? '' : ` on ${lastHolder.host}`}`
         : '';
