@@ -1,5 +1,6 @@
 // The signed-in accounts: one MSAL session per cloud over one shared token cache, sign-in and
 // sign-out, and noticing sign-ins another process (say `pgentra login` while the tray runs) made.
+import path from 'node:path';
 import type { OpenedCache } from './auth/cache-persistence.js';
 import { classifyAuthError } from './auth/classify.js';
 import type { DeviceCodePrompt, MsalSession, SignedInAccount } from './auth/msal-session.js';
@@ -139,13 +140,19 @@ export class Accounts {
 
   private async createSession(cloud: ReturnType<ConfigView['cloud']>): Promise<MsalSession> {
     // Loaded on first use: `pgentra list` and the agent's fast path never pay for MSAL.
-    const [{ MsalSession }, { SharedCachePlugin }, { createHttpsNetworkClient }, { acquireFileLock }] =
-      await Promise.all([
-        import('./auth/msal-session.js'),
-        import('./auth/cache-persistence.js'),
-        import('./auth/network-client.js'),
-        import('./files/lock.js'),
-      ]);
+    const [
+      { MsalSession },
+      { SharedCachePlugin },
+      { createHttpsNetworkClient },
+      { withMetadataCache, METADATA_CACHE_FILE },
+      { acquireFileLock },
+    ] = await Promise.all([
+      import('./auth/msal-session.js'),
+      import('./auth/cache-persistence.js'),
+      import('./auth/network-client.js'),
+      import('./auth/metadata-cache.js'),
+      import('./files/lock.js'),
+    ]);
     const { fs, clock, warn } = this.deps;
     const opened = await this.openCache();
     const lockPath = `${opened.cachePath}.lock`;
@@ -160,7 +167,12 @@ export class Accounts {
         tenant: settings.tenant,
       },
       cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock, warn),
-      networkClient: createHttpsNetworkClient({ extraCa }),
+      networkClient: withMetadataCache(createHttpsNetworkClient({ extraCa }), {
+        fs,
+        clock,
+        file: path.join(this.deps.configDir, METADATA_CACHE_FILE),
+        warn,
+      }),
       clock,
     });
   }
