@@ -174,6 +174,32 @@ describe('IPC registration', () => {
     expect(ipc.listeners.size).toBe(0);
   });
 
+  it('holds calls until the handlers exist, and answers internal when the start failed', async () => {
+    const { main } = setUpWindow();
+    const options = {
+      isTrustedSender: (e: IpcInvokeEventLike) => main.isTrustedSender(e),
+      log: () => undefined,
+    };
+    let handlersUp: (handlers: Handlers) => void = () => undefined;
+    const waiting = new FakeIpcMain();
+    registerIpcHandlers(waiting, new Promise<Handlers>((resolve) => (handlersUp = resolve)), options);
+    const early = waiting.invoke('app:snapshot', fromOurs(), []);
+    // A forged caller is refused at once, whether or not the services are up.
+    await expect(
+      waiting.invoke('app:snapshot', fromOurs({ url: 'https://evil.example/', parent: null }), []),
+    ).resolves.toMatchObject({ ok: false, code: 'forbidden' });
+    handlersUp(spyHandlers());
+    await expect(early).resolves.toMatchObject({ ok: true, value: { channel: 'app:snapshot' } });
+
+    const failed = new FakeIpcMain();
+    registerIpcHandlers(failed, Promise.reject(new Error('config dir unreadable')), options);
+    await expect(failed.invoke('app:snapshot', fromOurs(), [])).resolves.toEqual({
+      ok: false,
+      code: 'internal',
+      message: 'pgentra did not start: config dir unreadable',
+    });
+  });
+
   it('answers a call from our window with the handler result, args parsed', async () => {
     const { ipc, handlers } = setUp();
     const result = await ipc.invoke('clusters:copyToken', fromOurs(), ['prod']);
