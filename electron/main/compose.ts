@@ -179,6 +179,7 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     openInBrowser: (url) =>
       void browser.open(url).catch((error: unknown) => log(`browser: ${describe(error)}`)),
     isPackaged: app.isPackaged,
+    platform,
     log,
   });
 

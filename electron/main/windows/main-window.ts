@@ -67,6 +67,8 @@ export interface MainWindowDeps {
   /** Opens a link in the system browser (the Browser port: http/https only). */
   openInBrowser(url: string): void;
   isPackaged: boolean;
+  /** Which OS's path rules the renderer URL follows (the drive letter's case on Windows). */
+  platform: NodeJS.Platform;
   log(message: string): void;
 }
 
@@ -136,7 +138,7 @@ export class MainWindow {
       event.sender?.id === window.webContents.id &&
       frame !== null &&
       frame.parent === null &&
-      isAllowedRendererUrl(frame.url, this.#deps.rendererUrl)
+      isAllowedRendererUrl(frame.url, this.#deps.rendererUrl, this.#deps.platform)
     );
   }
 

@@ -116,7 +116,7 @@ class FakeWindow implements BrowserWindowLike {
   }
 }
 
-function setUpWindow() {
+function setUpWindow(overrides: { rendererUrl?: string; platform?: NodeJS.Platform } = {}) {
   const windows: FakeWindow[] = [];
   const opened: string[] = [];
   const logs: string[] = [];
@@ -129,9 +129,10 @@ function setUpWindow() {
     },
     preloadPath: PATHS.preload,
     indexPath: PATHS.rendererIndex,
-    rendererUrl: PATHS.rendererUrl,
+    rendererUrl: overrides.rendererUrl ?? PATHS.rendererUrl,
     openInBrowser: (url) => void opened.push(url),
     isPackaged: true,
+    platform: overrides.platform ?? 'linux',
     log: (message) => void logs.push(message),
   });
   main.show();
@@ -298,7 +299,7 @@ describe('IPC registration', () => {
 
 describe('renderer URL and external links', () => {
   it('accepts only our page', () => {
-    expect(isAllowedRendererUrl(`${PATHS.rendererUrl}?x=1#accounts`, PATHS.rendererUrl)).toBe(true);
+    expect(isAllowedRendererUrl(`${PATHS.rendererUrl}?x=1#accounts`, PATHS.rendererUrl, 'linux')).toBe(true);
     for (const url of [
       'not a url',
       'https://example.com/',
@@ -306,7 +307,25 @@ describe('renderer URL and external links', () => {
       PATHS.rendererUrl.replace('index.html', 'other.html'),
       PATHS.rendererUrl.replace('file:///', 'file://user:pw@/'),
     ])
-      expect(isAllowedRendererUrl(url, PATHS.rendererUrl), url).toBe(false);
+      expect(isAllowedRendererUrl(url, PATHS.rendererUrl, 'linux'), url).toBe(false);
+  });
+
+  // Chromium url/url_canon_fileurl.cc, FileDoDriveSpec: "Normalize Windows drive letters to
+  // uppercase", so the page reports file:///C:/…; Node's pathToFileURL keeps the letter as
+  // __dirname spells it (c:\… when started through a lower-case path). The exact comparison
+  // refused every call from our own page then.
+  it('on Windows ignores the case of the drive letter, and nothing else', () => {
+    const ours = 'file:///C:/Program%20Files/pgentra/resources/app.asar/dist/renderer/index.html';
+    const lower = ours.replace('/C:/', '/c:/');
+    expect(isAllowedRendererUrl(lower, ours, 'win32')).toBe(true);
+    expect(isAllowedRendererUrl(ours, lower, 'win32')).toBe(true);
+    expect(isAllowedRendererUrl(ours.replace('/C:/', '/D:/'), ours, 'win32')).toBe(false);
+    expect(isAllowedRendererUrl(ours.replace('pgentra', 'PGENTRA'), ours, 'win32')).toBe(false);
+    expect(isAllowedRendererUrl(lower, ours, 'linux')).toBe(false);
+
+    const { main, window } = setUpWindow({ rendererUrl: ours, platform: 'win32' });
+    const event = { sender: { id: window.webContents.id }, senderFrame: { url: lower, parent: null } };
+    expect(main.isTrustedSender(event)).toBe(true);
   });
 
   it('opens only web links in the browser', async () => {
