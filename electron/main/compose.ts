@@ -180,6 +180,9 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
       void browser.open(url).catch((error: unknown) => log(`browser: ${describe(error)}`)),
     isPackaged: app.isPackaged,
     platform,
+    // No time for the clipboard read before clearing, nor for the agent's goodbye: Windows ends
+    // the process once this event returns.
+    onSessionEnd: () => void live.services?.endSession(),
     log,
   });
 

@@ -74,7 +74,14 @@ export interface Services {
   /** Refresh a broadcast soon (coalesced): state changes come in bursts. */
   changed(): void;
   stop(): Promise<void>;
+  /**
+   * Windows is logging off or shutting down (the window's session-end; no before-quit or
+   * will-quit follows): clear a token we copied and close the agent now, in this turn.
+   */
+  endSession(): Promise<void>;
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function startServices(deps: ServiceDeps): Promise<Services> {
   const { Pgentra } = await import('../core/pgentra.js');
@@ -183,6 +190,18 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     });
   }
 
+  let stopping: Promise<void> | undefined;
+  // Both begin in this turn: the agent socket closes even if the clipboard read never answers.
+  const stop = () =>
+    (stopping ??= (async () => {
+      pending?.();
+      for (const off of offs) off();
+      const cleared = clipboard
+        .clearIfStillOurs()
+        .catch((error: unknown) => deps.log(`clipboard: cannot clear on quit: ${describe(error)}`));
+      await Promise.all([cleared, background?.stop()]);
+    })());
+
   return {
     core,
     handlers,
@@ -190,17 +209,12 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     clipboard,
     snapshot,
     changed,
-    async stop() {
-      pending?.();
-      for (const off of offs) off();
-      await clipboard
-        .clearIfStillOurs()
-        .catch((error: unknown) =>
-          deps.log(
-            `clipboard: cannot clear on quit: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-      await background?.stop();
+    stop,
+    endSession() {
+      const cleared = clipboard
+        .clearNow()
+        .catch((error: unknown) => deps.log(`clipboard: ${describe(error)}`));
+      return Promise.all([cleared, stop()]).then(() => undefined);
     },
   };
 }

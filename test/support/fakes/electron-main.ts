@@ -57,7 +57,15 @@ export class FakeElectron {
     return (await listener(event, args)) as Result<unknown>;
   }
 
+  #modules: ElectronMain | undefined;
+
+  /** The modules, one set per fake, so a test may replace a method compose.ts will call. */
   modules(): ElectronMain {
+    this.#modules ??= this.#build();
+    return this.#modules;
+  }
+
+  #build(): ElectronMain {
     // The classes below are constructed by compose.ts, not by us: they report to this instance.
     const fake: FakeElectron = this; // eslint-disable-line @typescript-eslint/no-this-alias
     const app = Object.assign(this.appEvents, {

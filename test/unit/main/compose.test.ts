@@ -1,10 +1,12 @@
 // startApp, the tray app's composition root, under fake Electron modules (test/support/fakes/
 // electron-main.ts) with the real services in a throw-away config dir: the order things start in,
 // and what each platform's events do.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { agentEndpoint } from '../../../electron/core/agent/paths.js';
 import { startApp, type RunningApp } from '../../../electron/main/compose.js';
 import { FakeElectron } from '../../support/fakes/electron-main.js';
 
@@ -53,5 +55,23 @@ describe('startApp', () => {
     });
     expect(electron.windows).toHaveLength(1);
     await expect(firstCall).resolves.toMatchObject({ ok: true, value: { clusters: [] } });
+  });
+
+  // Electron docs/api/app.md: before-quit and will-quit are "not emitted if the app is closed due
+  // to a shutdown/restart of the system or a user logout" on Windows; docs/api/browser-window.md:
+  // the window's session-end is, and the process ends once it returns.
+  it('on Windows clears the copied token and closes the agent when the session ends', async () => {
+    const { electron, app } = await start('win32');
+    const agent = agentEndpoint(home ?? '', { XDG_RUNTIME_DIR: home }).address;
+    expect(existsSync(agent)).toBe(true);
+    await app?.services.clipboard.copySecret('eyJ0b2tlbiJ9', 30);
+    expect(electron.clipboardText).toBe('eyJ0b2tlbiJ9');
+    // No asynchronous read answers any more once the session is ending.
+    electron.modules().clipboard.readText = () => new Promise<string>(() => undefined);
+
+    electron.windows[0]?.fire('session-end', { reasons: ['logoff'] });
+    expect(electron.clipboardText).toBe('');
+    await app?.services.endSession();
+    expect(existsSync(agent)).toBe(false);
   });
 });
