@@ -212,8 +212,10 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     onAction: (id) => {
       if (id === 'sign-in') actions.signIn();
       else if (id === 'refresh-all') actions.refresh(null);
-      else window.show();
+      // Through the tray action, which also brings the app to the front on macOS.
+      else actions.openWindow('clusters');
     },
+    clock: systemClock,
     log,
   });
 

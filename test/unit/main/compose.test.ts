@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { savedCluster } from '../../support/fakes/saved-cluster.js';
 import { agentEndpoint } from '../../../electron/core/agent/paths.js';
 import { startApp, type RunningApp } from '../../../electron/main/compose.js';
 import { FakeElectron } from '../../support/fakes/electron-main.js';
@@ -73,5 +74,29 @@ describe('startApp', () => {
     expect(electron.clipboardText).toBe('');
     await app?.services.endSession();
     expect(existsSync(agent)).toBe(false);
+  });
+
+  // A menu-bar app (LSUIElement) is never frontmost by itself: Electron docs/api/app.md,
+  // app.focus({ steal: true }) "makes the receiver the active app even if another app is
+  // currently active" (macOS). A notification's click showed the window behind other apps.
+  it('on macOS brings the app to the front when a notification click opens the window', async () => {
+    const { electron, app } = await start('darwin');
+    await app?.services.core.addCluster(savedCluster('prod'));
+    app?.tray.update(await (app?.services.snapshot() ?? Promise.reject(new Error('not started'))));
+    const tray = electron.trays[0];
+    tray?.fire('click');
+    const prod = tray?.popUps
+      .at(-1)
+      ?.template.find((item) => String((item as { label?: string }).label).startsWith('prod')) as {
+      submenu: { label: string; click?: () => void }[];
+    };
+    // No account is signed in: copying fails, and says so in a notification.
+    prod.submenu.find((item) => item.label === 'Copy token')?.click?.();
+    await vi.waitFor(() => expect(electron.notifications).toHaveLength(1));
+    expect(electron.notifications[0]?.options.title).toBe('pgentra: could not copy the token');
+    electron.focusCalls.length = 0;
+    electron.notifications[0]?.fire('click');
+    expect(electron.windows[0]?.visible).toBe(true);
+    expect(electron.focusCalls).toEqual([{ steal: true }]);
   });
 });

@@ -19,7 +19,13 @@ import {
   autostartFile,
   createStartAtLogin,
 } from '../../../electron/main/adapters/login-item.js';
-import { createElectronNotifier, type NotificationLike } from '../../../electron/main/adapters/notifier.js';
+import {
+  createElectronNotifier,
+  MAX_LIVE_NOTIFICATIONS,
+  NOTIFICATION_LIFETIME_MS,
+  OPEN_WINDOW,
+  type NotificationLike,
+} from '../../../electron/main/adapters/notifier.js';
 import { createHandlers } from '../../../electron/main/ipc/handlers.js';
 import {
   registerIpcHandlers,
@@ -648,25 +654,35 @@ describe('typed actions for the tray', () => {
 });
 
 describe('notifications', () => {
-  it('runs the notice action on click or button, and keeps a reference until closed', () => {
-    const shown: { options: unknown; listeners: Map<string, () => void> }[] = [];
+  type Shown = { options: unknown; listeners: Map<string, (...args: unknown[]) => void>; shown: boolean };
+
+  function notifierSetUp() {
+    const shown: Shown[] = [];
     const actions: string[] = [];
+    const logs: string[] = [];
+    const clock = new FakeClock();
     const notifier = createElectronNotifier({
       isSupported: () => true,
       create: (options) => {
-        const entry = { options, listeners: new Map<string, () => void>() };
+        const entry: Shown = { options, listeners: new Map(), shown: false };
         shown.push(entry);
         const notification: NotificationLike = {
-          show: () => undefined,
-          // Both overloads (click/close/failed and action) reduce to "call me back".
-          on: ((event: string, listener: () => void) =>
+          show: () => void (entry.shown = true),
+          // Every overload reduces to "call me back".
+          on: ((event: string, listener: (...args: unknown[]) => void) =>
             entry.listeners.set(event, listener)) as NotificationLike['on'],
         };
         return notification;
       },
       onAction: (id) => void actions.push(id),
-      log: () => undefined,
+      clock,
+      log: (line) => void logs.push(line),
     });
+    return { shown, actions, logs, clock, notifier };
+  }
+
+  it('runs the notice action on click or button; a notice without one opens the window', () => {
+    const { shown, actions, notifier } = notifierSetUp();
     notifier.notify({
       title: 'pgentra: sign-in needed',
       body: 'b',
@@ -678,7 +694,41 @@ describe('notifications', () => {
     });
     shown[0]?.listeners.get('click')?.();
     shown[0]?.listeners.get('action')?.();
-    expect(actions).toEqual(['sign-in', 'sign-in']);
+    notifier.notify({ title: 'pgentra', body: 'Token for prod copied.' });
+    shown[1]?.listeners.get('click')?.();
+    expect(actions).toEqual(['sign-in', 'sign-in', OPEN_WINDOW]);
+  });
+
+  // Electron docs/api/notification.md: `close` "is not guaranteed to be emitted in all cases where
+  // the notification is closed", so holding each notice until then kept them all forever.
+  it('lets a notice go once acted on, closed, failed, an hour old, or pushed out by newer ones', async () => {
+    const { shown, notifier, clock } = notifierSetUp();
+    for (let i = 0; i < 4; i += 1) notifier.notify({ title: `n${i}`, body: 'b' });
+    expect(notifier.liveCount).toBe(4);
+    shown[0]?.listeners.get('click')?.();
+    shown[1]?.listeners.get('close')?.();
+    shown[2]?.listeners.get('failed')?.({}, 'denied');
+    expect(notifier.liveCount).toBe(1);
+    await clock.advance(NOTIFICATION_LIFETIME_MS);
+    expect(notifier.liveCount).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+
+    for (let i = 0; i < MAX_LIVE_NOTIFICATIONS + 5; i += 1) notifier.notify({ title: `m${i}`, body: 'b' });
+    expect(notifier.liveCount).toBe(MAX_LIVE_NOTIFICATIONS);
+    expect(clock.pendingTimers).toBe(MAX_LIVE_NOTIFICATIONS);
+    expect(shown.every((entry) => entry.shown)).toBe(true);
+  });
+
+  // Electron docs/api/notification.md, event 'failed' (darwin, win32): "an error is encountered
+  // while creating and showing the native notification"; an unsigned macOS build gets it for
+  // every notice, which went unnoticed.
+  it('logs a failed notification with what it would have said', () => {
+    const { shown, logs, notifier } = notifierSetUp();
+    notifier.notify({ title: 'pgentra: sign-in needed', body: 'Your sign-in expired.' });
+    shown[0]?.listeners.get('failed')?.({}, 'Notifications are not allowed for this application');
+    expect(logs).toEqual([
+      'notification failed (Notifications are not allowed for this application): pgentra: sign-in needed: Your sign-in expired.',
+    ]);
   });
 
   it('logs instead where notifications are unsupported', () => {
@@ -689,6 +739,7 @@ describe('notifications', () => {
         throw new Error('unreachable');
       },
       onAction: () => undefined,
+      clock: new FakeClock(),
       log: (line) => void logs.push(line),
     });
     notifier.notify({ title: 't', body: 'b' });
