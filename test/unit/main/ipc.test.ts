@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Clipboard as ElectronClipboard } from 'electron';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   createElectronClipboard,
   osClipboardMime,
@@ -553,6 +553,44 @@ describe('clipboard wiring', () => {
     );
     expect(result).toMatchObject({ ok: false, code: 'forbidden' });
     expect(electronClipboard.text).toBe('');
+  });
+
+  // Electron docs/breaking-changes.md (44.0): the clipboard module's readText/writeText/write
+  // return Promises. A guard comparing `clipboard.readText()` with the token compared a Promise,
+  // never matched, and never cleared. Here every call answers on a later turn of the event loop,
+  // as Electron's does, with the marker write of electron/main/adapters/clipboard.ts.
+  it('clears through an Electron 44+ clipboard whose every answer comes later', async () => {
+    expectTypeOf<ElectronClipboard['readText']>().returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf<ElectronClipboard['write']>().returns.toEqualTypeOf<Promise<void>>();
+    const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+    let board = '';
+    const slow: ElectronClipboardLike = {
+      readText: async () => (await later(), board),
+      writeText: async (text) => void (await later(), (board = text)),
+      clear: () => void (board = ''),
+    };
+    const clock = new FakeClock();
+    const guard = new ClipboardGuard(
+      createElectronClipboard(slow, {
+        platform: 'win32',
+        writeItem: async (entries) => {
+          await later();
+          board = String(entries['text/plain']);
+        },
+      }),
+      clock,
+    );
+    await guard.copySecret(TOKEN, 30);
+    expect(board).toBe(TOKEN);
+    await clock.advance(30_000);
+    await vi.waitFor(() => expect(board).toBe(''));
+
+    await guard.copySecret(TOKEN, 30);
+    board = 'SELECT 1;';
+    await clock.advance(30_000);
+    await later();
+    await later();
+    expect(board).toBe('SELECT 1;');
   });
 
   it('writes the text and the marker formats as one entry, plain text when that write fails', async () => {
