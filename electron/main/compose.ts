@@ -15,6 +15,7 @@ import type {
   Menu,
   NativeImage,
   nativeImage as NativeImageModule,
+  Net,
   Notification,
   PowerMonitor,
   Screen,
@@ -61,6 +62,7 @@ export interface ElectronMain {
   screen: Screen;
   powerMonitor: PowerMonitor;
   dialog: Dialog;
+  net: Net;
 }
 
 export interface StartOptions {
@@ -301,6 +303,8 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
       }),
       notifier,
       browser,
+      // Sign-in and refreshes through Chromium's network stack: the system proxy, PAC and WPAD.
+      fetch: (url, init) => electron.net.fetch(url, init),
       // Modal to the window when it is open (the picker is only asked for from the window).
       dialog: createElectronFileDialog(
         electron.dialog as unknown as DialogLike<BrowserWindow | undefined>,

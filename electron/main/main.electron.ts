@@ -9,6 +9,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  net,
   Notification,
   powerMonitor,
   screen,
@@ -47,6 +48,7 @@ startApp(
     screen,
     powerMonitor,
     dialog,
+    net,
   },
   { mainDir: __dirname, env: process.env, argv: process.argv, platform: process.platform, log },
 ).catch((error: unknown) => {

@@ -8,7 +8,15 @@ import { startBackground, type Background } from '../core/background.js';
 import { Launchers } from '../core/launchers.js';
 import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
-import type { Browser, Clipboard, Clock, FileDialog, FileSystem, Notifier } from '../core/ports.js';
+import type {
+  Browser,
+  Clipboard,
+  Clock,
+  FetchPort,
+  FileDialog,
+  FileSystem,
+  Notifier,
+} from '../core/ports.js';
 import { ClipboardGuard } from '../core/sinks/clipboard.js';
 import type {
   AccountSnapshot,
@@ -27,6 +35,8 @@ export interface ServiceDeps {
   clipboard: Clipboard;
   notifier: Notifier;
   browser: Browser;
+  /** MSAL's transport (the app: Electron's net.fetch, with the system proxy); default node:https. */
+  fetch?: FetchPort;
   /** Picks the pgpass file and pgAdmin (Electron's dialog; a scripted one in the preview host). */
   dialog: FileDialog;
   /** The command pgAdmin runs for a password (absolute paths), e.g. [node, bin/pgentra.cjs]. */
@@ -92,6 +102,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     fs: deps.fs,
     clock: deps.clock,
     browser: deps.browser,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
     tlsRootsDir: deps.tlsRootsDir,
     warn: (message) => {
       if (!warnings.includes(message)) warnings.push(message);

@@ -36,6 +36,8 @@ export class FakeElectron {
   readonly trays: FakeTray[] = [];
   readonly notifications: FakeNotification[] = [];
   readonly opened: string[] = [];
+  /** URLs asked of net.fetch. */
+  readonly fetched: string[] = [];
   readonly handlers = new Map<string, Listener>();
   /** Runs as soon as a tray exists (the user clicking during a slow start). */
   onTrayCreated: ((tray: FakeTray) => void) | undefined;
@@ -134,6 +136,13 @@ export class FakeElectron {
         },
       },
       screen: { getPrimaryDisplay: () => ({ scaleFactor: 1 }) },
+      // No network here: every request is recorded and fails as Chromium's would offline.
+      net: {
+        fetch: async (url: string) => {
+          fake.fetched.push(url);
+          throw new TypeError('net::ERR_INTERNET_DISCONNECTED');
+        },
+      },
       powerMonitor: new Emitter(),
       dialog: {
         showErrorBox: (title: string, content: string) => void fake.errorBoxes.push({ title, content }),

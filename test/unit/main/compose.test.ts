@@ -2,7 +2,7 @@
 // electron-main.ts) with the real services in a throw-away config dir: the order things start in,
 // and what each platform's events do.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -27,8 +27,13 @@ afterEach(async () => {
   home = undefined;
 });
 
-async function start(platform: NodeJS.Platform, prepare?: (electron: FakeElectron) => void) {
+async function start(
+  platform: NodeJS.Platform,
+  prepare?: (electron: FakeElectron) => void,
+  config?: Record<string, unknown>,
+) {
   home = await mkdtemp(path.join(os.tmpdir(), 'pgentra-compose-'));
+  if (config) await writeFile(path.join(home, 'config.json'), JSON.stringify(config), { mode: 0o600 });
   const electron = new FakeElectron();
   prepare?.(electron);
   const app = await startApp(electron.modules(), {
@@ -98,5 +103,15 @@ describe('startApp', () => {
     electron.notifications[0]?.fire('click');
     expect(electron.windows[0]?.visible).toBe(true);
     expect(electron.focusCalls).toEqual([{ steal: true }]);
+  });
+
+  // Electron docs/api/net.md: net.fetch goes through Chromium's network stack, which applies the
+  // system proxy settings, PAC and WPAD; node:https, which sign-in used, applies none of them.
+  it('sends sign-in requests through net.fetch', async () => {
+    // No keychain here: the sign-in may be kept in a file, so the request is the first to fail.
+    const { electron } = await start('linux', undefined, { settings: { allowPlaintextCache: true } });
+    const result = await electron.invoke('accounts:signInDeviceCode');
+    expect(result).toMatchObject({ ok: false, code: 'unreachable' });
+    expect(electron.fetched.some((url) => url.startsWith('https://login.microsoftonline.com/'))).toBe(true);
   });
 });
