@@ -11,13 +11,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ICachePlugin } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
 import { MsalSession } from '../../electron/core/auth/msal-session.js';
 import { systemClock } from '../../electron/core/node-ports.js';
 import { startFakeEntra, type FakeEntra } from '../support/testbed/fake-entra/index.js';
 import { createTestCa } from '../support/testbed/tls.js';
+import { memoryCache } from '../support/fakes/memory-cache.js';
 
 const exec = promisify(execFile);
 const PG = 'https://ossrdbms-aad.database.windows.net';
@@ -56,18 +56,6 @@ async function startConnectProxy(options: { refuse?: number } = {}) {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
-  };
-}
-
-function memoryCache(): ICachePlugin {
-  let serialized = '';
-  return {
-    beforeCacheAccess: async (context) => {
-      if (serialized) context.tokenCache.deserialize(serialized);
-    },
-    afterCacheAccess: async (context) => {
-      if (context.cacheHasChanged) serialized = context.tokenCache.serialize();
-    },
   };
 }
 

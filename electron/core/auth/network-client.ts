@@ -111,45 +111,77 @@ const timedOut = (target: URL, deadline: number) =>
     'ETIMEDOUT',
   );
 
-/** The shape both clients return: MSAL's two calls plus the hint of the latest failure. */
-function networkClient(
-  send: <T>(
-    method: 'GET' | 'POST',
-    url: string,
-    request?: NetworkRequestOptions,
-    timeout?: number,
-  ) => Promise<NetworkResponse<T>>,
-  takeHint: () => RequestFailureHint | undefined,
-): HttpsNetworkClient {
-  return {
-    sendGetRequestAsync: (url, request, timeout) => send('GET', url, request, timeout),
-    sendPostRequestAsync: (url, request) => send('POST', url, request),
-    takeFailureHint: takeHint,
-  };
+/** The latest failure's hint, kept until the session asks for it (then forgotten). */
+class FailureHints {
+  #hint: RequestFailureHint | undefined;
+  note(hint: RequestFailureHint): void {
+    this.#hint = hint;
+  }
+  take(): RequestFailureHint | undefined {
+    const seen = this.#hint;
+    this.#hint = undefined;
+    return seen;
+  }
 }
 
-export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}): HttpsNetworkClient {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  let hint: RequestFailureHint | undefined;
-  const ca = options.extraCa?.length ? [...tls.rootCertificates, ...options.extraCa.map(String)] : undefined;
-  const direct = new https.Agent({ keepAlive: true, ca, maxSockets: 4 });
-  const proxied = new Map<string, https.Agent>();
+/** An answer as it came off the wire, before interpretResponse reads it. */
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
 
-  function send<T>(
+/** Sends one request within `deadline` ms; rejects with a NetworkRequestError saying why not. */
+type Transport = (
+  method: 'GET' | 'POST',
+  target: URL,
+  request: NetworkRequestOptions | undefined,
+  deadline: number,
+) => Promise<RawAnswer>;
+
+/** MSAL's network module over a transport: the deadline, https only, and the failure hints. */
+function networkClient(transport: Transport, timeoutMs: number): HttpsNetworkClient {
+  const hints = new FailureHints();
+  async function send<T>(
     method: 'GET' | 'POST',
     url: string,
     request: NetworkRequestOptions | undefined,
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
     const deadline = Math.min(timeout ?? timeoutMs, timeoutMs);
-    return new Promise((resolve, reject) => {
-      const target = new URL(url);
-      try {
-        httpsOnly(target);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
+    const target = new URL(url);
+    httpsOnly(target);
+    let raw: RawAnswer;
+    try {
+      raw = await transport(method, target, request, deadline);
+    } catch (error) {
+      const failure =
+        error instanceof NetworkRequestError
+          ? error
+          : new NetworkRequestError(
+              `cannot reach ${target.host}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+      hints.note({ networkProblem: failure.message });
+      throw failure;
+    }
+    const read = interpretResponse<T>(method, target, raw.status, raw.headers, raw.text);
+    if (read.hint) hints.note(read.hint);
+    return read.response;
+  }
+  return {
+    sendGetRequestAsync: (url, request, timeout) => send('GET', url, request, timeout),
+    sendPostRequestAsync: (url, request) => send('POST', url, request),
+    takeFailureHint: () => hints.take(),
+  };
+}
+
+export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}): HttpsNetworkClient {
+  const ca = options.extraCa?.length ? [...tls.rootCertificates, ...options.extraCa.map(String)] : undefined;
+  const direct = new https.Agent({ keepAlive: true, ca, maxSockets: 4 });
+  const proxied = new Map<string, https.Agent>();
+
+  const transport: Transport = (method, target, request, deadline) =>
+    new Promise((resolve, reject) => {
       const agent =
         proxyAgentFor(target, options.env ?? {}, proxied, { keepAlive: true, ca, maxSockets: 4 }) ?? direct;
       const body = method === 'POST' ? (request?.body ?? '') : undefined;
@@ -169,11 +201,7 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > MAX_RESPONSE_BYTES) {
-              req.destroy(
-                new NetworkRequestError(
-                  `response from ${target.host} is larger than ${MAX_RESPONSE_BYTES} bytes`,
-                ),
-              );
+              req.destroy(tooLarge(target));
               return;
             }
             chunks.push(chunk);
@@ -183,22 +211,14 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
             for (const [name, value] of Object.entries(res.headers)) {
               if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             }
-            const read = interpretResponse<T>(
-              method,
-              target,
-              res.statusCode ?? 0,
-              headers,
-              Buffer.concat(chunks).toString('utf8'),
-            );
-            if (read.hint) hint = read.hint;
-            resolve(read.response);
+            resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
           });
           res.on('error', reject);
         },
       );
       req.setTimeout(deadline, () => req.destroy(timedOut(target, deadline)));
       req.on('error', (error: NodeJS.ErrnoException) => {
-        const failure =
+        reject(
           error instanceof NetworkRequestError
             ? error
             : error instanceof ProxyError
@@ -206,20 +226,17 @@ export function createHttpsNetworkClient(options: HttpsNetworkClientOptions = {}
               : new NetworkRequestError(
                   `cannot reach ${target.host}: ${error.code ?? error.message}`,
                   error.code,
-                );
-        hint = { networkProblem: failure.message };
-        reject(failure);
+                ),
+        );
       });
       req.end(body);
     });
-  }
 
-  return networkClient(send, () => {
-    const seen = hint;
-    hint = undefined;
-    return seen;
-  });
+  return networkClient(transport, options.timeoutMs ?? 15_000);
 }
+
+const tooLarge = (target: URL) =>
+  new NetworkRequestError(`response from ${target.host} is larger than ${MAX_RESPONSE_BYTES} bytes`);
 
 /** Reads a fetch body up to MAX_RESPONSE_BYTES, refusing more (a stream, so nothing bigger is held). */
 async function boundedText(response: Response, target: URL): Promise<string> {
@@ -233,9 +250,7 @@ async function boundedText(response: Response, target: URL): Promise<string> {
     size += value.byteLength;
     if (size > MAX_RESPONSE_BYTES) {
       await reader.cancel();
-      throw new NetworkRequestError(
-        `response from ${target.host} is larger than ${MAX_RESPONSE_BYTES} bytes`,
-      );
+      throw tooLarge(target);
     }
     chunks.push(value);
   }
@@ -259,18 +274,7 @@ function fetchFailure(error: unknown, target: URL, deadline: number): NetworkReq
 
 /** The network client over a `fetch`: Electron's net.fetch in the tray app. */
 export function createFetchNetworkClient(options: FetchNetworkClientOptions): HttpsNetworkClient {
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  let hint: RequestFailureHint | undefined;
-
-  async function send<T>(
-    method: 'GET' | 'POST',
-    url: string,
-    request: NetworkRequestOptions | undefined,
-    timeout?: number,
-  ): Promise<NetworkResponse<T>> {
-    const deadline = Math.min(timeout ?? timeoutMs, timeoutMs);
-    const target = new URL(url);
-    httpsOnly(target);
+  const transport: Transport = async (method, target, request, deadline) => {
     try {
       const response = await options.fetch(target.href, {
         method,
@@ -282,25 +286,10 @@ export function createFetchNetworkClient(options: FetchNetworkClientOptions): Ht
       });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
-      const read = interpretResponse<T>(
-        method,
-        target,
-        response.status,
-        headers,
-        await boundedText(response, target),
-      );
-      if (read.hint) hint = read.hint;
-      return read.response;
+      return { status: response.status, headers, text: await boundedText(response, target) };
     } catch (error) {
-      const failure = fetchFailure(error, target, deadline);
-      hint = { networkProblem: failure.message };
-      throw failure;
+      throw fetchFailure(error, target, deadline);
     }
-  }
-
-  return networkClient(send, () => {
-    const seen = hint;
-    hint = undefined;
-    return seen;
-  });
+  };
+  return networkClient(transport, options.timeoutMs ?? 15_000);
 }

@@ -3,26 +3,16 @@
 // what it saw as one JSON line. A child process because Node's fetch trusts a CA only through
 // NODE_EXTRA_CA_CERTS, read at process start: the parent mints the testbed CA during the run.
 import net from 'node:net';
-import type { ICachePlugin } from '@azure/msal-node';
 import { createFetchNetworkClient } from '../../../electron/core/auth/network-client.js';
 import { MsalSession } from '../../../electron/core/auth/msal-session.js';
 import { systemClock } from '../../../electron/core/node-ports.js';
+import { memoryCache } from '../fakes/memory-cache.js';
 
 const probe = JSON.parse(process.env.PROBE ?? '{}') as {
   authority: string;
   clientId: string;
   tenantId: string;
   resource: string;
-};
-
-let serialized = '';
-const memoryCache: ICachePlugin = {
-  beforeCacheAccess: async (context) => {
-    if (serialized) context.tokenCache.deserialize(serialized);
-  },
-  afterCacheAccess: async (context) => {
-    if (context.cacheHasChanged) serialized = context.tokenCache.serialize();
-  },
 };
 
 const fetches: string[] = [];
@@ -52,7 +42,7 @@ const session = await MsalSession.create({
     clientId: probe.clientId,
     tenant: probe.tenantId,
   },
-  cachePlugin: memoryCache,
+  cachePlugin: memoryCache(),
   networkClient: client,
   clock: systemClock,
 });
