@@ -25,7 +25,6 @@ import type {
 } from 'electron';
 import { resolveConfigDir } from '../core/config-dir.js';
 import { createNodeProcesses, nodeFileSystem, systemClock } from '../core/node-ports.js';
-import { failureText } from '../core/errors.js';
 import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';
 import { createElectronClipboard } from './adapters/clipboard.js';
@@ -35,10 +34,11 @@ import { createElectronNotifier } from './adapters/notifier.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
 import { appPaths, pgentraCommandFor } from './paths.js';
 import { findTlsRootsDir } from '../core/tls-roots.js';
-import { startServices, type AppActions, type Services } from './services.js';
+import { startServices, type Services } from './services.js';
 import { renderTemplateIcon, renderTrayIcon, toNativeBitmap, type RgbaImage } from './tray/icon-renderer.js';
 import { TrayController, type MenuLike, type TrayLike } from './tray/tray-controller.js';
-import type { TrayActions, TrayState } from './tray/tray-model.js';
+import { createTrayActions } from './tray/tray-actions.js';
+import type { TrayState } from './tray/tray-model.js';
 import {
   hardenSession,
   MainWindow,
@@ -192,22 +192,6 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   // Registered before anything slow: a hidden window that refuses to close would cancel a quit.
   app.on('before-quit', () => window.allowClose());
 
-  // Actions from notifications and the tray run the services' typed actions (the IPC handlers'
-  // code); a failure becomes a notification, since there is no window to show it in.
-  const notifyFailure = (title: string, message: string) =>
-    notifier.notify({ title: `pgentra: ${title}`, body: message });
-  const run = <T>(
-    failureTitle: string,
-    action: (actions: AppActions) => Promise<T>,
-    onValue?: (value: T) => void,
-  ) => {
-    if (!live.services) return;
-    action(live.services.actions).then(
-      (value) => onValue?.(value),
-      (error: unknown) => notifyFailure(failureTitle, failureText(error)),
-    );
-  };
-
   const notifier = createElectronNotifier({
     isSupported: () => electron.Notification.isSupported(),
     create: (notificationOptions) => new electron.Notification(notificationOptions),
@@ -221,44 +205,18 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     log,
   });
 
-  const actions: TrayActions = {
-    copyToken: (cluster) =>
-      run(
-        'could not copy the token',
-        (services) => services.copyToken(cluster),
-        ({ clearsInSec }) =>
-          notifier.notify({
-            title: 'pgentra',
-            body: `Token for ${cluster} copied. The clipboard is cleared in ${clearsInSec} s.`,
-          }),
-      ),
-    openPsql: (cluster) => run('could not open psql', (services) => services.openPsql(cluster)),
-    // Without pgAdmin installed the message says where servers.json is and how to import it.
-    openPgadmin: (cluster) =>
-      run(
-        'could not open pgAdmin',
-        (services) => services.openPgadmin(cluster),
-        ({ message }) => notifier.notify({ title: 'pgentra', body: message }),
-      ),
-    copyConnectionString: (cluster) =>
-      run('could not copy the connection string', (services) => services.copyConnectionString(cluster)),
-    refresh: (cluster) => run('refresh failed', (services) => services.refresh(cluster)),
-    signIn: () =>
-      run(
-        'sign-in failed',
-        (services) => services.signInBrowser(),
-        (account) => notifier.notify({ title: 'pgentra', body: `Signed in as ${account.username}.` }),
-      ),
-    signOut: (accountId) => run('sign-out failed', (services) => services.signOut(accountId)),
+  // Actions from notifications and the tray run the services' typed actions; a failure becomes
+  // a notification, since there is no window to show it in.
+  const actions = createTrayActions({
+    services: () => live.services?.actions,
+    notify: (notice) => notifier.notify(notice),
     openWindow: (view) => {
       window.show(view);
       // A menu-bar app (LSUIElement) is never frontmost by itself on macOS.
       if (platform === 'darwin') app.focus({ steal: true });
     },
-    setStartAtLogin: (enabled) =>
-      run('could not change the setting', (services) => services.setStartAtLogin(enabled)),
     quit: () => app.quit(),
-  };
+  });
 
   const setStartAtLogin = createStartAtLogin({
     platform,

@@ -2,8 +2,10 @@
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
+import { STATUS_LABELS, type StatusLevel } from '../../shared/token-status.js';
 
-export type TrayLevel = 'fresh' | 'refreshing' | 'expiring' | 'needs-sign-in' | 'error' | 'idle';
+/** The levels, names and colours are the window's too: electron/shared/token-status.ts. */
+export type TrayLevel = StatusLevel;
 
 export interface TrayState {
   /** Whole minutes left on the soonest-expiring token in use (rounded down); null when none is valid. */
@@ -65,20 +67,18 @@ export function clusterStatusLabel(cluster: ClusterSnapshot, now: number): strin
   const valid = left !== null && left > 0;
   switch (cluster.status) {
     case 'no-account':
-      return 'not signed in';
     case 'needs-sign-in':
-      return 'sign-in needed';
-    case 'refreshing':
-      return valid ? `refreshing · ${formatTimeLeft(left)}` : 'refreshing…';
-    case 'error':
-      return valid ? `refresh failed · ${formatTimeLeft(left)}` : 'refresh failed';
     case 'expired':
-      return 'expired';
+      return STATUS_LABELS[cluster.status];
+    case 'refreshing':
+      return valid ? `refreshing · ${formatTimeLeft(left)}` : STATUS_LABELS.refreshing;
+    case 'error':
+      return valid ? `${STATUS_LABELS.error} · ${formatTimeLeft(left)}` : STATUS_LABELS.error;
     case 'pending':
-      return valid ? formatTimeLeft(left) : 'waiting for a token';
+      return valid ? formatTimeLeft(left) : STATUS_LABELS.pending;
     case 'fresh':
     case 'expiring':
-      return left === null ? 'waiting for a token' : formatTimeLeft(left);
+      return left === null ? STATUS_LABELS.pending : formatTimeLeft(left);
   }
 }
 

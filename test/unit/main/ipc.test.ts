@@ -815,7 +815,7 @@ describe('start at login and the pgAdmin command', () => {
     expect(autostartFile({ XDG_CONFIG_HOME: '/cfg' }, '/home/ada')).toBe('/cfg/autostart/pgentra.desktop');
   });
 
-  it('runs the shipped launcher when packaged and node + bin/pgentra.cjs in development', () => {
+  it('runs the shipped standalone binary when packaged and node + bin/pgentra.cjs in development', () => {
     const base = {
       resourcesPath: '/opt/pgentra/resources',
       root: '/src/pgentra',
@@ -832,7 +832,7 @@ describe('start at login and the pgAdmin command', () => {
         isPackaged: true,
         platform: 'win32',
       }),
-    ).toEqual(['C:\\Program Files\\pgentra\\resources\\cli\\pgentra.cmd']);
+    ).toEqual(['C:\\Program Files\\pgentra\\resources\\cli\\pgentra.exe']);
     expect(pgentraCommandFor({ ...base, isPackaged: false, platform: 'linux' })).toEqual([
       '/usr/bin/node',
       '/src/pgentra/bin/pgentra.cjs',
