@@ -1,7 +1,7 @@
 // `npm run bench`: performance as ratios against a baseline measured in the same run, so figures
 // compare across machines. Starts its own testbed (keyring, fake Entra, PostgreSQL) and the
 // built CLI. Prints a Markdown table; docs/benchmarks.md records a run.
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +10,9 @@ import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
 import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
 import { startTestbed } from '../support/testbed/testbed.js';
-import { STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
+import { EMBEDDED_NODE, NODE_VERSION, STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
+
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
 import {
   RUNS,
@@ -86,10 +88,21 @@ async function main(): Promise<void> {
     const binary = (...args: string[]): TimedCommand => ({ command: STANDALONE_BINARY, args, env });
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const [bareNode, npmAgent, binaryAgent] = await compareProcesses([
+    // Two more baselines: the Node 24 the binary embeds, started bare (what pgentra adds on top of
+    // it), and both sides under an inherited NODE_EXTRA_CA_CERTS (set by many corporate shells, and
+    // by this machine's): Node 20 parses that bundle at start, Node 24 only when TLS needs it.
+    const embeddedNode = existsSync(EMBEDDED_NODE) ? EMBEDDED_NODE : undefined;
+    const caBundle = existsSync(SYSTEM_CA_BUNDLE) ? SYSTEM_CA_BUNDLE : undefined;
+    const withCaBundle = (command: TimedCommand): TimedCommand => ({
+      ...command,
+      env: { ...command.env, NODE_EXTRA_CA_CERTS: caBundle },
+    });
+    const [bareNode, npmAgent, binaryAgent, bareNode24, bareNodeCa, binaryAgentCa] = await compareProcesses([
       nodeStart,
       npmCli('token', 'flex'),
       binary('token', 'flex'),
+      ...(embeddedNode ? [{ command: embeddedNode, args: ['-e', '0'], env }] : []),
+      ...(caBundle ? [withCaBundle(nodeStart), withCaBundle(binary('token', 'flex'))] : []),
     ]);
     agent.kill('SIGTERM');
     await agent;
@@ -103,6 +116,26 @@ async function main(): Promise<void> {
         '≤ 1.5×',
       ),
     );
+    if (bareNode24)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, against its own Node 24',
+          binaryAgent,
+          `Node ${NODE_VERSION} -e 0`,
+          bareNode24,
+          '—',
+        ),
+      );
+    if (bareNodeCa && binaryAgentCa)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, NODE_EXTRA_CA_CERTS inherited',
+          binaryAgentCa,
+          'node -e 0, same env',
+          bareNodeCa,
+          '≤ 0.8×',
+        ),
+      );
 
     // 2. No agent, still-valid cached token, against Azure CLI's cached path in the same interleaved
     // runs (when this machine lets az sign in against the fake: root, /etc/hosts, az installed).
