@@ -8,11 +8,15 @@ import { accountInCloud, allClouds } from './clouds.js';
 import type { ConfigView } from './configuration.js';
 import type { TokenSource } from './engine/types.js';
 import { AuthError } from './errors.js';
-import type { Browser, Clock, FileSystem } from './ports.js';
+import type { Browser, Clock, FetchPort, FileSystem } from './ports.js';
 
 export interface AccountsDeps {
   configuration: ConfigView;
   configDir: string;
+  /** HTTPS_PROXY and NO_PROXY for the node:https client. */
+  env?: NodeJS.ProcessEnv;
+  /** Send MSAL's requests through this instead (the tray: Electron's net.fetch, system proxy and PAC). */
+  fetch?: FetchPort;
   fs: FileSystem;
   clock: Clock;
   browser: Browser;
@@ -143,7 +147,7 @@ export class Accounts {
     const [
       { MsalSession },
       { SharedCachePlugin },
-      { createHttpsNetworkClient },
+      networkClients,
       { withMetadataCache, METADATA_CACHE_FILE },
       { acquireFileLock },
     ] = await Promise.all([
@@ -167,12 +171,14 @@ export class Accounts {
         tenant: settings.tenant,
       },
       cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock, warn),
-      networkClient: withMetadataCache(createHttpsNetworkClient({ extraCa }), {
-        fs,
-        clock,
-        file: path.join(this.deps.configDir, METADATA_CACHE_FILE),
-        warn,
-      }),
+      // A cloud that names its own CA (a custom cloud, the testbed) stays on node:https, which can
+      // trust it; net.fetch trusts only the OS's roots.
+      networkClient: withMetadataCache(
+        this.deps.fetch && extraCa.length === 0
+          ? networkClients.createFetchNetworkClient({ fetch: this.deps.fetch })
+          : networkClients.createHttpsNetworkClient({ extraCa, env: this.deps.env }),
+        { fs, clock, file: path.join(this.deps.configDir, METADATA_CACHE_FILE), warn },
+      ),
       clock,
     });
   }

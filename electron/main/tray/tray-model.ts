@@ -212,6 +212,15 @@ function clusterItems(cluster: ClusterSnapshot, actions: TrayActions): TrayMenuI
   return items;
 }
 
+/** The menu before the first snapshot (a slow start): nothing to act on yet but Quit. */
+export function buildStartingMenu(actions: TrayActions): TrayMenuItem[] {
+  return [
+    { type: 'normal', id: 'starting', label: 'pgentra is starting…', enabled: false },
+    { type: 'separator' },
+    { type: 'normal', id: 'quit', label: 'Quit pgentra', enabled: true, click: () => actions.quit() },
+  ];
+}
+
 /** The whole tray menu, top to bottom. */
 export function buildTrayMenu(snapshot: AppSnapshot, now: number, actions: TrayActions): TrayMenuItem[] {
   const menu: TrayMenuItem[] = [];
