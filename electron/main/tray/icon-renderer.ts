@@ -2,6 +2,7 @@
 // built-in bitmap font (those trays have no text next to the icon, unlike the macOS menu bar).
 // Pure: RGBA pixels in, RGBA pixels out, so tests and build/generate-icons.ts use the very same
 // code the app draws with.
+import { LEVEL_COLOURS as LEVEL_HEX } from '../../shared/token-look.js';
 import type { TrayLevel } from './tray-model.js';
 
 export interface RgbaImage {
@@ -13,15 +14,15 @@ export interface RgbaImage {
 
 type Rgb = readonly [number, number, number];
 
-/** Badge colours per level; chosen for white text at ≥ 4.5:1 contrast. */
-export const LEVEL_COLOURS: Readonly<Record<TrayLevel, Rgb>> = {
-  fresh: [0x2e, 0x7d, 0x32],
-  refreshing: [0x15, 0x65, 0xc0],
-  expiring: [0xb2, 0x4f, 0x00],
-  'needs-sign-in': [0xc6, 0x28, 0x28],
-  error: [0x8e, 0x24, 0xaa],
-  idle: [0x61, 0x61, 0x61],
+const rgbOf = (hex: string): Rgb => {
+  const byte = (at: number) => Number.parseInt(hex.slice(at, at + 2), 16);
+  return [byte(1), byte(3), byte(5)];
 };
+
+/** Badge colours per level: the window's (electron/shared/token-look.ts), as bytes. */
+export const LEVEL_COLOURS = Object.fromEntries(
+  Object.entries(LEVEL_HEX).map(([level, hex]) => [level, rgbOf(hex)]),
+) as Readonly<Record<TrayLevel, Rgb>>;
 
 // 3×5 glyphs; '#' is ink. Only what the badge ever shows.
 const GLYPHS: Readonly<Record<string, readonly string[]>> = {

@@ -2,8 +2,10 @@
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
+import { EXPIRING_MINUTES, formatMinutes, STATUS_NAMES, type TokenLevel } from '../../shared/token-look.js';
 
-export type TrayLevel = 'fresh' | 'refreshing' | 'expiring' | 'needs-sign-in' | 'error' | 'idle';
+/** The icon's level: the window's levels (electron/shared/token-look.ts), so colours match. */
+export type TrayLevel = TokenLevel;
 
 export interface TrayState {
   /** Whole minutes left on the soonest-expiring token in use (rounded down); null when none is valid. */
@@ -42,8 +44,6 @@ export type TrayMenuItem =
     };
 
 const MINUTE_MS = 60_000;
-/** Below this many minutes the icon turns amber even if the core has not said `expiring` yet. */
-const EXPIRING_MINUTES = 5;
 const TOOLTIP_MAX = 127;
 
 /** "42 min left", "1 h 05 min left", "under 1 min left", "expired". */
@@ -51,8 +51,7 @@ export function formatTimeLeft(ms: number): string {
   if (ms <= 0) return 'expired';
   const minutes = Math.floor(ms / MINUTE_MS);
   if (minutes < 1) return 'under 1 min left';
-  if (minutes < 60) return `${minutes} min left`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min left`;
+  return `${formatMinutes(minutes)} left`;
 }
 
 function msLeft(cluster: ClusterSnapshot, now: number): number | null {
@@ -65,20 +64,18 @@ export function clusterStatusLabel(cluster: ClusterSnapshot, now: number): strin
   const valid = left !== null && left > 0;
   switch (cluster.status) {
     case 'no-account':
-      return 'not signed in';
     case 'needs-sign-in':
-      return 'sign-in needed';
-    case 'refreshing':
-      return valid ? `refreshing · ${formatTimeLeft(left)}` : 'refreshing…';
-    case 'error':
-      return valid ? `refresh failed · ${formatTimeLeft(left)}` : 'refresh failed';
     case 'expired':
-      return 'expired';
+      return STATUS_NAMES[cluster.status];
+    case 'refreshing':
+      return valid ? `refreshing · ${formatTimeLeft(left)}` : STATUS_NAMES.refreshing;
+    case 'error':
+      return valid ? `${STATUS_NAMES.error} · ${formatTimeLeft(left)}` : STATUS_NAMES.error;
     case 'pending':
-      return valid ? formatTimeLeft(left) : 'waiting for a token';
+      return valid ? formatTimeLeft(left) : STATUS_NAMES.pending;
     case 'fresh':
     case 'expiring':
-      return left === null ? 'waiting for a token' : formatTimeLeft(left);
+      return left === null ? STATUS_NAMES.pending : formatTimeLeft(left);
   }
 }
 
