@@ -235,8 +235,16 @@ export async function docScreenshot(
     const bottom = Math.max(...boxes.map((b) => (b ? b.y + b.height : 0)));
     const page = what[0]?.page();
     if (!page) throw new Error('docScreenshot: nothing to take');
-    shot = await page.screenshot({ clip: { x, y, width: right - x, height: bottom - y } });
-  } else shot = 'mainFrame' in what ? await what.screenshot({ fullPage: true }) : await what.screenshot();
+    shot = await page.screenshot({
+      clip: { x, y, width: right - x, height: bottom - y },
+      animations: 'disabled',
+    });
+  } else
+    // Transitions stopped: a theme switch or a hover fades colours in over a few frames.
+    shot =
+      'mainFrame' in what
+        ? await what.screenshot({ fullPage: true, animations: 'disabled' })
+        : await what.screenshot({ animations: 'disabled' });
   await attach(`${name}.png`, { body: shot, contentType: 'image/png' });
   if (!WRITE_DOC_SCREENSHOTS) return;
   const file = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`);

@@ -16,34 +16,14 @@ import { useEffect, useState } from 'react';
 import type { AccountSnapshot, AppSnapshot, DeviceCodeInfo } from '../../../../electron/shared/ipc-contract';
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
+import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 
 interface Props {
   snapshot: AppSnapshot;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 const useStyles = makeStyles({
-  root: { maxWidth: '640px', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
-  heading: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
-  list: {
-    listStyle: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalM,
-  },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: tokens.spacingHorizontalL,
-    rowGap: tokens.spacingVerticalXS,
-    margin: 0,
-  },
-  term: { color: tokens.colorNeutralForeground2 },
-  value: { margin: 0, overflowWrap: 'anywhere' },
-  muted: { color: tokens.colorNeutralForeground2 },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   code: {
     fontFamily: tokens.fontFamilyMonospace,
     fontSize: tokens.fontSizeHero700,
@@ -63,7 +43,7 @@ function clustersOf(snapshot: AppSnapshot, account: AccountSnapshot): string[] {
 }
 
 export function AccountsPanel({ snapshot, onNotice }: Props) {
-  const styles = useStyles();
+  const styles = { ...useLayoutStyles(), ...useStyles() };
   const [deviceCode, setDeviceCode] = useState<DeviceCodeInfo | null>(null);
   const [busy, setBusy] = useState<'browser' | 'device' | 'sign-out' | null>(null);
   const [confirmDialog, confirm] = useConfirm();
@@ -104,9 +84,9 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
   };
 
   return (
-    <section aria-labelledby="accounts-heading" className={styles.root}>
+    <section aria-labelledby="accounts-heading" className={styles.page}>
       {confirmDialog}
-      <h2 id="accounts-heading" className={styles.heading}>
+      <h2 id="accounts-heading" className={styles.pageHeading}>
         Accounts
       </h2>
       {snapshot.accounts.length === 0 ? (
@@ -114,7 +94,7 @@ export function AccountsPanel({ snapshot, onNotice }: Props) {
           Not signed in. Sign in once; pgentra keeps your tokens fresh from then on.
         </Text>
       ) : (
-        <ul className={styles.list} aria-label="Signed-in accounts">
+        <ul className={styles.stack} aria-label="Signed-in accounts">
           {snapshot.accounts.map((account) => {
             const clusters = clustersOf(snapshot, account);
             return (

@@ -4,6 +4,7 @@ import {
   Button,
   makeStyles,
   Menu,
+  mergeClasses,
   MenuDivider,
   MenuGroup,
   MenuGroupHeader,
@@ -31,6 +32,7 @@ import { clusterLevel, formatCountdown } from '../../../../electron/shared/token
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { formatAgo } from '../../components/countdown';
+import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { clusterActions, inUserWords, needsSignIn, type ActionId } from './cluster-actions';
 import { useMainAction } from './main-action';
@@ -40,7 +42,7 @@ interface Props {
   cluster: ClusterSnapshot;
   now: number;
   onEdit: () => void;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 const KIND_NAMES: Record<ClusterSnapshot['kind'], string> = {
@@ -70,24 +72,17 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     fontVariantNumeric: 'tabular-nums',
   },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: tokens.spacingHorizontalL,
+  factsRule: {
     rowGap: tokens.spacingVerticalS,
-    margin: 0,
     paddingTop: tokens.spacingVerticalM,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  term: { color: tokens.colorNeutralForeground2 },
   // Fluent's own group header grey is below 4.5:1 on the menu's background.
   groupHeader: { color: tokens.colorNeutralForeground2 },
-  value: { margin: 0, overflowWrap: 'anywhere' },
 });
 
 export function ClusterDetail({ cluster, now, onEdit, onNotice }: Props) {
-  const styles = useStyles();
+  const styles = { ...useLayoutStyles(), ...useStyles() };
   const [busy, setBusy] = useState<ActionId | 'sign-in' | 'remove' | null>(null);
   const [confirmDialog, confirm] = useConfirm();
   const [main, chooseMain] = useMainAction();
@@ -238,7 +233,7 @@ export function ClusterDetail({ cluster, now, onEdit, onNotice }: Props) {
           </MenuPopover>
         </Menu>
       </div>
-      <dl className={styles.facts}>
+      <dl className={mergeClasses(styles.facts, styles.factsRule)}>
         <dt className={styles.term}>Server</dt>
         <dd className={styles.value}>
           {KIND_NAMES[cluster.kind]} in the {cluster.cloud} cloud

@@ -44,7 +44,8 @@ interface Props {
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  row: { display: 'flex', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  // flex-start: a problem under one field must not stretch its neighbour.
+  row: { display: 'flex', alignItems: 'flex-start', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   narrow: { width: '8em', flexShrink: 0 },
   // Fluent's Input keeps a minimum width of its own; in a row it must fit its Field.
   input: { width: '100%', minWidth: 0 },

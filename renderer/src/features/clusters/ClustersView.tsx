@@ -15,6 +15,7 @@ import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { focusAfterDialog } from '../../components/focus-after-dialog';
 import { useNow } from '../../components/useNow';
+import type { OnNotice } from '../../theme/layout';
 import { useAddFromAzure } from './add-from-azure';
 import { ClusterDetail } from './ClusterDetail';
 import { ClusterDialog, type ClusterDialogState } from './ClusterDialog';
@@ -24,7 +25,7 @@ import { FirstRun } from './FirstRun';
 interface Props {
   snapshot: AppSnapshot;
   onShowAccounts: () => void;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 const useStyles = makeStyles({

@@ -10,26 +10,17 @@ import {
 import { useState } from 'react';
 import type { AppSnapshot } from '../../../../electron/shared/ipc-contract';
 import { call, detailsOf, errorText, getApi } from '../../api/client';
+import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 import { useAddFromAzure } from './add-from-azure';
 
 interface Props {
   snapshot: AppSnapshot;
   onAdd: () => void;
   onShowAccounts: () => void;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 const useStyles = makeStyles({
-  root: { maxWidth: '560px', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
-  intro: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
-  steps: {
-    listStyle: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalM,
-  },
   step: {
     display: 'grid',
     gridTemplateColumns: '32px 1fr',
@@ -56,11 +47,10 @@ const useStyles = makeStyles({
     margin: `${tokens.spacingVerticalXS} 0 ${tokens.spacingVerticalM}`,
     color: tokens.colorNeutralForeground2,
   },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
 });
 
 export function FirstRun({ snapshot, onAdd, onShowAccounts, onNotice }: Props) {
-  const styles = useStyles();
+  const styles = { ...useLayoutStyles(), ...useStyles() };
   const [signingIn, setSigningIn] = useState(false);
   const fromAzure = useAddFromAzure();
   const account = snapshot.accounts[0];
@@ -84,11 +74,11 @@ export function FirstRun({ snapshot, onAdd, onShowAccounts, onNotice }: Props) {
       </span>
     );
   return (
-    <section className={styles.root} aria-labelledby="first-run-heading">
-      <h2 id="first-run-heading" className={styles.intro}>
+    <section className={styles.page} aria-labelledby="first-run-heading">
+      <h2 id="first-run-heading" className={styles.pageHeading}>
         Get started with pgentra
       </h2>
-      <ol className={styles.steps}>
+      <ol className={styles.stack}>
         <li className={mergeClasses(styles.step, !account && styles.current)}>
           {marker(1, Boolean(account))}
           <div>

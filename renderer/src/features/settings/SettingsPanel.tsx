@@ -19,6 +19,7 @@ import {
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import type { KnownTerminal } from '../../../../electron/shared/terminals';
 import { useConfirm } from '../../components/ConfirmDialog';
+import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 
 /** The terminal select's value when config.json holds what the window cannot (a custom command, a list). */
 const FROM_CONFIG = 'from-config';
@@ -35,8 +36,6 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 const useStyles = makeStyles({
-  root: { maxWidth: '640px', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
-  heading: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   group: {
     display: 'flex',
     flexDirection: 'column',
@@ -48,25 +47,23 @@ const useStyles = makeStyles({
     boxShadow: tokens.shadow4,
   },
   groupTitle: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
-  muted: { color: tokens.colorNeutralForeground2 },
   // Sized for what they hold: "15", "30"; a GUID.
   number: { width: '9em' },
   wide: { width: '26em', maxWidth: '100%' },
   select: { minWidth: '18em' },
   path: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, alignSelf: 'stretch' },
   pathValue: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
-  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   problem: { color: tokens.colorPaletteRedForeground1 },
   footer: { display: 'flex', gap: tokens.spacingHorizontalS },
 });
 
 interface Props {
   snapshot: AppSnapshot;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 export function SettingsPanel({ snapshot, onNotice }: Props) {
-  const styles = useStyles();
+  const styles = { ...useLayoutStyles(), ...useStyles() };
   const id = useId();
   const s = snapshot.settings;
   const [confirmDialog, confirm] = useConfirm();
@@ -242,9 +239,9 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
   );
 
   return (
-    <form className={styles.root} onSubmit={save} aria-labelledby="settings-heading" noValidate>
+    <form className={styles.page} onSubmit={save} aria-labelledby="settings-heading" noValidate>
       {confirmDialog}
-      <h2 id="settings-heading" className={styles.heading}>
+      <h2 id="settings-heading" className={styles.pageHeading}>
         Settings
       </h2>
       {group(
