@@ -5,7 +5,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { THEMES, useTheme, windowViews } from './window-views.js';
+import { settled, THEMES, useTheme, windowViews } from './window-views.js';
 
 /**
  * Tabs through the view as a keyboard user does and returns every stop that a screen reader
@@ -37,6 +37,7 @@ test.describe('accessibility', () => {
     const summary: string[] = [];
     for (const view of windowViews(page, testbed)) {
       await view.enter();
+      await settled(page);
       // Tab would close an open menu (as it should): that view is walked with the arrow keys.
       if (view.name !== 'cluster-menu')
         expect(await hiddenTabStops(page, 20), `${view.name}: Tab stops nobody can see`).toEqual([]);

@@ -11,7 +11,7 @@ test('every view of the window, in every theme', async ({ page, testbed }, testI
   for (const view of windowViews(page, testbed)) {
     await view.enter();
     // Settings is long: the window a person would make taller to see it all.
-    await page.setViewportSize({ width: 960, height: view.name === 'settings' ? 1040 : 640 });
+    await page.setViewportSize({ width: 960, height: view.name === 'settings' ? 1280 : 640 });
     await page.mouse.move(0, 0);
     for (const theme of THEMES) {
       await useTheme(page, theme);

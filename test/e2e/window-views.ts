@@ -25,6 +25,23 @@ export async function useTheme(page: Page, theme: ThemeName): Promise<void> {
     forcedColors: theme === 'high-contrast' ? 'active' : 'none',
   });
   await expect(page.locator('.app-root').first()).toHaveAttribute('data-theme', theme);
+  await settled(page);
+}
+
+/**
+ * Waits for the page's transitions to end (colours fade over a few frames after a theme switch
+ * or a dialog opening): a contrast check or a picture takes the colours at rest. Endless
+ * animations (a spinner) are left running.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document
+      .getAnimations()
+      .filter((animation) =>
+        Number.isFinite(Number(animation.effect?.getComputedTiming().endTime ?? Infinity)),
+      );
+    await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+  });
 }
 
 export interface WindowView {

@@ -132,11 +132,7 @@ export function ClusterDetail({ cluster, now, onEdit, onNotice }: Props) {
   const error = cluster.error ? inUserWords(cluster.error, secondsLeft) : null;
 
   return (
-    <section
-      className={styles.root}
-      aria-labelledby={`cluster-${cluster.name}-name`}
-      data-testid={`cluster-${cluster.name}`}
-    >
+    <section className={styles.root} aria-labelledby={`cluster-${cluster.name}-name`}>
       {confirmDialog}
       <div className={styles.head}>
         <div className={styles.title}>

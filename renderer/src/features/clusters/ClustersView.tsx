@@ -179,7 +179,7 @@ export function ClustersView({ snapshot, onShowAccounts, onNotice }: Props) {
               onSelect={setChosen}
             />
           </section>
-          <div className={styles.detailPane}>
+          <div className={styles.detailPane} data-testid={selected ? `cluster-${selected.name}` : undefined}>
             {selected && (
               <ClusterDetail
                 key={selected.name}
