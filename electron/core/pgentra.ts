@@ -3,7 +3,7 @@
 // connection targets), and says what happens across them (removing a cluster rewrites pgpass and
 // the service file; signing out drops the account's tokens). Faces never reach past it.
 import os from 'node:os';
-import { Accounts, type SignInOptions } from './accounts.js';
+import { Accounts, type AccountsDeps, type SignInOptions } from './accounts.js';
 import type { SignedInAccount } from './auth/msal-session.js';
 import {
   ClusterCatalog,
@@ -35,7 +35,7 @@ export type {
 };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
-export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'> {
+export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'>, Pick<AccountsDeps, 'fetch'> {
   configDir: string;
   env: NodeJS.ProcessEnv;
   fs: FileSystem;

@@ -94,6 +94,12 @@ export interface Notifier {
   notify(notice: { title: string; body: string; action?: { label: string; id: string } }): void;
 }
 
+/**
+ * An HTTP client in the shape of the WHATWG `fetch`: Electron's `net.fetch` in the tray app (the
+ * system proxy, PAC and WPAD, the OS's trusted roots), Node's `fetch` in tests.
+ */
+export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface Browser {
   /** Opens a URL in the user's default browser. */
   open(url: string): Promise<void>;

@@ -11,6 +11,7 @@ import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
 import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
 import { startTestbed } from '../support/testbed/testbed.js';
+import { STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
 import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -36,17 +37,14 @@ function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): P
   });
 }
 
-/** Interleaves the runs so background noise hits both sides alike. */
-async function compareProcesses(a: [string, string[]], b: [string, string[]], env: NodeJS.ProcessEnv) {
-  const timesA: number[] = [];
-  const timesB: number[] = [];
-  await timeProcess(a[0], a[1], env);
-  await timeProcess(b[0], b[1], env);
-  for (let i = 0; i < RUNS; i += 1) {
-    timesA.push(await timeProcess(a[0], a[1], env));
-    timesB.push(await timeProcess(b[0], b[1], env));
-  }
-  return { a: median(timesA), b: median(timesB) };
+/** Interleaves the runs so background noise hits every command alike; medians in ms. */
+async function compareProcesses(commands: [string, string[]][], env: NodeJS.ProcessEnv): Promise<number[]> {
+  const times: number[][] = commands.map(() => []);
+  for (const [command, args] of commands) await timeProcess(command, args, env);
+  for (let i = 0; i < RUNS; i += 1)
+    for (const [index, [command, args]] of commands.entries())
+      times[index]?.push(await timeProcess(command, args, env));
+  return times.map(median);
 }
 
 async function main(): Promise<void> {
@@ -84,34 +82,55 @@ async function main(): Promise<void> {
       'flexible',
     ]);
 
-    // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`.
+    // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`,
+    // from the npm CLI (this machine's Node) and from the standalone binary (its own Node 24).
+    ensureBinaryBuilt();
+    const nodeStart: [string, string[]] = [process.execPath, ['-e', '0']];
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const withAgent = await compareProcesses(
-      [process.execPath, ['-e', '0']],
-      [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
+    const [bareNode = 1, npmCli = 0, binary = 0] = await compareProcesses(
+      [nodeStart, [process.execPath, [PGENTRA_BIN, 'token', 'flex']], [STANDALONE_BINARY, ['token', 'flex']]],
       env,
     );
     agent.kill('SIGTERM');
     await agent;
-    const withoutAgent = await compareProcesses(
-      [process.execPath, ['-e', '0']],
-      [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
+    const [bareNodeAgain = 1, npmCliCache = 0, binaryCache = 0] = await compareProcesses(
+      [
+        nodeStart,
+        [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
+        [STANDALONE_BINARY, ['token', 'flex', '--no-agent']],
+      ],
       env,
     );
+    const ms = (value: number) => `${value.toFixed(0)} ms`;
+    const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}×`;
     rows.push(
       [
-        '`pgentra token` with the agent running',
-        `${withAgent.b.toFixed(0)} ms`,
-        `node -e 0: ${withAgent.a.toFixed(0)} ms`,
-        `${(withAgent.b / withAgent.a).toFixed(2)}×`,
+        '`pgentra token`, agent running: standalone binary',
+        ms(binary),
+        `node -e 0: ${ms(bareNode)}`,
+        ratio(binary, bareNode),
+        '≤ 0.8×',
+      ],
+      [
+        '`pgentra token`, agent running: npm CLI (`node bin/pgentra.cjs`)',
+        ms(npmCli),
+        `node -e 0: ${ms(bareNode)}`,
+        ratio(npmCli, bareNode),
         '≤ 1.5×',
       ],
       [
-        '`pgentra token` without an agent (shared cache)',
-        `${withoutAgent.b.toFixed(0)} ms`,
-        `node -e 0: ${withoutAgent.a.toFixed(0)} ms`,
-        `${(withoutAgent.b / withoutAgent.a).toFixed(2)}×`,
+        '`pgentra token`, no agent (shared cache): standalone binary',
+        ms(binaryCache),
+        `node -e 0: ${ms(bareNodeAgain)}`,
+        ratio(binaryCache, bareNodeAgain),
+        '—',
+      ],
+      [
+        '`pgentra token`, no agent (shared cache): npm CLI',
+        ms(npmCliCache),
+        `node -e 0: ${ms(bareNodeAgain)}`,
+        ratio(npmCliCache, bareNodeAgain),
         '—',
       ],
     );

@@ -251,3 +251,35 @@ export async function docScreenshot(
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, shot);
 }
+
+// ---- the previewed tray ---------------------------------------------------------------------
+
+/**
+ * Opens the preview host's tray page (the tray icon and its menu, drawn from the real tray model)
+ * beside the window, in the given look; page errors there fail the test like the window's.
+ */
+export async function openTray(
+  page: Page,
+  host: PreviewHost,
+  pageErrors: string[],
+  look: 'mac' | 'windows' = 'mac',
+): Promise<Page> {
+  const tray = await page.context().newPage();
+  tray.on('pageerror', (error) => pageErrors.push(`tray page error: ${error.message}`));
+  tray.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`tray console: ${message.text()}`);
+  });
+  await tray.goto(`${host.trayUrl}&look=${look}`);
+  await expect(tray.getByTestId('tray-stage')).toHaveAttribute('data-level', /.+/);
+  return tray;
+}
+
+/** The tray icon; clicking it opens the menu, as on macOS and Windows. */
+export function trayIcon(tray: Page): Locator {
+  return tray.locator('#tray-icon');
+}
+
+/** The open tray menu (submenus are menus inside it, named after their item). */
+export function trayMenu(tray: Page): Locator {
+  return tray.getByRole('menu', { name: 'pgentra', exact: true });
+}

@@ -1,6 +1,7 @@
 // `pgentra token`: the one command whose stdout is a secret. pgAdmin's PasswordExecCommand runs it
 // for every new connection, so it asks the running agent first (milliseconds, no MSAL loaded) and
 // only falls back to the shared MSAL cache when no agent answers.
+import { homedir } from 'node:os';
 import { askAgent } from '../../core/agent/client.js';
 import { agentEndpoint } from '../../core/agent/paths.js';
 import type { AgentFailureCode } from '../../core/agent/protocol.js';
@@ -74,9 +75,27 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   if (!values['no-agent']) {
     const endpoint = agentEndpoint(resolveConfigDir(io.env), io.env);
-    const answer = await askAgent(endpoint, request, {
-      warn: (text) => io.stderr(`pgentra: warning: ${text}\n`),
-    });
+    const warn = (text: string) => io.stderr(`pgentra: warning: ${text}\n`);
+    let answer = await askAgent(endpoint, request, { warn });
+    if (answer === null && process.platform === 'darwin' && !io.env.PGENTRA_NO_APP_START) {
+      // Before this CLI opens the keychain item the app created (and macOS asks the user whether
+      // `node` may read it), let the app answer: see core/agent/start-app.ts.
+      const [{ startAppAgent }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
+        import('../../core/agent/start-app.js'),
+        import('../../core/node-ports.js'),
+      ]);
+      const started = await startAppAgent({
+        processes: createNodeProcesses({ env: io.env }),
+        fs: nodeFileSystem,
+        execPath: process.execPath,
+        homedir: homedir(),
+        agentAnswers: async () =>
+          (await askAgent(endpoint, { op: 'ping' }, { timeoutMs: 1_000 }).catch(() => null))?.ok === true,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+      if (started.started) answer = await askAgent(endpoint, request, { warn });
+      else if (io.verbose) io.stderr(`pgentra: not using the app: ${started.why}\n`);
+    }
     if (answer?.ok && 'token' in answer) {
       if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
       io.stdout(`${answer.token}\n`);

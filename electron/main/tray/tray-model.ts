@@ -2,10 +2,11 @@
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
-import { EXPIRING_MINUTES, formatMinutes, STATUS_NAMES, type TokenLevel } from '../../shared/token-look.js';
+import { EXPIRING_MINUTES, formatMinutes } from '../../shared/time-left.js';
+import { STATUS_LABELS, type StatusLevel } from '../../shared/token-status.js';
 
-/** The icon's level: the window's levels (electron/shared/token-look.ts), so colours match. */
-export type TrayLevel = TokenLevel;
+/** The levels, names and colours are the window's too: electron/shared/token-status.ts. */
+export type TrayLevel = StatusLevel;
 
 export interface TrayState {
   /** Whole minutes left on the soonest-expiring token in use (rounded down); null when none is valid. */
@@ -66,16 +67,16 @@ export function clusterStatusLabel(cluster: ClusterSnapshot, now: number): strin
     case 'no-account':
     case 'needs-sign-in':
     case 'expired':
-      return STATUS_NAMES[cluster.status];
+      return STATUS_LABELS[cluster.status];
     case 'refreshing':
-      return valid ? `refreshing · ${formatTimeLeft(left)}` : STATUS_NAMES.refreshing;
+      return valid ? `refreshing · ${formatTimeLeft(left)}` : STATUS_LABELS.refreshing;
     case 'error':
-      return valid ? `${STATUS_NAMES.error} · ${formatTimeLeft(left)}` : STATUS_NAMES.error;
+      return valid ? `${STATUS_LABELS.error} · ${formatTimeLeft(left)}` : STATUS_LABELS.error;
     case 'pending':
-      return valid ? formatTimeLeft(left) : STATUS_NAMES.pending;
+      return valid ? formatTimeLeft(left) : STATUS_LABELS.pending;
     case 'fresh':
     case 'expiring':
-      return left === null ? STATUS_NAMES.pending : formatTimeLeft(left);
+      return left === null ? STATUS_LABELS.pending : formatTimeLeft(left);
   }
 }
 
@@ -207,6 +208,15 @@ function clusterItems(cluster: ClusterSnapshot, actions: TrayActions): TrayMenuI
     },
   );
   return items;
+}
+
+/** The menu before the first snapshot (a slow start): nothing to act on yet but Quit. */
+export function buildStartingMenu(actions: TrayActions): TrayMenuItem[] {
+  return [
+    { type: 'normal', id: 'starting', label: 'pgentra is starting…', enabled: false },
+    { type: 'separator' },
+    { type: 'normal', id: 'quit', label: 'Quit pgentra', enabled: true, click: () => actions.quit() },
+  ];
 }
 
 /** The whole tray menu, top to bottom. */

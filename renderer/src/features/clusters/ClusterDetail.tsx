@@ -28,7 +28,7 @@ import {
 } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import type { ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
-import { clusterLevel, formatCountdown } from '../../../../electron/shared/token-look';
+import { clusterLevel, formatCountdown } from '../../../../electron/shared/time-left';
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { formatAgo } from '../../components/countdown';

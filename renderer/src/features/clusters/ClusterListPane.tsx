@@ -2,7 +2,8 @@
 // (and Home, End) move through it and show each cluster at once, as a list of mail does.
 import { makeStyles, mergeClasses, Text, tokens } from '@fluentui/react-components';
 import type { ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
-import { clusterLevel, formatCountdown, STATUS_NAMES } from '../../../../electron/shared/token-look';
+import { clusterLevel, formatCountdown } from '../../../../electron/shared/time-left';
+import { STATUS_LABELS } from '../../../../electron/shared/token-status';
 import { StateDot } from './StateBadge';
 
 interface Props {
@@ -81,7 +82,7 @@ export function ClusterListPane({ clusters, selected, now, onSelect }: Props) {
               <span className={styles.name}>{cluster.name}</span>
               <Text className={styles.time}>{time}</Text>
               <Text size={200} className={styles.state} data-testid="status">
-                {STATUS_NAMES[cluster.status]}
+                {STATUS_LABELS[cluster.status]}
               </Text>
             </button>
           </li>

@@ -1,8 +1,27 @@
 // A cluster's state as the tray shows it: the same words and the same colour per level
-// (electron/shared/token-look.ts). Colour is never the only sign: the words are always there.
+// (electron/shared/token-status.ts). Colour is never the only sign: the words are always there.
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import type { ClusterSnapshot } from '../../../../electron/shared/ipc-contract';
-import { LEVEL_COLOURS, STATUS_NAMES, type TokenLevel } from '../../../../electron/shared/token-look';
+import { LEVEL_STYLES, STATUS_LABELS, type StatusLevel } from '../../../../electron/shared/token-status';
+import { useOsTheme } from '../../theme/os-theme';
+
+// Griffel's styles are static: one class per level, for the colour as the tray badge has it
+// (white text on it) and for its lighter twin that dots use on a dark background.
+const fill = (colour: string) => ({ backgroundColor: colour });
+const useLevelStyles = makeStyles({
+  fresh: fill(LEVEL_STYLES.fresh.colour),
+  refreshing: fill(LEVEL_STYLES.refreshing.colour),
+  expiring: fill(LEVEL_STYLES.expiring.colour),
+  needsSignIn: fill(LEVEL_STYLES['needs-sign-in'].colour),
+  error: fill(LEVEL_STYLES.error.colour),
+  idle: fill(LEVEL_STYLES.idle.colour),
+  freshOnDark: fill(LEVEL_STYLES.fresh.colourOnDark),
+  refreshingOnDark: fill(LEVEL_STYLES.refreshing.colourOnDark),
+  expiringOnDark: fill(LEVEL_STYLES.expiring.colourOnDark),
+  needsSignInOnDark: fill(LEVEL_STYLES['needs-sign-in'].colourOnDark),
+  errorOnDark: fill(LEVEL_STYLES.error.colourOnDark),
+  idleOnDark: fill(LEVEL_STYLES.idle.colourOnDark),
+});
 
 const useStyles = makeStyles({
   badge: {
@@ -25,37 +44,36 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusCircular,
     '@media (forced-colors: active)': { border: '1px solid CanvasText' },
   },
-  fresh: { backgroundColor: LEVEL_COLOURS.fresh },
-  refreshing: { backgroundColor: LEVEL_COLOURS.refreshing },
-  expiring: { backgroundColor: LEVEL_COLOURS.expiring },
-  needsSignIn: { backgroundColor: LEVEL_COLOURS['needs-sign-in'] },
-  error: { backgroundColor: LEVEL_COLOURS.error },
-  idle: { backgroundColor: LEVEL_COLOURS.idle },
 });
 
-function useLevelClass(level: TokenLevel): string {
-  const styles = useStyles();
-  return {
-    fresh: styles.fresh,
-    refreshing: styles.refreshing,
-    expiring: styles.expiring,
-    'needs-sign-in': styles.needsSignIn,
-    error: styles.error,
-    idle: styles.idle,
-  }[level];
+function useLevelClass(level: StatusLevel, onDark: boolean): string {
+  const styles = useLevelStyles();
+  const key = (
+    {
+      fresh: 'fresh',
+      refreshing: 'refreshing',
+      expiring: 'expiring',
+      'needs-sign-in': 'needsSignIn',
+      error: 'error',
+      idle: 'idle',
+    } as const
+  )[level];
+  return onDark ? styles[`${key}OnDark`] : styles[key];
 }
 
-export function StateBadge({ status, level }: { status: ClusterSnapshot['status']; level: TokenLevel }) {
+export function StateBadge({ status, level }: { status: ClusterSnapshot['status']; level: StatusLevel }) {
   const styles = useStyles();
+  // The badge carries white text: always the tray badge's own colour, in every theme.
   return (
-    <span className={mergeClasses(styles.badge, useLevelClass(level))} data-testid="status">
-      {STATUS_NAMES[status]}
+    <span className={mergeClasses(styles.badge, useLevelClass(level, false))} data-testid="status">
+      {STATUS_LABELS[status]}
     </span>
   );
 }
 
 /** The list's small coloured dot; decorative (the row says the state in words). */
-export function StateDot({ level }: { level: TokenLevel }) {
+export function StateDot({ level }: { level: StatusLevel }) {
   const styles = useStyles();
-  return <span aria-hidden="true" className={mergeClasses(styles.dot, useLevelClass(level))} />;
+  const onDark = useOsTheme() === 'dark';
+  return <span aria-hidden="true" className={mergeClasses(styles.dot, useLevelClass(level, onDark))} />;
 }
