@@ -18,6 +18,7 @@ import {
   expect,
   expectFresh,
   openAddForm,
+  openCluster,
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
@@ -584,6 +585,35 @@ test.describe('window', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
     await page.keyboard.press('Shift+Tab');
     await expect(clusters).toBeFocused();
+  });
+
+  test('the cluster list: a click or the arrow keys pick a cluster, the detail follows, one tab stop', async ({
+    page,
+    testbed,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'alpha'), testbedCluster(testbed, 'beta', 'cosmos')]);
+    const [alpha, beta] = [clusterItem(page, 'alpha'), clusterItem(page, 'beta')];
+    // The first cluster is shown until the person picks another.
+    await expect(alpha).toHaveAttribute('aria-current', 'true');
+    await expect(clusterRow(page, 'alpha')).toContainText('flexible · ');
+
+    const detail = await openCluster(page, 'beta');
+    await expect(detail).toContainText('cosmos · ');
+    await expect(clusterRow(page, 'alpha')).toHaveCount(0);
+    await expect(beta).toHaveAttribute('aria-current', 'true');
+    await expect(alpha).not.toHaveAttribute('aria-current');
+
+    await beta.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect(alpha).toBeFocused();
+    await expect(clusterRow(page, 'alpha')).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(beta).toBeFocused();
+    await expect(clusterRow(page, 'beta')).toBeVisible();
+    // One tab stop: Tab leaves the list for the selected cluster's buttons.
+    await page.keyboard.press('Tab');
+    await expect(clusterRow(page, 'beta').getByRole('button', { name: 'Open psql' })).toBeFocused();
   });
 
   test('Sign out asks first; Cancel keeps the account', async ({ page, testbed }) => {
