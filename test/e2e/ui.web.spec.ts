@@ -405,7 +405,10 @@ test.describe('clusters', () => {
     testbed,
     stackEnv,
   }) => {
-    await signedInWithFlex(page, testbed);
+    const row = await signedInWithFlex(page, testbed);
+    // An hour-long token counts in minutes (seconds only in its last ten minutes), in the list too.
+    await expect(row.getByTestId('countdown')).toHaveText(/^(59 min|1 h 00 min)$/);
+    await expect(clusterItem(page, 'flex')).toContainText(/59 min|1 h 00 min/);
     // The testbed's cloud brings its CA, so psql verifies the gateway's certificate.
     await expect(clusterRow(page, 'flex').getByTestId('tls')).toHaveText(
       `TLS verify-full: the server is checked against ${testbed.facts.caFile}`,
