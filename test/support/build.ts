@@ -4,8 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { NODE_VERSION, cachedNodeBinary } from '../../scripts/build-binary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+export { NODE_VERSION };
+/** The Node the binary embeds, as the build fetched it on Linux x64. */
+export const EMBEDDED_NODE = cachedNodeBinary(root);
 export const STANDALONE_BINARY = path.join(
   root,
   'dist',
