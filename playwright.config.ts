@@ -28,10 +28,12 @@ export default defineConfig({
     {
       name: 'web',
       testMatch: /.*\.web\.spec\.ts/,
-      // Docs generators, not checks (ui.web.spec.ts and tray.web.spec.ts check these states):
-      // only when asked for.
+      // Docs generators, not checks (ui.web.spec.ts, accessibility.web.spec.ts and tray.web.spec.ts
+      // check these states): only when asked for.
       testIgnore:
-        process.env.PGENTRA_SCREENSHOTS === '1' ? [] : /(troubleshooting|tray-screenshots)\.web\.spec\.ts/,
+        process.env.PGENTRA_SCREENSHOTS === '1'
+          ? []
+          : /(troubleshooting|tray-screenshots|window-screenshots)\.web\.spec\.ts/,
     },
     { name: 'electron', testMatch: /.*\.electron\.spec\.ts/ },
   ],

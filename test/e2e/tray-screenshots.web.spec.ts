@@ -8,7 +8,7 @@ import {
   docScreenshot,
   expect,
   expectFresh,
-  clusterRow,
+  clusterItem,
   openTray,
   seedClusters,
   signedInWithFlex,
@@ -26,7 +26,7 @@ test('tray menu screenshots: macOS and Windows looks, light and dark', async ({
 }, testInfo) => {
   await signedInWithFlex(page, testbed);
   await seedClusters(page, [testbedCluster(testbed, 'shop', 'cosmos')]);
-  await expectFresh(clusterRow(page, 'shop'));
+  await expectFresh(clusterItem(page, 'shop'));
   for (const look of ['mac', 'windows'] as const) {
     const tray = await openTray(page, host, pageErrors, look);
     for (const scheme of ['light', 'dark'] as const) {

@@ -2,6 +2,7 @@
 // icon's level and minutes, the tooltip, and when the next minute changes. Pure: the controller
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
+import { EXPIRING_MINUTES, formatMinutes } from '../../shared/time-left.js';
 import { STATUS_LABELS, type StatusLevel } from '../../shared/token-status.js';
 
 /** The levels, names and colours are the window's too: electron/shared/token-status.ts. */
@@ -44,8 +45,6 @@ export type TrayMenuItem =
     };
 
 const MINUTE_MS = 60_000;
-/** Below this many minutes the icon turns amber even if the core has not said `expiring` yet. */
-const EXPIRING_MINUTES = 5;
 const TOOLTIP_MAX = 127;
 
 /** "42 min left", "1 h 05 min left", "under 1 min left", "expired". */
@@ -53,8 +52,7 @@ export function formatTimeLeft(ms: number): string {
   if (ms <= 0) return 'expired';
   const minutes = Math.floor(ms / MINUTE_MS);
   if (minutes < 1) return 'under 1 min left';
-  if (minutes < 60) return `${minutes} min left`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min left`;
+  return `${formatMinutes(minutes)} left`;
 }
 
 function msLeft(cluster: ClusterSnapshot, now: number): number | null {

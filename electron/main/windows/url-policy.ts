@@ -48,6 +48,9 @@ export function isSafeExternalUrl(url: string, protocols: readonly string[] = ['
   return protocols.includes(parsed.protocol) && parsed.hostname !== '' && parsed.username === '';
 }
 
+/** CSP hash-source of the empty string (sha256 of zero bytes, base64). */
+export const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 /**
  * The policy the session sends with every response, on top of the `<meta>` in index.html (both
  * apply; the stricter wins). No WebSocket here: only the preview host needs one.
@@ -55,7 +58,9 @@ export function isSafeExternalUrl(url: string, protocols: readonly string[] = ['
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  // The hash of the empty string: Fluent UI's empty <style> elements, filled through the CSSOM
+  // (see renderer/index.html); any inline style with text in it is still refused.
+  `style-src 'self' ${EMPTY_STYLE_HASH}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
