@@ -28,8 +28,12 @@ export default defineConfig({
     {
       name: 'web',
       testMatch: /.*\.web\.spec\.ts/,
-      // A docs generator, not a check (ui.web.spec.ts checks these states): only when asked for.
-      testIgnore: process.env.PGENTRA_SCREENSHOTS === '1' ? [] : /troubleshooting\.web\.spec\.ts/,
+      // Docs generators, not checks (ui.web.spec.ts, accessibility.web.spec.ts and tray.web.spec.ts
+      // check these states): only when asked for.
+      testIgnore:
+        process.env.PGENTRA_SCREENSHOTS === '1'
+          ? []
+          : /(troubleshooting|tray-screenshots|window-screenshots)\.web\.spec\.ts/,
     },
     { name: 'electron', testMatch: /.*\.electron\.spec\.ts/ },
   ],

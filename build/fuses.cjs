@@ -4,9 +4,8 @@
 // RunAsNode is OFF. With it on, `ELECTRON_RUN_AS_NODE=1 <pgentra>` turns the signed app into a
 // general Node interpreter that anything on the machine can use. The price: pgAdmin cannot run
 // `[process.execPath, cli.js]` as its PasswordExecCommand. It runs resources/cli/pgentra
-// (pgentra.cmd on Windows) instead, a launcher that starts the bundled CLI with the system
-// Node.js ≥ 20 (PGENTRA_NODE, else node on PATH, else the usual install locations); see
-// electron/main/paths.ts. Users without Node.js get exit code 5 and a message naming PGENTRA_NODE.
+// (pgentra.exe on Windows) instead: a standalone executable with its own Node 24
+// (scripts/build-binary.mjs; electron/main/paths.ts).
 //
 // @electron/fuses is required lazily, at packaging time only: the app never loads it. 1.8.0 is
 // pinned because 2.x needs Node 22. 1.8.0 does not know the newest fuse (WasmTrapHandlers), so

@@ -1,6 +1,6 @@
-// A minimal PNG encoder (8-bit RGBA, no interlace) over node:zlib, for generate-icons.ts and
-// tests: enough to write icons and screenshots without an image library.
-import { crc32, deflateSync } from 'node:zlib';
+// A minimal PNG encoder and decoder (8-bit RGBA, no interlace) over node:zlib, and an ICO writer,
+// for generate-icons.ts and tests: enough to write and check icons without an image library.
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import type { RgbaImage } from '../electron/main/tray/icon-renderer.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -75,4 +75,64 @@ export function strip(images: RgbaImage[], gap: number, background: readonly num
     left += image.width + gap;
   }
   return { width, height, data };
+}
+
+/** Decodes the 8-bit RGBA, non-interlaced PNGs rsvg-convert writes (ours, and rsvg-convert's). */
+export function decodePng(png: Buffer): RgbaImage {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  if (png[24] !== 8 || png[25] !== 6 || png[28] !== 0) throw new Error('expected 8-bit RGBA, not interlaced');
+  const parts: Buffer[] = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('ascii', at + 4, at + 8);
+    if (type === 'IDAT') parts.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(parts));
+  const stride = width * 4;
+  const data = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y += 1) {
+    const filter = raw[y * (stride + 1)];
+    for (let x = 0; x < stride; x += 1) {
+      const value = raw[y * (stride + 1) + 1 + x] ?? 0;
+      const left = x >= 4 ? (data[y * stride + x - 4] ?? 0) : 0;
+      const up = y > 0 ? (data[(y - 1) * stride + x] ?? 0) : 0;
+      const upLeft = x >= 4 && y > 0 ? (data[(y - 1) * stride + x - 4] ?? 0) : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = left;
+      else if (filter === 2) predictor = up;
+      else if (filter === 3) predictor = Math.floor((left + up) / 2);
+      else if (filter === 4) {
+        const p = left + up - upLeft;
+        const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+        predictor = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+      }
+      data[y * stride + x] = (value + predictor) & 0xff;
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * A Windows .ico holding PNG images (Vista and later read them), one per size, so Windows picks
+ * the one drawn for its size instead of scaling another.
+ */
+export function encodeIco(images: { size: number; png: Buffer }[]): Buffer {
+  const header = Buffer.alloc(6 + 16 * images.length);
+  header.writeUInt16LE(0, 0);
+  header.writeUInt16LE(1, 2); // type: icon
+  header.writeUInt16LE(images.length, 4);
+  let offset = header.length;
+  images.forEach(({ size, png }, index) => {
+    const entry = 6 + 16 * index;
+    header[entry] = size >= 256 ? 0 : size; // 0 means 256
+    header[entry + 1] = size >= 256 ? 0 : size;
+    header.writeUInt16LE(1, entry + 4); // colour planes
+    header.writeUInt16LE(32, entry + 6); // bits per pixel
+    header.writeUInt32LE(png.length, entry + 8);
+    header.writeUInt32LE(offset, entry + 12);
+    offset += png.length;
+  });
+  return Buffer.concat([header, ...images.map((image) => image.png)]);
 }

@@ -47,6 +47,7 @@ if (wants('check')) {
   check('format', 'npx', ['prettier', '--check', '.']);
   check('architecture', 'node', ['scripts/check-architecture.mjs']);
   check('build', 'node', ['scripts/build.mjs']);
+  check('build binary', 'node', ['scripts/build-binary.mjs']);
 }
 
 if (wants('vitest')) {

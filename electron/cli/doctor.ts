@@ -66,6 +66,7 @@ export async function runDoctor(io: Io, options: { cluster?: string; connect: bo
     );
     checkTls(core, cluster, { ok, fail, note });
     const tokenOk = await checkToken(core, cluster, { ok, fail, note });
+    if (options.connect && tokenOk) await checkAzure(core, cluster, { ok, fail, note }, io);
     if (options.connect) await checkServer(core, cluster, tokenOk, { ok, fail, note });
   }
   io.stdout(worst === ExitCode.ok ? '\nAll checks passed.\n' : '\nSome checks failed (see FAIL above).\n');
@@ -76,6 +77,48 @@ interface Report {
   ok: (message: string) => void;
   note: (message: string) => void;
   fail: (code: number, message: string, fix?: string) => void;
+}
+
+/**
+ * What Azure Resource Manager says about the cluster's server, before connecting. Azure access
+ * that is missing is a note: many who may log in to a database may not read its subscription.
+ */
+async function checkAzure(core: Pgentra, cluster: ClusterView, report: Report, io: Io): Promise<void> {
+  if (!core.azure.knows(cluster.cloud)) return;
+  let checked;
+  try {
+    checked = await core.azure.check(cluster);
+  } catch (error) {
+    const problem = describeFailure(error);
+    report.note(
+      `Azure checks skipped: ${problem.message}${problem.category === 'internal' ? '' : ` (${problem.advice})`}`,
+    );
+    return;
+  }
+  if (!checked.server) {
+    report.note(
+      `Azure checks skipped: no server with host ${cluster.host} among those your account sees (\`pgentra discover\`)`,
+    );
+    return;
+  }
+  report.ok(
+    `Azure: ${checked.server.kind} server ${checked.server.name} (resource group ${checked.server.resourceGroup})`,
+  );
+  for (const result of checked.results) {
+    const extra = [
+      ...(result.command ? [`run: ${result.command}`] : []),
+      ...(result.sql ? [`SQL: ${result.sql}`] : []),
+    ];
+    if (result.status === 'ok') report.ok(result.message);
+    else if (result.status === 'skip') report.note(result.message);
+    else if (result.status === 'warn') {
+      report.note(`warning: ${result.message}`);
+      for (const line of [...(result.fix ? [result.fix] : []), ...extra]) io.stdout(`        → ${line}\n`);
+    } else {
+      report.fail(ExitCode.databaseCheck, result.message, result.fix);
+      for (const line of extra) io.stdout(`        → ${line}\n`);
+    }
+  }
 }
 
 /** "12:04:31, 3 min ago": when something happened, for a person reading doctor's output. */

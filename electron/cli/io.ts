@@ -7,6 +7,8 @@ export interface Io {
   interactive: boolean;
   /** `--verbose`: failures also show their details (Entra codes, trace and correlation IDs). */
   verbose?: boolean;
+  /** Asks a person a question on the terminal; null when nobody can answer (no terminal). */
+  ask?: (question: string) => Promise<string | null>;
 }
 
 export const processIo: Io = {

@@ -16,6 +16,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   logout: { summary: 'sign out an account (or --all)', load: () => import('./commands/logout.js') },
   accounts: { summary: 'list signed-in accounts', load: () => import('./commands/accounts.js') },
   cluster: { summary: 'add, list or remove clusters', load: () => import('./commands/cluster.js') },
+  discover: {
+    summary: 'list your PostgreSQL servers in Azure (Entra, network, firewall)',
+    load: () => import('./commands/discover.js'),
+  },
+  firewall: {
+    summary: "allow your IP in a cluster's Azure firewall (shown and confirmed), or remove it",
+    load: () => import('./commands/firewall.js'),
+  },
   config: {
     summary: 'check config.json (invalid entries and their fix)',
     load: () => import('./commands/config.js'),

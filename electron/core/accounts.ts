@@ -1,5 +1,6 @@
 // The signed-in accounts: one MSAL session per cloud over one shared token cache, sign-in and
 // sign-out, and noticing sign-ins another process (say `pgentra login` while the tray runs) made.
+import path from 'node:path';
 import type { OpenedCache } from './auth/cache-persistence.js';
 import { classifyAuthError } from './auth/classify.js';
 import type { DeviceCodePrompt, MsalSession, SignedInAccount } from './auth/msal-session.js';
@@ -7,11 +8,15 @@ import { accountInCloud, allClouds } from './clouds.js';
 import type { ConfigView } from './configuration.js';
 import type { TokenSource } from './engine/types.js';
 import { AuthError } from './errors.js';
-import type { Browser, Clock, FileSystem } from './ports.js';
+import type { Browser, Clock, FetchPort, FileSystem } from './ports.js';
 
 export interface AccountsDeps {
   configuration: ConfigView;
   configDir: string;
+  /** HTTPS_PROXY and NO_PROXY for the node:https client. */
+  env?: NodeJS.ProcessEnv;
+  /** Send MSAL's requests through this instead (the tray: Electron's net.fetch, system proxy and PAC). */
+  fetch?: FetchPort;
   fs: FileSystem;
   clock: Clock;
   browser: Browser;
@@ -86,7 +91,6 @@ export class Accounts {
             resource,
             tenant: options.tenant,
             openBrowser: options.openBrowser ?? ((url) => this.deps.browser.open(url)),
-            successPage: '<h1>pgentra: you are signed in</h1><p>You can close this tab.</p>',
           });
     this.known = undefined;
     return account;
@@ -140,13 +144,19 @@ export class Accounts {
 
   private async createSession(cloud: ReturnType<ConfigView['cloud']>): Promise<MsalSession> {
     // Loaded on first use: `pgentra list` and the agent's fast path never pay for MSAL.
-    const [{ MsalSession }, { SharedCachePlugin }, { createHttpsNetworkClient }, { acquireFileLock }] =
-      await Promise.all([
-        import('./auth/msal-session.js'),
-        import('./auth/cache-persistence.js'),
-        import('./auth/network-client.js'),
-        import('./files/lock.js'),
-      ]);
+    const [
+      { MsalSession },
+      { SharedCachePlugin },
+      networkClients,
+      { withMetadataCache, METADATA_CACHE_FILE },
+      { acquireFileLock },
+    ] = await Promise.all([
+      import('./auth/msal-session.js'),
+      import('./auth/cache-persistence.js'),
+      import('./auth/network-client.js'),
+      import('./auth/metadata-cache.js'),
+      import('./files/lock.js'),
+    ]);
     const { fs, clock, warn } = this.deps;
     const opened = await this.openCache();
     const lockPath = `${opened.cachePath}.lock`;
@@ -161,7 +171,14 @@ export class Accounts {
         tenant: settings.tenant,
       },
       cachePlugin: new SharedCachePlugin(opened.persistence, acquireLock, warn),
-      networkClient: createHttpsNetworkClient({ extraCa }),
+      // A cloud that names its own CA (a custom cloud, the testbed) stays on node:https, which can
+      // trust it; net.fetch trusts only the OS's roots.
+      networkClient: withMetadataCache(
+        this.deps.fetch && extraCa.length === 0
+          ? networkClients.createFetchNetworkClient({ fetch: this.deps.fetch })
+          : networkClients.createHttpsNetworkClient({ extraCa, env: this.deps.env }),
+        { fs, clock, file: path.join(this.deps.configDir, METADATA_CACHE_FILE), warn },
+      ),
       clock,
     });
   }

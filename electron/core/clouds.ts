@@ -41,6 +41,13 @@ const resourceSchema = (kind: ServerKind) =>
     .trim()
     .url(`resources.${kind} must be an application ID URI like https://ossrdbms-aad.database.windows.net`);
 
+const httpsUrl = (field: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .url(`${field} must be a URL like ${example}`)
+    .refine((url) => url.startsWith('https://'), `${field} must use https`);
+
 export const customCloudSchema = z.object({
   name: z
     .string()
@@ -94,6 +101,18 @@ export const customCloudSchema = z.object({
         .regex(/^[a-z0-9.:[\]-]+$/, 'hosts entries are host names or IP addresses, e.g. "pg.example.com"'),
     )
     .optional(),
+  /** Azure Resource Manager of this cloud (discovery, pre-connect checks, firewall rules). */
+  arm: z
+    .object({
+      endpoint: httpsUrl('arm.endpoint', 'https://management.azure.com').transform((url) =>
+        url.replace(/\/+$/, ''),
+      ),
+      /** The token audience; the MSAL scope is `<resource>/.default`. */
+      resource: z.string().trim().url('arm.resource must be a URL like https://management.azure.com'),
+    })
+    .optional(),
+  /** An HTTPS service that answers the caller's public IP (JSON `{"ip": …}` or the bare address). */
+  publicIpUrl: httpsUrl('publicIpUrl', 'https://api.ipify.org?format=json').optional(),
 });
 export type CustomCloud = z.infer<typeof customCloudSchema>;
 /** What config.json may hold before defaults and normalisation. */
@@ -107,6 +126,8 @@ export interface Cloud {
   caFile?: string;
   hostSuffixes: { suffix: string; kind: InferableKind }[];
   hosts?: string[];
+  arm?: { endpoint: string; resource: string };
+  publicIpUrl?: string;
   /** The PEM in assets/tls with the roots this cloud's PostgreSQL servers chain to (built-in clouds). */
   tlsRoots?: string;
 }
@@ -121,6 +142,7 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       cosmos: 'https://token.postgres.cosmos.azure.com',
     },
     tlsRoots: 'azure-public.pem',
+    arm: { endpoint: 'https://management.azure.com', resource: 'https://management.azure.com' },
     // Flexible Server, its elastic clusters and the retired Single Server share the first suffix.
     hostSuffixes: [
       { suffix: '.postgres.database.azure.com', kind: 'flexible' },
@@ -136,6 +158,11 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       single: 'https://ossrdbms-aad.database.chinacloudapi.cn',
     },
     tlsRoots: 'azure-china.pem',
+    // Azure CLI's active_directory_resource_id for the sovereign clouds (trailing slash kept).
+    arm: {
+      endpoint: 'https://management.chinacloudapi.cn',
+      resource: 'https://management.core.chinacloudapi.cn/',
+    },
     hostSuffixes: [{ suffix: '.postgres.database.chinacloudapi.cn', kind: 'flexible' }],
   },
   {
@@ -146,6 +173,10 @@ export const BUILT_IN_CLOUDS: readonly Cloud[] = [
       single: 'https://ossrdbms-aad.database.usgovcloudapi.net',
     },
     tlsRoots: 'azure-usgov.pem',
+    arm: {
+      endpoint: 'https://management.usgovcloudapi.net',
+      resource: 'https://management.usgovcloudapi.net',
+    },
     hostSuffixes: [{ suffix: '.postgres.database.usgovcloudapi.net', kind: 'flexible' }],
   },
 ];

@@ -170,6 +170,7 @@ export class ClusterCatalog {
       tls: input.tls ?? existing.tls,
       hostaddr: input.hostaddr ?? existing.hostaddr,
       trustHost: input.trustHost ?? existing.trustHost,
+      azureResourceId: input.azureResourceId ?? existing.azureResourceId,
       tenant: input.tenant === undefined ? existing.tenant : (input.tenant ?? undefined),
       serverName: input.serverName === undefined ? existing.serverName : (input.serverName ?? undefined),
     });

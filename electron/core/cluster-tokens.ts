@@ -12,6 +12,7 @@ import { AuthError, asAuthError, authKindOf } from './errors.js';
 import type { Clock, FileSystem } from './ports.js';
 import { MIN_REQUEST_SPACING_MS } from './refresh-policy.js';
 import type { ClusterStatus } from '../shared/token-status.js';
+import { decodeClaims, type TokenClaims } from './tokens.js';
 
 export interface ClusterTokensDeps {
   source: TokenSource;
@@ -141,6 +142,12 @@ export class ClusterTokens {
    * because a token from the cache says nothing about a revoked sign-in. A failure this process
    * already met is reported again without asking Entra a second time.
    */
+  /** The cluster's token claims and the account it came from (who the user is, for Azure's checks). */
+  async identity(cluster: ClusterView): Promise<{ accountId: string; claims: TokenClaims }> {
+    const { token } = await this.token(cluster, { userAction: true });
+    return { accountId: (await this.keyFor(cluster)).accountId, claims: decodeClaims(token) };
+  }
+
   proveSession(cluster: ClusterView): Promise<SessionProof> {
     return this.recording(async () => {
       const key = await this.keyFor(cluster);

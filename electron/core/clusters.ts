@@ -88,6 +88,15 @@ export const clusterSchema = z.object({
    * start with it (an IP address, a custom DNS name). Absent: the host's first label.
    */
   serverName: serverNameSchema.optional(),
+  /** The server's Azure resource ID, when it was added from Azure (pre-connect checks, firewall). */
+  azureResourceId: z
+    .string()
+    .max(1024)
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DBforPostgreSQL\/\w+\/[^/]+$/i,
+      'azureResourceId is a resource ID like /subscriptions/…/resourceGroups/…/providers/Microsoft.DBforPostgreSQL/flexibleServers/NAME',
+    )
+    .optional(),
 });
 export type Cluster = z.infer<typeof clusterSchema>;
 
@@ -107,6 +116,7 @@ export interface ClusterInput {
   hostaddr?: string;
   trustHost?: boolean;
   serverName?: string;
+  azureResourceId?: string;
 }
 
 /** What trusting a host means, in the words every face shows before the user confirms. */
@@ -243,6 +253,7 @@ export function buildCluster(
     ...(input.hostaddr ? { hostaddr: input.hostaddr.trim() } : {}),
     ...(input.trustHost ? { trustHost: true } : {}),
     ...(serverName ? { serverName } : {}),
+    ...(input.azureResourceId ? { azureResourceId: input.azureResourceId } : {}),
   };
   const cluster = firstIssue(clusterSchema.safeParse(candidate));
   const resolved = resolveCloud(cloud, context.customClouds);

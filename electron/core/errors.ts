@@ -201,23 +201,27 @@ export const FAILURES = {
     category: 'config',
     advice: 'The tray app and the command line are different versions: run the same pgentra for both.',
   },
-  'forward-gone': {
-    category: 'unreachable',
-    advice:
-      'The connection that forwarded your desktop pgentra has ended: reconnect with `pgentra ssh HOST` (or restart the WSL relay), or unset PGENTRA_AGENT.',
-  },
-  'forward-needs-sign-in': {
-    category: 'needs-sign-in',
-    advice:
-      'Sign in on the desktop that forwards to this machine (`pgentra login` there, or Sign in in its tray).',
-  },
-  'forward-refused': {
+  // A forward's failures, as a remote machine (`pgentra ssh`, WSL) sees them:
+  'forward-gone': { category: 'unreachable', advice: 'Reconnect with pgentra ssh, or unset PGENTRA_AGENT.' },
+  'forward-refused': { category: 'config', advice: 'Reconnect with the clusters you need allowed.' },
+  'azure-consent': {
     category: 'config',
-    advice: 'The desktop decides what a forward may fetch: reconnect with the clusters you need allowed.',
+    advice:
+      "Ask an Entra administrator to grant consent for pgentra's client ID to Azure Service Management (delegated permission user_impersonation).",
   },
-  'forward-failed': {
+  'azure-access': {
+    category: 'config',
+    advice:
+      'Ask an owner of the subscription or server for a role that can read it (Reader), or to change firewall rules, one that can write them (Contributor).',
+  },
+  'azure-unavailable': {
     category: 'unreachable',
-    advice: 'The desktop pgentra could not answer; see its log (the tray app or `pgentra agent`).',
+    advice:
+      'Azure Resource Manager did not answer as expected; try again later (`--verbose` shows its error code).',
+  },
+  'azure-not-found': {
+    category: 'not-found',
+    advice: 'Run `pgentra discover` to list the servers your account can see.',
   },
   internal: { category: 'internal', advice: 'This is a bug in pgentra; please report it.' },
 } as const satisfies Record<string, { category: FailureCategory; advice: string }>;
@@ -235,6 +239,8 @@ export interface FailureDetails {
   traceId?: string;
   correlationId?: string;
   timestamp?: string;
+  /** Azure Resource Manager's error code (e.g. `AuthorizationFailed`) and HTTP status. */
+  armCode?: string;
   /** The file, field or program concerned. */
   file?: string;
   field?: string;
@@ -249,6 +255,7 @@ export function failureDetailLines(details: FailureDetails): string[] {
   const lines: [string, unknown][] = [
     ['Entra error', details.entraCode],
     ['MSAL error', details.msalCode],
+    ['Azure error', details.armCode],
     ['Retry after', details.retryAfterSec === undefined ? undefined : `${details.retryAfterSec} s`],
     ['Trace ID', details.traceId],
     ['Correlation ID', details.correlationId],

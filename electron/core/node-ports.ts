@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Clock, FileStat, FileSystem, Processes, SpawnResult } from './ports.js';
+import { cmdRunBatchFile, isBatchFile } from './launch/quoting.js';
+import type { Clock, FileStat, FileSystem, Processes, SpawnRequest, SpawnResult } from './ports.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -81,15 +82,66 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   return code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null);
 }
 
-async function isExecutableFile(candidate: string): Promise<boolean> {
+/** The two file checks PATH search makes, so tests can stand in for Windows' file system. */
+export interface ExecutableProbe {
+  stat(file: string): Promise<{ isFile(): boolean; isSymbolicLink(): boolean }>;
+  lstat(file: string): Promise<{ isFile(): boolean; isSymbolicLink(): boolean }>;
+  access(file: string, mode: number): Promise<void>;
+}
+
+const nodeProbe: ExecutableProbe = { stat: fs.stat, lstat: fs.lstat, access: fs.access };
+
+async function isExecutableFile(
+  candidate: string,
+  platform: NodeJS.Platform,
+  probe: ExecutableProbe,
+): Promise<boolean> {
   try {
-    const stat = await fs.stat(candidate);
+    const stat = await probe.stat(candidate);
     if (!stat.isFile()) return false;
-    if (process.platform !== 'win32') await fs.access(candidate, constants.X_OK);
+    if (platform !== 'win32') await probe.access(candidate, constants.X_OK);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // An app execution alias (%LOCALAPPDATA%\Microsoft\WindowsApps\wt.exe) is a reparse point
+    // only CreateProcess follows: opening it fails with ERROR_CANT_ACCESS_FILE, which libuv
+    // reports as EACCES (src/win/error.c:74, from fs__stat_impl_from_path's CreateFileW without
+    // FILE_FLAG_OPEN_REPARSE_POINT), while lstat reads it as a link (src/win/fs.c:306,
+    // IO_REPARSE_TAG_APPEXECLINK). It runs: count it as present.
+    if (platform !== 'win32' || (error as NodeJS.ErrnoException).code !== 'EACCES') return false;
+    return (await probe.lstat(candidate).catch(() => null))?.isSymbolicLink() ?? false;
   }
+}
+
+/** Absolute path of `command` on the PATH in `env` (with PATHEXT on Windows), or null. */
+export async function findOnPath(
+  command: string,
+  options: { platform: NodeJS.Platform; env: NodeJS.ProcessEnv; probe?: ExecutableProbe },
+): Promise<string | null> {
+  const { platform, env } = options;
+  const probe = options.probe ?? nodeProbe;
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  if (paths.isAbsolute(command)) return (await isExecutableFile(command, platform, probe)) ? command : null;
+  const dirs = (env.PATH ?? env.Path ?? '').split(paths.delimiter).filter(Boolean);
+  const extensions = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
+  for (const dir of dirs) {
+    for (const extension of extensions) {
+      const candidate = paths.join(dir, command + extension);
+      if (await isExecutableFile(candidate, platform, probe)) return candidate;
+    }
+  }
+  return null;
+}
+
+/** A request for a .cmd/.bat (which Node refuses to spawn) as one for cmd.exe running it. */
+export function throughCmdIfBatch(request: SpawnRequest, baseEnv: NodeJS.ProcessEnv): SpawnRequest {
+  if (!isBatchFile(request.command)) return request;
+  const env = request.env ?? baseEnv;
+  return {
+    ...request,
+    command: env.ComSpec ?? env.COMSPEC ?? 'C:\\Windows\\System32\\cmd.exe',
+    args: cmdRunBatchFile(request.command, request.args),
+    windowsVerbatimArguments: true,
+  };
 }
 
 /** The Processes port on child_process; `env` is what children get when a request names none. */
@@ -97,22 +149,12 @@ export function createNodeProcesses(
   options: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform } = {},
 ): Processes {
   const baseEnv = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
   return {
-    platform: options.platform ?? process.platform,
-    async which(command) {
-      if (isAbsolute(command)) return (await isExecutableFile(command)) ? command : null;
-      const dirs = (baseEnv.PATH ?? baseEnv.Path ?? '').split(delimiter).filter(Boolean);
-      const extensions =
-        process.platform === 'win32' ? ['', ...(baseEnv.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
-      for (const dir of dirs) {
-        for (const extension of extensions) {
-          const candidate = join(dir, command + extension);
-          if (await isExecutableFile(candidate)) return candidate;
-        }
-      }
-      return null;
-    },
-    run(request) {
+    platform,
+    which: (command) => findOnPath(command, { platform, env: baseEnv }),
+    run(original) {
+      const request = platform === 'win32' ? throughCmdIfBatch(original, baseEnv) : original;
       const stdio = request.stdio ?? 'pipe';
       return new Promise<SpawnResult>((resolve, reject) => {
         const child = spawn(request.command, [...request.args], {

@@ -3,8 +3,9 @@
 // connection targets), and says what happens across them (removing a cluster rewrites pgpass and
 // the service file; signing out drops the account's tokens). Faces never reach past it.
 import os from 'node:os';
-import { Accounts, type SignInOptions } from './accounts.js';
+import { Accounts, type AccountsDeps, type SignInOptions } from './accounts.js';
 import type { SignedInAccount } from './auth/msal-session.js';
+import { Azure } from './azure/azure.js';
 import {
   ClusterCatalog,
   type ClusterPreview,
@@ -21,21 +22,13 @@ import type { EngineEvents, GetTokenOptions, TokenState } from './engine/types.j
 import type { ConnectionTarget } from './launch/connection.js';
 import { ServiceSink, type ServiceReport } from './pg-service-sink.js';
 import { PgpassSink, type PgpassAdoption, type PgpassReport } from './pgpass-sink.js';
-import type { Browser, Clock, FileSystem } from './ports.js';
+import type { Browser, Clock, FileSystem, HttpsFetch } from './ports.js';
 
-export type {
-  ClusterPreview,
-  ClusterStatus,
-  ClusterSubmission,
-  ClusterView,
-  ConfigProblem,
-  PgpassReport,
-  ServiceReport,
-  SettingsChange,
-};
+export type { ClusterPreview, ClusterStatus, ClusterSubmission, ClusterView, ConfigProblem };
+export type { PgpassReport, ServiceReport, SettingsChange };
 export { ClusterNotFoundError } from './cluster-catalog.js';
 
-export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'> {
+export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'>, Pick<AccountsDeps, 'fetch'> {
   configDir: string;
   env: NodeJS.ProcessEnv;
   fs: FileSystem;
@@ -46,6 +39,8 @@ export interface PgentraDeps extends Pick<ConnectionTargetsDeps, 'tlsRootsDir'> 
   browser: Browser;
   /** Warnings a person should see (plaintext cache, fixed pgpass permissions). Never a token. */
   warn: (message: string) => void;
+  /** HTTPS for Azure Resource Manager and the public-IP service (tests give their own). */
+  https?: (extraCa: Buffer[]) => HttpsFetch;
 }
 
 export class Pgentra {
@@ -55,6 +50,8 @@ export class Pgentra {
   private readonly pgpass: PgpassSink;
   private readonly targets: ConnectionTargets;
   private readonly service: ServiceSink;
+  /** Discovery, pre-connect checks and firewall rules, through Azure Resource Manager. */
+  readonly azure: Azure;
 
   private constructor(
     deps: PgentraDeps,
@@ -80,6 +77,8 @@ export class Pgentra {
     const targets = (this.targets = new ConnectionTargets({ ...deps, place, cloud, pgpass, cluster }));
     const target = (name: string) => targets.target(name, { ensureToken: false });
     this.service = new ServiceSink({ fs, clock, place, warn, settings, clusters, target });
+    const azureDeps = { ...deps, cloud, settings, tokens: this.tokens, tokenSource: accounts.tokenSource };
+    this.azure = new Azure({ ...azureDeps, accounts: signedInAccounts });
   }
 
   static async open(deps: PgentraDeps): Promise<Pgentra> {

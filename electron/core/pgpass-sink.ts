@@ -49,9 +49,19 @@ export interface PgpassSinkDeps {
 
 /** Tokens refreshed together (one account, several resources) become one write. */
 const SYNC_DEBOUNCE_MS = 200;
+/**
+ * A background write that failed (pgpass.conf held open by another program past the rename's own
+ * retries, a full disk) is tried again after this, doubling up to the cap, rather than at the
+ * next token refresh, up to an hour later while the file holds an expiring token.
+ */
+const RETRY_FIRST_MS = 15_000;
+const RETRY_MAX_MS = 5 * 60_000;
 
 export class PgpassSink {
   private pending: Cancel | undefined;
+  private retryMs = 0;
+  /** Bumped by stop(): a write in flight then schedules no retry. */
+  private generation = 0;
 
   constructor(private readonly deps: PgpassSinkDeps) {}
 
@@ -109,6 +119,7 @@ export class PgpassSink {
       path: file,
       entries,
       clock: this.deps.clock,
+      platform: this.deps.platform,
       keepExisting: (entry) =>
         entry.database === null &&
         keepable.has(target(entry.host, entry.port, entry.user)) &&
@@ -122,28 +133,49 @@ export class PgpassSink {
     return { path: file, changed: result.changed, written: entries.length, problems };
   }
 
-  /** After a change nobody waits for (a refresh, a sign-out): write soon, once, if pgpass is on. */
-  syncSoon(log: (message: string) => void): void {
+  /**
+   * After a change nobody waits for (a refresh, a sign-out): write soon, once, if pgpass is on.
+   * A write that fails is tried again later (RETRY_FIRST_MS, doubling) until one succeeds.
+   */
+  syncSoon(log: (message: string) => void, delayMs = SYNC_DEBOUNCE_MS): void {
     if (!this.enabled) return;
     this.pending?.();
+    const generation = this.generation;
     this.pending = this.deps.clock.setTimeout(() => {
       this.pending = undefined;
       this.sync({ userAction: false, onlyCached: true }).then(
-        (report) => report.changed && log(`pgpass: updated ${report.path} (${report.written} clusters)`),
-        (error: unknown) => log(`pgpass: not updated: ${describeFailure(error).message}`),
+        (report) => {
+          this.retryMs = 0;
+          if (report.changed) log(`pgpass: updated ${report.path} (${report.written} clusters)`);
+        },
+        (error: unknown) => {
+          this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS, RETRY_MAX_MS);
+          const again = generation === this.generation && this.pending === undefined;
+          log(
+            `pgpass: not updated: ${describeFailure(error).message}` +
+              (again ? `; trying again in ${Math.round(this.retryMs / 1000)} s` : ''),
+          );
+          if (again) this.syncSoon(log, this.retryMs);
+        },
       );
-    }, SYNC_DEBOUNCE_MS);
+    }, delayMs);
   }
 
-  /** Cancels a pending syncSoon (the app is quitting). */
+  /** Cancels a pending syncSoon and its retries (the app is quitting). */
   stop(): void {
+    this.generation += 1;
     this.pending?.();
     this.pending = undefined;
   }
 
   async clean(): Promise<{ path: string; changed: boolean }> {
     const file = this.path();
-    const result = await cleanPgpass({ fs: this.deps.fs, path: file, clock: this.deps.clock });
+    const result = await cleanPgpass({
+      fs: this.deps.fs,
+      path: file,
+      clock: this.deps.clock,
+      platform: this.deps.platform,
+    });
     return { path: file, changed: result.changed };
   }
 
@@ -192,11 +224,15 @@ export class PgpassSink {
     const after = this.placement();
     const moved = after.path !== before.path;
     if (before.enabled && (!after.enabled || moved)) {
-      await cleanPgpass({ fs: this.deps.fs, path: before.path, clock: this.deps.clock }).catch(
-        (error: unknown) =>
-          this.deps.warn(
-            `pgpass: could not remove pgentra's lines from ${before.path}: ${describeFailure(error).message}`,
-          ),
+      await cleanPgpass({
+        fs: this.deps.fs,
+        path: before.path,
+        clock: this.deps.clock,
+        platform: this.deps.platform,
+      }).catch((error: unknown) =>
+        this.deps.warn(
+          `pgpass: could not remove pgentra's lines from ${before.path}: ${describeFailure(error).message}`,
+        ),
       );
     }
     if (after.enabled && (!before.enabled || moved)) await this.sync({ userAction: false, onlyCached: true });

@@ -94,6 +94,12 @@ export interface Notifier {
   notify(notice: { title: string; body: string; action?: { label: string; id: string } }): void;
 }
 
+/**
+ * An HTTP client in the shape of the WHATWG `fetch`: Electron's `net.fetch` in the tray app (the
+ * system proxy, PAC and WPAD, the OS's trusted roots), Node's `fetch` in tests.
+ */
+export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface Browser {
   /** Opens a URL in the user's default browser. */
   open(url: string): Promise<void>;
@@ -108,4 +114,26 @@ export interface FileDialog {
   openFile(options: { title: string; defaultPath?: string }): Promise<string | null>;
   /** A file that may not exist yet (the pgpass file). */
   saveFile(options: { title: string; defaultPath?: string }): Promise<string | null>;
+}
+
+export interface HttpsRequest {
+  method: 'GET' | 'PUT' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpsResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * HTTPS requests to Azure Resource Manager and a public-IP service. Rejects only when no answer
+ * came (network, TLS, deadline); any HTTP status resolves.
+ */
+export interface HttpsFetch {
+  request(request: HttpsRequest): Promise<HttpsResponse>;
 }

@@ -15,6 +15,7 @@ import type {
   Menu,
   NativeImage,
   nativeImage as NativeImageModule,
+  Net,
   Notification,
   PowerMonitor,
   Screen,
@@ -24,7 +25,6 @@ import type {
 } from 'electron';
 import { resolveConfigDir } from '../core/config-dir.js';
 import { createNodeProcesses, nodeFileSystem, systemClock } from '../core/node-ports.js';
-import { failureText } from '../core/errors.js';
 import { EVENT_SIGN_IN, EVENT_SNAPSHOT, type AppSnapshot } from '../shared/ipc-contract.js';
 import { createElectronBrowser } from './adapters/browser.js';
 import { createElectronClipboard } from './adapters/clipboard.js';
@@ -33,11 +33,13 @@ import { createStartAtLogin, HIDDEN_ARG } from './adapters/login-item.js';
 import { createElectronNotifier } from './adapters/notifier.js';
 import { registerIpcHandlers, type IpcMainLike } from './ipc/register.js';
 import { appPaths, pgentraCommandFor } from './paths.js';
+import { offerMoveToApplications } from './app-location.js';
 import { findTlsRootsDir } from '../core/tls-roots.js';
-import { startServices, type AppActions, type Services } from './services.js';
+import { startServices, type Services } from './services.js';
 import { renderTemplateIcon, renderTrayIcon, toNativeBitmap, type RgbaImage } from './tray/icon-renderer.js';
 import { TrayController, type MenuLike, type TrayLike } from './tray/tray-controller.js';
-import type { TrayActions, TrayState } from './tray/tray-model.js';
+import { createTrayActions } from './tray/tray-actions.js';
+import type { TrayState } from './tray/tray-model.js';
 import {
   hardenSession,
   MainWindow,
@@ -61,6 +63,7 @@ export interface ElectronMain {
   screen: Screen;
   powerMonitor: PowerMonitor;
   dialog: Dialog;
+  net: Net;
 }
 
 export interface StartOptions {
@@ -139,9 +142,34 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   });
 
   await app.whenReady();
+  if (
+    offerMoveToApplications({
+      platform,
+      isPackaged: app.isPackaged,
+      isInApplicationsFolder: () => app.isInApplicationsFolder(),
+      moveToApplicationsFolder: () => app.moveToApplicationsFolder(),
+      ask: (question) => electron.dialog.showMessageBoxSync({ type: 'question', ...question }),
+      log,
+    })
+  )
+    return null;
 
   const paths = appPaths(options.mainDir);
   hardenSession(electron.session.defaultSession as unknown as SessionLike);
+
+  // IPC first, before the tray or a second instance can open the window: a call from a window
+  // opened during a slow start waits here for the services instead of finding no handler.
+  let servicesUp: (services: Services) => void = () => undefined;
+  let servicesFailed: (error: unknown) => void = () => undefined;
+  const servicesReady = new Promise<Services>((resolve, reject) => {
+    servicesUp = resolve;
+    servicesFailed = reject;
+  });
+  const unregister = registerIpcHandlers(
+    electron.ipcMain as unknown as IpcMainLike,
+    servicesReady.then((services) => services.handlers),
+    { isTrustedSender: (event) => live.window?.isTrustedSender(event) ?? false, log },
+  );
 
   const processes = createNodeProcesses();
   const nodePath = app.isPackaged
@@ -165,6 +193,10 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     openInBrowser: (url) =>
       void browser.open(url).catch((error: unknown) => log(`browser: ${describe(error)}`)),
     isPackaged: app.isPackaged,
+    platform,
+    // No time for the clipboard read before clearing, nor for the agent's goodbye: Windows ends
+    // the process once this event returns.
+    onSessionEnd: () => void live.services?.endSession(),
     log,
   });
 
@@ -172,71 +204,31 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
   // Registered before anything slow: a hidden window that refuses to close would cancel a quit.
   app.on('before-quit', () => window.allowClose());
 
-  // Actions from notifications and the tray run the services' typed actions (the IPC handlers'
-  // code); a failure becomes a notification, since there is no window to show it in.
-  const notifyFailure = (title: string, message: string) =>
-    notifier.notify({ title: `pgentra: ${title}`, body: message });
-  const run = <T>(
-    failureTitle: string,
-    action: (actions: AppActions) => Promise<T>,
-    onValue?: (value: T) => void,
-  ) => {
-    if (!live.services) return;
-    action(live.services.actions).then(
-      (value) => onValue?.(value),
-      (error: unknown) => notifyFailure(failureTitle, failureText(error)),
-    );
-  };
-
   const notifier = createElectronNotifier({
     isSupported: () => electron.Notification.isSupported(),
     create: (notificationOptions) => new electron.Notification(notificationOptions),
     onAction: (id) => {
       if (id === 'sign-in') actions.signIn();
       else if (id === 'refresh-all') actions.refresh(null);
-      else window.show();
+      // Through the tray action, which also brings the app to the front on macOS.
+      else actions.openWindow('clusters');
     },
+    clock: systemClock,
     log,
   });
 
-  const actions: TrayActions = {
-    copyToken: (cluster) =>
-      run(
-        'could not copy the token',
-        (services) => services.copyToken(cluster),
-        ({ clearsInSec }) =>
-          notifier.notify({
-            title: 'pgentra',
-            body: `Token for ${cluster} copied. The clipboard is cleared in ${clearsInSec} s.`,
-          }),
-      ),
-    openPsql: (cluster) => run('could not open psql', (services) => services.openPsql(cluster)),
-    // Without pgAdmin installed the message says where servers.json is and how to import it.
-    openPgadmin: (cluster) =>
-      run(
-        'could not open pgAdmin',
-        (services) => services.openPgadmin(cluster),
-        ({ message }) => notifier.notify({ title: 'pgentra', body: message }),
-      ),
-    copyConnectionString: (cluster) =>
-      run('could not copy the connection string', (services) => services.copyConnectionString(cluster)),
-    refresh: (cluster) => run('refresh failed', (services) => services.refresh(cluster)),
-    signIn: () =>
-      run(
-        'sign-in failed',
-        (services) => services.signInBrowser(),
-        (account) => notifier.notify({ title: 'pgentra', body: `Signed in as ${account.username}.` }),
-      ),
-    signOut: (accountId) => run('sign-out failed', (services) => services.signOut(accountId)),
+  // Actions from notifications and the tray run the services' typed actions; a failure becomes
+  // a notification, since there is no window to show it in.
+  const actions = createTrayActions({
+    services: () => live.services?.actions,
+    notify: (notice) => notifier.notify(notice),
     openWindow: (view) => {
       window.show(view);
       // A menu-bar app (LSUIElement) is never frontmost by itself on macOS.
       if (platform === 'darwin') app.focus({ steal: true });
     },
-    setStartAtLogin: (enabled) =>
-      run('could not change the setting', (services) => services.setStartAtLogin(enabled)),
     quit: () => app.quit(),
-  };
+  });
 
   const setStartAtLogin = createStartAtLogin({
     platform,
@@ -267,41 +259,45 @@ export async function startApp(electron: ElectronMain, options: StartOptions): P
     tray.update(snapshot);
   };
 
-  const started = await startServices({
-    configDir: resolveConfigDir(env),
-    env,
-    fs: nodeFileSystem,
-    clock: systemClock,
-    clipboard: createElectronClipboard(electron.clipboard, {
-      platform,
-      writeItem: (entries) => electron.clipboard.write([new electron.ClipboardItem(entries)]),
+  let started: Services;
+  try {
+    started = await startServices({
+      configDir: resolveConfigDir(env),
+      env,
+      fs: nodeFileSystem,
+      clock: systemClock,
+      clipboard: createElectronClipboard(electron.clipboard, {
+        platform,
+        writeItem: (entries) => electron.clipboard.write([new electron.ClipboardItem(entries)]),
+        log,
+      }),
+      notifier,
+      browser,
+      // Sign-in and refreshes through Chromium's network stack: the system proxy, PAC and WPAD.
+      fetch: (url, init) => electron.net.fetch(url, init),
+      // Modal to the window when it is open (the picker is only asked for from the window).
+      dialog: createElectronFileDialog(
+        electron.dialog as unknown as DialogLike<BrowserWindow | undefined>,
+        () => window.window as unknown as BrowserWindow | undefined,
+      ),
+      pgentraCommand,
+      // Packaged: resources/app.asar/dist/main → resources/cli/assets/tls (outside the archive, where psql can read it).
+      tlsRootsDir: findTlsRootsDir(options.mainDir),
+      serveAgent: true,
       log,
-    }),
-    notifier,
-    browser,
-    // Modal to the window when it is open (the picker is only asked for from the window).
-    dialog: createElectronFileDialog(
-      electron.dialog as unknown as DialogLike<BrowserWindow | undefined>,
-      () => window.window as unknown as BrowserWindow | undefined,
-    ),
-    pgentraCommand,
-    // Packaged: resources/app.asar/dist/main → resources/cli/assets/tls (outside the archive, where psql can read it).
-    tlsRootsDir: findTlsRootsDir(options.mainDir),
-    serveAgent: true,
-    log,
-    onSnapshot: publish,
-    onSignInFinished: (event) => {
-      window.send(EVENT_SIGN_IN, event);
-      notifier.notify({ title: 'pgentra', body: event.message });
-    },
-    setStartAtLogin,
-  });
+      onSnapshot: publish,
+      onSignInFinished: (event) => {
+        window.send(EVENT_SIGN_IN, event);
+        notifier.notify({ title: 'pgentra', body: event.message });
+      },
+      setStartAtLogin,
+    });
+  } catch (error) {
+    servicesFailed(error);
+    throw error;
+  }
   live.services = started;
-
-  const unregister = registerIpcHandlers(electron.ipcMain as unknown as IpcMainLike, started.handlers, {
-    isTrustedSender: (event) => window.isTrustedSender(event),
-    log,
-  });
+  servicesUp(started);
 
   // Timers stall during sleep: redraw the countdown as soon as the machine is back.
   electron.powerMonitor.on('resume', () => started.changed());

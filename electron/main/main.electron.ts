@@ -1,5 +1,5 @@
 // The Electron entry (bundled to dist/main/main.cjs). Lifecycle lives in compose.ts; this file
-// only hands it the real Electron modules and reports a failed start.
+// only hands it the real Electron modules and reports a failed start (app-log.ts).
 import {
   app,
   BrowserWindow,
@@ -9,6 +9,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  net,
   Notification,
   powerMonitor,
   screen,
@@ -16,9 +17,16 @@ import {
   shell,
   Tray,
 } from 'electron';
+import { resolveConfigDir } from '../core/config-dir.js';
+import { createAppLog, reportFailedStart } from './app-log.js';
 import { startApp } from './compose.js';
 
-const log = (message: string) => console.log(`[pgentra] ${message}`);
+const appLog = createAppLog({
+  configDir: resolveConfigDir(process.env),
+  now: () => new Date(),
+  echo: (line) => console.log(`[pgentra] ${line}`),
+});
+const log = (message: string) => appLog.log(message);
 
 process.on('unhandledRejection', (reason) =>
   log(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
@@ -40,9 +48,13 @@ startApp(
     screen,
     powerMonitor,
     dialog,
+    net,
   },
   { mainDir: __dirname, env: process.env, argv: process.argv, platform: process.platform, log },
 ).catch((error: unknown) => {
-  log(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  reportFailedStart(error, {
+    log: appLog,
+    showErrorBox: (title, content) => dialog.showErrorBox(title, content),
+  });
   app.exit(1);
 });

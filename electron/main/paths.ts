@@ -40,20 +40,17 @@ export interface PgentraCommandInput {
 /**
  * The command pgAdmin's PasswordExecCommand runs for a token (`… token NAME`).
  *
- * Packaged: the launcher shipped in `resources/cli/` (build/cli/pgentra, pgentra.cmd), which runs
- * the bundled CLI with the system's Node.js. Not `[process.execPath, cli]` with
+ * Packaged: the standalone executable shipped in `resources/cli/` (scripts/build-binary.mjs), which
+ * carries its own Node and needs none on the machine. Not `[process.execPath, cli]` with
  * ELECTRON_RUN_AS_NODE=1: the RunAsNode fuse is off (build/fuses.cjs) because it would turn the
- * signed app binary into a general Node interpreter for anything on the machine. The common path
- * needs no native module at all (the running tray answers over the agent socket); without the
- * tray, the CLI reads the MSAL cache through keytar/DPAPI, which are N-API addons and so load in
- * any Node ≥ 20 as well as in Electron.
+ * signed app binary into a general Node interpreter for anything on the machine.
  *
  * Development: `[node, <checkout>/bin/pgentra.cjs]`, the same as `npm run pgentra`.
  */
 export function pgentraCommandFor(input: PgentraCommandInput): string[] {
   const paths = input.platform === 'win32' ? path.win32 : path.posix;
   if (input.isPackaged)
-    return [paths.join(input.resourcesPath, 'cli', input.platform === 'win32' ? 'pgentra.cmd' : 'pgentra')];
+    return [paths.join(input.resourcesPath, 'cli', input.platform === 'win32' ? 'pgentra.exe' : 'pgentra')];
   const script = paths.join(input.root, 'bin', 'pgentra.cjs');
   // Without a Node.js, Electron is the only interpreter at hand; in development RunAsNode is on,
   // but pgAdmin would have to set ELECTRON_RUN_AS_NODE=1 itself, so token requests from pgAdmin fail.

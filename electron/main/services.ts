@@ -8,7 +8,15 @@ import { startBackground, type Background } from '../core/background.js';
 import { Launchers } from '../core/launchers.js';
 import { createNodeProcesses } from '../core/node-ports.js';
 import type { ClusterView, Pgentra } from '../core/pgentra.js';
-import type { Browser, Clipboard, Clock, FileDialog, FileSystem, Notifier } from '../core/ports.js';
+import type {
+  Browser,
+  Clipboard,
+  Clock,
+  FetchPort,
+  FileDialog,
+  FileSystem,
+  Notifier,
+} from '../core/ports.js';
 import { ClipboardGuard } from '../core/sinks/clipboard.js';
 import type {
   AccountSnapshot,
@@ -27,6 +35,8 @@ export interface ServiceDeps {
   clipboard: Clipboard;
   notifier: Notifier;
   browser: Browser;
+  /** MSAL's transport (the app: Electron's net.fetch, with the system proxy); default node:https. */
+  fetch?: FetchPort;
   /** Picks the pgpass file and pgAdmin (Electron's dialog; a scripted one in the preview host). */
   dialog: FileDialog;
   /** The command pgAdmin runs for a password (absolute paths), e.g. [node, bin/pgentra.cjs]. */
@@ -74,7 +84,14 @@ export interface Services {
   /** Refresh a broadcast soon (coalesced): state changes come in bursts. */
   changed(): void;
   stop(): Promise<void>;
+  /**
+   * Windows is logging off or shutting down (the window's session-end; no before-quit or
+   * will-quit follows): clear a token we copied and close the agent now, in this turn.
+   */
+  endSession(): Promise<void>;
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function startServices(deps: ServiceDeps): Promise<Services> {
   const { Pgentra } = await import('../core/pgentra.js');
@@ -85,6 +102,7 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     fs: deps.fs,
     clock: deps.clock,
     browser: deps.browser,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
     tlsRootsDir: deps.tlsRootsDir,
     warn: (message) => {
       if (!warnings.includes(message)) warnings.push(message);
@@ -193,6 +211,18 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     });
   }
 
+  let stopping: Promise<void> | undefined;
+  // Both begin in this turn: the agent socket closes even if the clipboard read never answers.
+  const stop = () =>
+    (stopping ??= (async () => {
+      pending?.();
+      for (const off of offs) off();
+      const cleared = clipboard
+        .clearIfStillOurs()
+        .catch((error: unknown) => deps.log(`clipboard: cannot clear on quit: ${describe(error)}`));
+      await Promise.all([cleared, background?.stop()]);
+    })());
+
   return {
     core,
     handlers,
@@ -200,17 +230,12 @@ export async function startServices(deps: ServiceDeps): Promise<Services> {
     clipboard,
     snapshot,
     changed,
-    async stop() {
-      pending?.();
-      for (const off of offs) off();
-      await clipboard
-        .clearIfStillOurs()
-        .catch((error: unknown) =>
-          deps.log(
-            `clipboard: cannot clear on quit: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-      await background?.stop();
+    stop,
+    endSession() {
+      const cleared = clipboard
+        .clearNow()
+        .catch((error: unknown) => deps.log(`clipboard: ${describe(error)}`));
+      return Promise.all([cleared, stop()]).then(() => undefined);
     },
   };
 }

@@ -31,4 +31,10 @@ export const apiMethods = {
   adoptPgpassFile: 'settings:adoptPgpassFile',
   choosePgadmin: 'settings:choosePgadmin',
   installCli: 'app:installCli',
+  discoverAzure: 'azure:discover',
+  addClusterFromAzure: 'azure:addCluster',
+  azureChecks: 'azure:checks',
+  planAllowMyIp: 'azure:planAllowMyIp',
+  allowMyIp: 'azure:allowMyIp',
+  removeFirewallRule: 'azure:removeFirewallRule',
 } as const;

@@ -8,6 +8,15 @@ import { serverNameSchema } from './server-name.js';
 import { settingsPatchSchema, type SettingsPatch } from './settings.js';
 import type { ForwardSnapshot } from './forwards.js';
 import type { ClusterTokenStatus } from './token-status.js';
+import {
+  addFromAzureSchema,
+  azureScopeSchema,
+  confirmIdSchema,
+  firewallRuleNameSchema,
+  type AzureChecksSnapshot,
+  type AzureDiscoverySnapshot,
+  type FirewallPlanSnapshot,
+} from './azure-types.js';
 
 export const clusterKindSchema = z.enum(['flexible', 'single', 'cosmos']);
 export type ClusterKind = z.infer<typeof clusterKindSchema>;
@@ -172,6 +181,13 @@ export interface ChannelResults {
   /** null: cancelled. */
   'settings:choosePgadmin': SettingsSnapshot | null;
   'app:installCli': { message: string };
+  'azure:discover': AzureDiscoverySnapshot;
+  'azure:addCluster': ClusterSnapshot;
+  'azure:checks': AzureChecksSnapshot;
+  'azure:planAllowMyIp': FirewallPlanSnapshot;
+  /** What was added; null when a rule already let the IP in. */
+  'azure:allowMyIp': { server: string; rule: string } | null;
+  'azure:removeFirewallRule': { server: string; rule: string; removed: boolean };
 }
 
 const noArgs = z.tuple([]);
@@ -202,6 +218,13 @@ export const channels = {
   },
   'settings:choosePgadmin': { args: noArgs },
   'app:installCli': { args: noArgs },
+  'azure:discover': { args: z.tuple([azureScopeSchema]) },
+  'azure:addCluster': { args: z.tuple([addFromAzureSchema]) },
+  'azure:checks': { args: z.tuple([clusterNameSchema]) },
+  // The plan is kept in the main process; the window confirms it by id, never by sending a rule.
+  'azure:planAllowMyIp': { args: z.tuple([clusterNameSchema]) },
+  'azure:allowMyIp': { args: z.tuple([confirmIdSchema]) },
+  'azure:removeFirewallRule': { args: z.tuple([clusterNameSchema, firewallRuleNameSchema]) },
 } as const satisfies { [C in keyof ChannelResults]: { args: z.ZodType } };
 
 export type Channel = keyof typeof channels;
@@ -229,6 +252,7 @@ export interface ResultError {
 export { clusterNameSchema, settingsPatchSchema, type SettingsPatch };
 export { apiMethods, EVENT_SHOW_VIEW, EVENT_SIGN_IN, EVENT_SNAPSHOT, WINDOW_VIEWS } from './api-surface.js';
 export type { WindowView } from './api-surface.js';
+export type * from './azure-types.js';
 
 /** Parses raw IPC arguments; the error names the argument and field, for the renderer to show. */
 export function parseArgs<C extends Channel>(

@@ -1,8 +1,7 @@
 // `npm run bench`: performance as ratios against a baseline measured in the same run, so figures
 // compare across machines. Starts its own testbed (keyring, fake Entra, PostgreSQL) and the
 // built CLI. Prints a Markdown table; docs/benchmarks.md records a run.
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,42 +13,34 @@ import { startTestbed } from '../support/testbed/testbed.js';
 import { sshdUnavailable, startSshd } from '../support/testbed/sshd.js';
 import { holdAgent } from '../../electron/core/agent/client.js';
 import { agentEndpoint } from '../../electron/core/agent/paths.js';
+import { EMBEDDED_NODE, NODE_VERSION, STANDALONE_BINARY, ensureBinaryBuilt } from '../support/build.js';
+
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 import { findTlsRootsDir } from '../../electron/core/tls-roots.js';
+import {
+  RUNS,
+  compareProcesses,
+  countBy,
+  describeRequests,
+  median,
+  type ProcessTiming,
+  type TimedCommand,
+} from './measure.js';
+import { signInAzureCli } from './azure-cli.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-/** Async on purpose: the testbed (fake Entra ID) runs in this process and must keep answering. */
-function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      const elapsed = performance.now() - started;
-      if (code === 0) resolve(elapsed);
-      else reject(new Error(`${command} ${args.join(' ')} failed: ${stderr}`));
-    });
-  });
-}
-
-/** Interleaves the runs so background noise hits both sides alike. */
-async function compareProcesses(a: [string, string[]], b: [string, string[]], env: NodeJS.ProcessEnv) {
-  const timesA: number[] = [];
-  const timesB: number[] = [];
-  await timeProcess(a[0], a[1], env);
-  await timeProcess(b[0], b[1], env);
-  for (let i = 0; i < RUNS; i += 1) {
-    timesA.push(await timeProcess(a[0], a[1], env));
-    timesB.push(await timeProcess(b[0], b[1], env));
-  }
-  return { a: median(timesA), b: median(timesB) };
+/** A table row: one command's median against a baseline timed in the same interleaved runs. */
+function row(
+  what: string,
+  measured: ProcessTiming | undefined,
+  baselineName: string,
+  baseline: ProcessTiming | undefined,
+  goal: string,
+): string[] {
+  const value = measured?.medianMs ?? Number.NaN;
+  const base = baseline?.medianMs ?? Number.NaN;
+  return [what, ms(value), `${baselineName}: ${ms(base)}`, `${(value / base).toFixed(2)}×`, goal];
 }
 
 /**
@@ -57,7 +48,11 @@ async function compareProcesses(a: [string, string[]], b: [string, string[]], en
  * forward's own socket (the policy's cost), and through OpenSSH to a second user (what a remote
  * pays; needs root and sshd, else left out). runuser is on both sides of the second ratio.
  */
-async function forwardedTokenRows(env: Record<string, string>, base: string): Promise<string[][]> {
+async function forwardedTokenRows(
+  env: Record<string, string>,
+  base: string,
+  npmCli: (...args: string[]) => TimedCommand,
+): Promise<string[][]> {
   const rows: string[][] = [];
   const lease = await holdAgent(agentEndpoint(env.PGENTRA_HOME ?? '', env), {
     op: 'forward-open',
@@ -65,22 +60,19 @@ async function forwardedTokenRows(env: Record<string, string>, base: string): Pr
     ratePerMinute: 6000,
   });
   if (!lease?.answer.ok || !('forward' in lease.answer)) throw new Error('the agent opened no forward');
-  const viaForward = await compareProcesses(
-    [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
-    [
-      '/usr/bin/env',
-      [`PGENTRA_AGENT=${lease.answer.forward.address}`, process.execPath, PGENTRA_BIN, 'token', 'flex'],
-    ],
-    env,
-  );
+  const local = npmCli('token', 'flex');
+  const throughForward = { ...local, env: { ...local.env, PGENTRA_AGENT: lease.answer.forward.address } };
+  const [localTiming, forwardTiming] = await compareProcesses([local, throughForward]);
   lease.close();
-  rows.push([
-    '`pgentra token` through a forward socket (no ssh)',
-    `${viaForward.b.toFixed(0)} ms`,
-    `local \`pgentra token\`: ${viaForward.a.toFixed(0)} ms`,
-    `${(viaForward.b / viaForward.a).toFixed(2)}×`,
-    '—',
-  ]);
+  rows.push(
+    row(
+      '`pgentra token` through a forward socket (no ssh)',
+      forwardTiming,
+      'local `pgentra token`',
+      localTiming,
+      '—',
+    ),
+  );
   if (sshdUnavailable()) return rows;
   // sshd reads the authorized keys as the remote user, who must reach them.
   await fs.chmod(base, 0o755);
@@ -104,23 +96,24 @@ async function forwardedTokenRows(env: Record<string, string>, base: string): Pr
     await session.waitForStderr(/forwarding flex/);
     for (let i = 0; i < 100 && !(await fs.stat(socket).catch(() => null)); i += 1)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    if (process.env.BENCH_DEBUG) process.stderr.write(`ssh session: ${session.stderrSoFar()}\n`);
-    const asUser = (user: string, extra: string[]): [string, string[]] => [
-      'runuser',
-      ['-u', user, '--', '/usr/bin/env', ...extra, process.execPath, PGENTRA_BIN, 'token', 'flex'],
-    ];
-    const overSsh = await compareProcesses(
+    const asUser = (user: string, extra: string[]): TimedCommand => ({
+      command: 'runuser',
+      args: ['-u', user, '--', '/usr/bin/env', ...extra, process.execPath, PGENTRA_BIN, 'token', 'flex'],
+      env,
+    });
+    const [localRun, remoteRun] = await compareProcesses([
       asUser('root', []),
       asUser(sshd.user, [`PGENTRA_AGENT=${socket}`, `HOME=${sshd.home}`]),
-      env,
-    );
-    rows.push([
-      '`pgentra token` on an ssh remote (`pgentra ssh`, loopback)',
-      `${overSsh.b.toFixed(0)} ms`,
-      `local \`pgentra token\`: ${overSsh.a.toFixed(0)} ms`,
-      `${(overSsh.b / overSsh.a).toFixed(2)}×`,
-      '≤ 1.5×',
     ]);
+    rows.push(
+      row(
+        '`pgentra token` on an ssh remote (`pgentra ssh`, loopback)',
+        remoteRun,
+        'local `pgentra token`',
+        localRun,
+        '≤ 1.5×',
+      ),
+    );
   } finally {
     session.kill('SIGTERM');
     await session;
@@ -135,6 +128,7 @@ async function main(): Promise<void> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-bench-'));
   const testbed = await startTestbed({ keyring: true });
   const rows: string[][] = [];
+  const notes: string[] = [];
   try {
     const home = path.join(base, 'home');
     await fs.mkdir(path.join(base, 'run'), { recursive: true, mode: 0o700 });
@@ -165,45 +159,126 @@ async function main(): Promise<void> {
       'flexible',
     ]);
 
-    // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`.
+    // 1. `pgentra token` as pgAdmin runs it: whole process, agent running vs none, against `node -e 0`,
+    // from the npm CLI (this machine's Node) and from the standalone binary (its own Node 24).
+    ensureBinaryBuilt();
+    const nodeStart: TimedCommand = { command: process.execPath, args: ['-e', '0'], env };
+    const npmCli = (...args: string[]): TimedCommand => ({
+      command: process.execPath,
+      args: [PGENTRA_BIN, ...args],
+      env,
+    });
+    const binary = (...args: string[]): TimedCommand => ({ command: STANDALONE_BINARY, args, env });
     const agent = runCli(['agent'], env);
     await agent.waitForStderr(/serving tokens/);
-    const withAgent = await compareProcesses(
-      [process.execPath, ['-e', '0']],
-      [process.execPath, [PGENTRA_BIN, 'token', 'flex']],
-      env,
-    );
-    rows.push(
-      ...(await forwardedTokenRows(env, base).catch((error: unknown) => {
-        if (process.env.BENCH_DEBUG) process.stderr.write(`agent: ${agent.stderrSoFar()}\n`);
-        throw error;
-      })),
-    );
+    // Two more baselines: the Node 24 the binary embeds, started bare (what pgentra adds on top of
+    // it), and both sides under an inherited NODE_EXTRA_CA_CERTS (set by many corporate shells, and
+    // by this machine's): Node 20 parses that bundle at start, Node 24 only when TLS needs it.
+    const embeddedNode = existsSync(EMBEDDED_NODE) ? EMBEDDED_NODE : undefined;
+    const caBundle = existsSync(SYSTEM_CA_BUNDLE) ? SYSTEM_CA_BUNDLE : undefined;
+    const withCaBundle = (command: TimedCommand): TimedCommand => ({
+      ...command,
+      env: { ...command.env, NODE_EXTRA_CA_CERTS: caBundle },
+    });
+    const [bareNode, npmAgent, binaryAgent, bareNode24, bareNodeCa, binaryAgentCa] = await compareProcesses([
+      nodeStart,
+      npmCli('token', 'flex'),
+      binary('token', 'flex'),
+      ...(embeddedNode ? [{ command: embeddedNode, args: ['-e', '0'], env }] : []),
+      ...(caBundle ? [withCaBundle(nodeStart), withCaBundle(binary('token', 'flex'))] : []),
+    ]);
+    const forwarded = await forwardedTokenRows(env, base, npmCli).catch((error: unknown) => {
+      if (process.env.BENCH_DEBUG) process.stderr.write(`agent: ${agent.stderrSoFar()}\n`);
+      throw error;
+    });
     agent.kill('SIGTERM');
     await agent;
-    const withoutAgent = await compareProcesses(
-      [process.execPath, ['-e', '0']],
-      [process.execPath, [PGENTRA_BIN, 'token', 'flex', '--no-agent']],
-      env,
-    );
+    rows.push(...forwarded);
     rows.push(
-      [
-        '`pgentra token` with the agent running',
-        `${withAgent.b.toFixed(0)} ms`,
-        `node -e 0: ${withAgent.a.toFixed(0)} ms`,
-        `${(withAgent.b / withAgent.a).toFixed(2)}×`,
+      row('`pgentra token`, agent running: standalone binary', binaryAgent, 'node -e 0', bareNode, '≤ 0.8×'),
+      row(
+        '`pgentra token`, agent running: npm CLI (`node bin/pgentra.cjs`)',
+        npmAgent,
+        'node -e 0',
+        bareNode,
         '≤ 1.5×',
-      ],
-      [
-        '`pgentra token` without an agent (shared cache)',
-        `${withoutAgent.b.toFixed(0)} ms`,
-        `node -e 0: ${withoutAgent.a.toFixed(0)} ms`,
-        `${(withoutAgent.b / withoutAgent.a).toFixed(2)}×`,
-        '—',
-      ],
+      ),
     );
+    if (bareNode24)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, against its own Node 24',
+          binaryAgent,
+          `Node ${NODE_VERSION} -e 0`,
+          bareNode24,
+          '—',
+        ),
+      );
+    if (bareNodeCa && binaryAgentCa)
+      rows.push(
+        row(
+          '`pgentra token`, agent running: standalone binary, NODE_EXTRA_CA_CERTS inherited',
+          binaryAgentCa,
+          'node -e 0, same env',
+          bareNodeCa,
+          '≤ 0.8×',
+        ),
+      );
 
-    // 2. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
+    // 2. No agent, still-valid cached token, against Azure CLI's cached path in the same interleaved
+    // runs (when this machine lets az sign in against the fake: root, /etc/hosts, az installed).
+    const azure = await signInAzureCli(base, env.PATH ?? '/usr/bin:/bin');
+    if (!azure.ok) notes.push(`Azure CLI rows skipped: ${azure.reason}`);
+    try {
+      const az = azure.ok ? azure.az : undefined;
+      const requestCounts = () => ({
+        ...countBy(testbed.entra.requests, (r) => `pgentra fake Entra ${r.endpoint}`),
+        ...(az ? countBy(az.entra.requests, (r) => `az fake Entra ${r.endpoint}`) : {}),
+        ...(az ? countBy(az.arm.requests, (r) => `az fake ARM ${r.path}`) : {}),
+      });
+      const [bareNodeAgain, npmCache, binaryCache, azCache] = await compareProcesses(
+        [
+          nodeStart,
+          npmCli('token', 'flex', '--no-agent'),
+          binary('token', 'flex', '--no-agent'),
+          ...(az ? [az.command] : []),
+        ],
+        requestCounts,
+      );
+      rows.push(
+        row(
+          '`pgentra token`, no agent (shared cache): standalone binary',
+          binaryCache,
+          'node -e 0',
+          bareNodeAgain,
+          '—',
+        ),
+        row('`pgentra token`, no agent (shared cache): npm CLI', npmCache, 'node -e 0', bareNodeAgain, '—'),
+      );
+      if (az && azCache) {
+        const azLabel = `\`az account get-access-token\` (cached, azure-cli ${az.azVersion})`;
+        rows.push(
+          row(azLabel, azCache, 'node -e 0', bareNodeAgain, '—'),
+          row(
+            '`pgentra token --no-agent` vs az, cached: standalone binary',
+            binaryCache,
+            'az',
+            azCache,
+            '≤ 0.4×',
+          ),
+          row('`pgentra token --no-agent` vs az, cached: npm CLI', npmCache, 'az', azCache, '≤ 0.4×'),
+        );
+      }
+      notes.push(
+        `Requests per timed run at the fakes: pgentra binary, no agent: ${describeRequests(binaryCache?.requestsPerRun ?? {})}; ` +
+          `npm CLI, no agent: ${describeRequests(npmCache?.requestsPerRun ?? {})}` +
+          (azCache ? `; az: ${describeRequests(azCache.requestsPerRun)}.` : '.'),
+      );
+    } finally {
+      if (azure.ok) await azure.az.stop();
+    }
+
+    // 3. Refresh fan-out: 100 clusters over 2 resources ask Entra twice, not 100 times.
     // keytar finds the keyring's session bus through this process's own environment.
     Object.assign(process.env, testbed.facts.env);
     const core = await Pgentra.open({
@@ -242,7 +317,7 @@ async function main(): Promise<void> {
       '2 requests',
     ]);
 
-    // 3. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
+    // 4. pgpass sync: 1,000 managed + 10,000 foreign lines, against reading and writing the same bytes.
     const pgpass = path.join(base, 'big-pgpass');
     const foreign =
       Array.from({ length: 10_000 }, (_, i) => `host${i}.example.com:5432:db${i}:user${i}:secret-${i}`).join(
@@ -292,7 +367,7 @@ async function main(): Promise<void> {
   const table = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
-    `${table}\n\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`,
+    `${table}\n\n${notes.map((note) => `${note}\n\n`).join('')}${os.cpus().length} × ${cpu}, Node ${process.version}, ${RUNS} interleaved runs per process timing (median).\n`,
   );
 }
 

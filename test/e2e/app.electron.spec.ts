@@ -52,8 +52,21 @@ test.describe('pgentra under Electron', () => {
         ELECTRON_ENABLE_SECURITY_WARNINGS: 'true',
       },
     });
+    // Every link the app hands to the OS (a blocked navigation, a pop-up, a sign-in page) would
+    // otherwise open the test machine's real browser: record it instead. The browser adapter looks
+    // up shell.openExternal at each call (electron/main/adapters/browser.ts), so this reaches it.
+    await app.evaluate(({ shell }) => {
+      const opened: string[] = [];
+      (globalThis as { pgentraOpened?: string[] }).pgentraOpened = opened;
+      shell.openExternal = async (url: string) => {
+        opened.push(url);
+      };
+    });
     page = await app.firstWindow();
   });
+
+  const openedExternally = () =>
+    app.evaluate(() => [...((globalThis as { pgentraOpened?: string[] }).pgentraOpened ?? [])]);
 
   test.afterAll(async () => {
     await app?.close();
@@ -94,6 +107,8 @@ test.describe('pgentra under Electron', () => {
     expect(page.url()).toBe(before);
     expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
     expect(app.windows()).toHaveLength(1);
+    // Both went to the (stubbed) system browser instead, never to a real one.
+    expect(await openedExternally()).toEqual(['https://example.com/', 'https://example.com/']);
   });
 
   test('the CSP blocks inline script', async () => {

@@ -133,11 +133,31 @@ export async function seedClusters(page: Page, forms: ClusterForm[]): Promise<vo
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
   }
   await tab(page, 'Clusters').click();
-  for (const form of forms) await expect(clusterRow(page, form.name)).toBeVisible();
+  for (const form of forms) await expect(clusterItem(page, form.name)).toBeVisible();
 }
 
+/** The selected cluster's detail (its state, time left, actions); only the selected one is shown. */
 export function clusterRow(page: Page, name: string): Locator {
   return page.getByTestId(`cluster-${name}`);
+}
+
+/** A cluster's entry in the list on the left: name, state, time left. */
+export function clusterItem(page: Page, name: string): Locator {
+  return page.getByTestId(`cluster-item-${name}`);
+}
+
+/** Selects a cluster in the list, as a person clicks it, and returns its detail. */
+export async function openCluster(page: Page, name: string): Promise<Locator> {
+  await clusterItem(page, name).click();
+  const detail = clusterRow(page, name);
+  await expect(detail).toBeVisible();
+  return detail;
+}
+
+/** Runs an item of a cluster's "More actions" menu (Copy token, Edit…, Remove… and the like). */
+export async function clusterMenu(detail: Locator, item: string): Promise<void> {
+  await detail.getByRole('button', { name: 'More actions' }).click();
+  await detail.page().getByRole('menuitem', { name: item }).click();
 }
 
 /** Signed in, with the testbed's flexible server added as `flex` and its token fresh: its row. */
@@ -179,11 +199,19 @@ export function addForm(page: Page): Locator {
   return page.getByRole('form', { name: 'Add a cluster' });
 }
 
-/** Signed in, on the Clusters tab: the add form, as a person starting to add a cluster sees it. */
+/** Opens the add dialog from the Clusters tab (the list's button, or the first-run guide's). */
+export async function openAddForm(page: Page): Promise<Locator> {
+  await tab(page, 'Clusters').click();
+  await page.getByRole('button', { name: 'Add a cluster' }).click();
+  const form = addForm(page);
+  await expect(form).toBeVisible();
+  return form;
+}
+
+/** Signed in, the add dialog open: the form, as a person starting to add a cluster sees it. */
 export async function signedInAddForm(page: Page, testbed: Testbed): Promise<Locator> {
   await signInWithDeviceCode(page, testbed);
-  await tab(page, 'Clusters').click();
-  return addForm(page);
+  return openAddForm(page);
 }
 
 /** Set to regenerate the PNGs in docs/screenshots/; without it no test writes into docs/. */
@@ -207,11 +235,51 @@ export async function docScreenshot(
     const bottom = Math.max(...boxes.map((b) => (b ? b.y + b.height : 0)));
     const page = what[0]?.page();
     if (!page) throw new Error('docScreenshot: nothing to take');
-    shot = await page.screenshot({ clip: { x, y, width: right - x, height: bottom - y } });
-  } else shot = 'mainFrame' in what ? await what.screenshot({ fullPage: true }) : await what.screenshot();
+    shot = await page.screenshot({
+      clip: { x, y, width: right - x, height: bottom - y },
+      animations: 'disabled',
+    });
+  } else
+    // Transitions stopped: a theme switch or a hover fades colours in over a few frames.
+    shot =
+      'mainFrame' in what
+        ? await what.screenshot({ fullPage: true, animations: 'disabled' })
+        : await what.screenshot({ animations: 'disabled' });
   await attach(`${name}.png`, { body: shot, contentType: 'image/png' });
   if (!WRITE_DOC_SCREENSHOTS) return;
   const file = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, shot);
+}
+
+// ---- the previewed tray ---------------------------------------------------------------------
+
+/**
+ * Opens the preview host's tray page (the tray icon and its menu, drawn from the real tray model)
+ * beside the window, in the given look; page errors there fail the test like the window's.
+ */
+export async function openTray(
+  page: Page,
+  host: PreviewHost,
+  pageErrors: string[],
+  look: 'mac' | 'windows' = 'mac',
+): Promise<Page> {
+  const tray = await page.context().newPage();
+  tray.on('pageerror', (error) => pageErrors.push(`tray page error: ${error.message}`));
+  tray.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`tray console: ${message.text()}`);
+  });
+  await tray.goto(`${host.trayUrl}&look=${look}`);
+  await expect(tray.getByTestId('tray-stage')).toHaveAttribute('data-level', /.+/);
+  return tray;
+}
+
+/** The tray icon; clicking it opens the menu, as on macOS and Windows. */
+export function trayIcon(tray: Page): Locator {
+  return tray.locator('#tray-icon');
+}
+
+/** The open tray menu (submenus are menus inside it, named after their item). */
+export function trayMenu(tray: Page): Locator {
+  return tray.getByRole('menu', { name: 'pgentra', exact: true });
 }

@@ -7,13 +7,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  addForm,
-  clusterRow,
+  clusterItem,
   docScreenshot,
   expect,
+  openAddForm,
   signInWithDeviceCode,
   signedInWithFlex,
-  tab,
   test,
 } from './fixtures.js';
 
@@ -68,7 +67,7 @@ test.describe('troubleshooting screenshots', () => {
     await expect(problems).toContainText('cluster "reports"', { timeout: 30_000 });
     await expect(problems).toContainText('the port is a number from 1 to 65535');
     await expect(problems.getByRole('button', { name: 'Remove' })).toBeVisible();
-    await expect(clusterRow(page, 'flex').getByTestId('status')).toHaveText('fresh');
+    await expect(clusterItem(page, 'flex').getByTestId('status')).toHaveText('fresh');
     await page.mouse.move(0, 0);
     const clusters = page.getByRole('list', { name: 'Clusters' });
     await docScreenshot([problems, clusters], 'troubleshooting-config', (n, b) => testInfo.attach(n, b));
@@ -79,8 +78,7 @@ test.describe('troubleshooting screenshots', () => {
     testbed,
   }, testInfo) => {
     await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await openAddForm(page);
     await form.getByLabel('Name').fill('my db');
     await form.getByLabel('Host').fill('orders.postgres.database.azure.com');
     const port = form.getByLabel('Port');

@@ -11,10 +11,14 @@ import { runCli } from '../support/testbed/cli.js';
 import { conninfoOf, runPsql } from '../support/testbed/psql.js';
 import {
   addForm,
+  clusterItem,
+  clusterMenu,
   clusterRow,
   docScreenshot,
   expect,
   expectFresh,
+  openAddForm,
+  openCluster,
   secondsLeft,
   seedClusters,
   signInWithDeviceCode,
@@ -104,8 +108,7 @@ test.describe('clusters', () => {
     testbed,
   }) => {
     await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await openAddForm(page);
 
     await form.getByLabel('Name').fill('orders');
     await form.getByLabel('Host').fill('orders.postgres.database.azure.com');
@@ -130,6 +133,8 @@ test.describe('clusters', () => {
 
     await form.getByRole('button', { name: 'Add cluster' }).click();
     await expect(page.getByRole('status')).toContainText('Added orders.');
+    // The dialog closes and the new cluster is the one shown.
+    await expect(form).toBeHidden();
     const row = clusterRow(page, 'orders');
     await expect(row).toContainText('single · legacy.postgres.database.azure.com:5432 · postgres');
     await expect(row).toContainText('bob@contoso.com@legacy');
@@ -137,8 +142,9 @@ test.describe('clusters', () => {
     await expect(row.getByTestId('tls')).toContainText(
       /TLS verify-full: the server is checked against .*assets[/\\]tls[/\\]azure-public\.pem/,
     );
-    await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)');
+    await expect(tab(page, 'Clusters')).toHaveAccessibleName('Clusters (1)');
     // The form is empty again for the next one.
+    await openAddForm(page);
     await expect(form.getByLabel('Name')).toHaveValue('');
   });
 
@@ -147,8 +153,7 @@ test.describe('clusters', () => {
     testbed,
   }) => {
     await signInWithDeviceCode(page, testbed);
-    await tab(page, 'Clusters').click();
-    const form = addForm(page);
+    const form = await openAddForm(page);
     const g = testbed.facts.gateways.flexible;
 
     const name = form.getByLabel('Name');
@@ -178,7 +183,7 @@ test.describe('clusters', () => {
       'cannot tell the server kind',
     );
     await page.waitForTimeout(500);
-    await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
+    // Nothing was added: behind the dialog, the first-run guide still says so.
     await expect(page.getByText('No clusters yet.')).toBeVisible();
 
     // Fixing each field clears its problem.
@@ -219,7 +224,8 @@ test.describe('clusters', () => {
     await page.waitForTimeout(500);
     await expect(form.getByText(/a host name has only letters/)).toHaveCount(1);
     await expect(form.getByRole('alert')).toHaveCount(1);
-    await expect(tab(page, 'Clusters')).toHaveText('Clusters (0)');
+    // Nothing was added: behind the dialog, the first-run guide still says so.
+    await expect(page.getByText('No clusters yet.')).toBeVisible();
   });
 
   // Issue 12, finding 8: the portal's connection strings pasted into Host were "not a host name".
@@ -321,8 +327,8 @@ test.describe('clusters', () => {
     testbed,
   }) => {
     const row = await signedInWithFlex(page, testbed);
-    const remove = row.getByRole('button', { name: 'Remove' });
-    await remove.click();
+    const more = row.getByRole('button', { name: 'More actions' });
+    await clusterMenu(row, 'Remove…');
     const dialog = page.getByRole('alertdialog', { name: 'Remove flex?' });
     await expect(dialog).toBeVisible();
     await expect(dialog).toHaveAccessibleDescription(/takes its token out of the pgpass file/);
@@ -334,28 +340,36 @@ test.describe('clusters', () => {
     }
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
-    await expect(remove).toBeFocused();
+    // The menu item that asked has gone with its menu: focus is back on the menu's button.
+    await expect(more).toBeFocused();
     await page.waitForTimeout(500);
     await expect(row).toBeVisible();
 
-    await remove.click();
+    await clusterMenu(row, 'Remove…');
     await dialog.getByRole('button', { name: 'Remove' }).click();
     await expect(page.getByRole('status')).toHaveText('Removed flex.');
     await expect(row).toBeHidden();
   });
 
-  test('keyboard only: tab to the add form, fill it, submit with Enter', async ({ page, testbed }) => {
+  test('keyboard only: tab to Add a cluster, fill the dialog, submit with Enter', async ({
+    page,
+    testbed,
+  }) => {
     await signInWithDeviceCode(page, testbed);
     await tab(page, 'Clusters').click();
     const g = testbed.facts.gateways.flexible;
     await page.locator('body').click({ position: { x: 1, y: 1 } });
 
-    const name = addForm(page).getByLabel('Name');
+    const add = page.getByRole('button', { name: 'Add a cluster' });
     let presses = 0;
-    while (!(await name.evaluate((element) => element === document.activeElement))) {
-      expect(++presses, 'Tab never reached the Name field').toBeLessThan(40);
+    while (!(await add.evaluate((element) => element === document.activeElement))) {
+      expect(++presses, 'Tab never reached Add a cluster').toBeLessThan(40);
       await page.keyboard.press('Tab');
     }
+    await page.keyboard.press('Enter');
+    // The dialog opens with focus in its first field.
+    const name = addForm(page).getByLabel('Name');
+    await expect(name).toBeFocused();
     await page.keyboard.type('kbd');
     await page.keyboard.press('Tab');
     await page.keyboard.type(g.host);
@@ -378,6 +392,8 @@ test.describe('clusters', () => {
     await page.keyboard.press('Enter');
 
     await expect(page.getByRole('status')).toContainText('Added kbd.');
+    // Focus goes to the new cluster in the list, not to the top of the page.
+    await expect(clusterItem(page, 'kbd')).toBeFocused();
     await expect(clusterRow(page, 'kbd')).toContainText(
       `flexible · ${g.host}:${g.port} · appdb · alice@contoso.com`,
     );
@@ -389,7 +405,10 @@ test.describe('clusters', () => {
     testbed,
     stackEnv,
   }) => {
-    await signedInWithFlex(page, testbed);
+    const row = await signedInWithFlex(page, testbed);
+    // An hour-long token counts in minutes (seconds only in its last ten minutes), in the list too.
+    await expect(row.getByTestId('countdown')).toHaveText(/^(59 min|1 h 00 min)$/);
+    await expect(clusterItem(page, 'flex')).toContainText(/59 min|1 h 00 min/);
     // The testbed's cloud brings its CA, so psql verifies the gateway's certificate.
     await expect(clusterRow(page, 'flex').getByTestId('tls')).toHaveText(
       `TLS verify-full: the server is checked against ${testbed.facts.caFile}`,
@@ -499,7 +518,7 @@ test.describe('tokens', () => {
   }) => {
     const row = await signedInWithFlex(page, testbed);
 
-    await row.getByRole('button', { name: 'Copy token' }).click();
+    await clusterMenu(row, 'Copy token');
     await expect(page.getByRole('status')).toHaveText('Token copied; it leaves the clipboard in 30 s.');
     const token = await host.clipboardText();
     expect(token).toMatch(JWT);
@@ -520,36 +539,84 @@ test.describe('tokens', () => {
   }) => {
     const row = await signedInWithFlex(page, testbed);
 
+    // psql is the main button until the person picks pgAdmin; the other one is in the menu.
     await row.getByRole('button', { name: 'Open psql' }).click();
     await expect.poll(() => host.launches()).toEqual([{ tool: 'psql', cluster: 'flex' }]);
-    await row.getByRole('button', { name: 'Open in pgAdmin' }).click();
+    await clusterMenu(row, 'Open in pgAdmin');
     await expect(page.getByRole('status')).toContainText('pgAdmin would open flex');
-    await row.getByRole('button', { name: 'Copy connection string' }).click();
+    await clusterMenu(row, 'Copy connection string');
     await expect(page.getByRole('status')).toContainText('Connection string copied (it contains no token).');
     const conninfo = await host.clipboardText();
     expect(conninfo).toContain(`port=${testbed.facts.gateways.flexible.port}`);
     expect(conninfo).not.toMatch(/eyJ/);
+
+    // Picking pgAdmin as the main button keeps it, also after the window reloads.
+    await row.getByRole('button', { name: 'More actions' }).click();
+    await page.getByRole('menuitemradio', { name: 'Open in pgAdmin' }).click();
+    await expect(row.getByRole('button', { name: 'Open in pgAdmin' })).toBeVisible();
+    await page.reload();
+    await expect(clusterRow(page, 'flex').getByRole('button', { name: 'Open in pgAdmin' })).toBeVisible();
+    await expect(clusterRow(page, 'flex').getByRole('button', { name: 'Open psql' })).toHaveCount(0);
   });
 });
 
 test.describe('window', () => {
-  test('the tabs move with the arrow keys, Home and End, and are one tab stop', async ({ page }) => {
+  test('the tabs (a vertical list) move with the arrow keys, Home and End, and are one tab stop', async ({
+    page,
+  }) => {
     const clusters = tab(page, 'Clusters');
+    await expect(page.getByRole('tablist', { name: 'Sections' })).toHaveAttribute(
+      'aria-orientation',
+      'vertical',
+    );
     await clusters.focus();
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
     await expect(tab(page, 'Accounts')).toBeFocused();
     await expect(tab(page, 'Accounts')).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByRole('tabpanel', { name: 'Accounts' })).toBeVisible();
     await page.keyboard.press('End');
     await expect(tab(page, 'Settings')).toBeFocused();
     await expect(page.getByRole('tabpanel', { name: 'Settings' })).toBeVisible();
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
     await expect(clusters).toBeFocused();
-    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowUp');
     await expect(tab(page, 'Settings')).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Home');
     await expect(clusters).toHaveAttribute('aria-selected', 'true');
-    await expect(page.getByRole('tab', { selected: false }).first()).toHaveAttribute('tabindex', '-1');
+    // One tab stop: Tab leaves the tab list for the section it shows, Shift+Tab comes back.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
+    await page.keyboard.press('Shift+Tab');
+    await expect(clusters).toBeFocused();
+  });
+
+  test('the cluster list: a click or the arrow keys pick a cluster, the detail follows, one tab stop', async ({
+    page,
+    testbed,
+  }) => {
+    await signInWithDeviceCode(page, testbed);
+    await seedClusters(page, [testbedCluster(testbed, 'alpha'), testbedCluster(testbed, 'beta', 'cosmos')]);
+    const [alpha, beta] = [clusterItem(page, 'alpha'), clusterItem(page, 'beta')];
+    // The first cluster is shown until the person picks another.
+    await expect(alpha).toHaveAttribute('aria-current', 'true');
+    await expect(clusterRow(page, 'alpha')).toContainText('flexible · ');
+
+    const detail = await openCluster(page, 'beta');
+    await expect(detail).toContainText('cosmos · ');
+    await expect(clusterRow(page, 'alpha')).toHaveCount(0);
+    await expect(beta).toHaveAttribute('aria-current', 'true');
+    await expect(alpha).not.toHaveAttribute('aria-current');
+
+    await beta.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect(alpha).toBeFocused();
+    await expect(clusterRow(page, 'alpha')).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(beta).toBeFocused();
+    await expect(clusterRow(page, 'beta')).toBeVisible();
+    // One tab stop: Tab leaves the list for the selected cluster's buttons.
+    await page.keyboard.press('Tab');
+    await expect(clusterRow(page, 'beta').getByRole('button', { name: 'Open psql' })).toBeFocused();
   });
 
   test('Sign out asks first; Cancel keeps the account', async ({ page, testbed }) => {
@@ -606,10 +673,10 @@ test.describe('editing', () => {
     );
     expect(added.code, added.stderr).toBe(0);
     // The window picks up a cluster added from the CLI by itself (config reload, 15 s).
-    await expect(tab(page, 'Clusters')).toHaveText('Clusters (1)', { timeout: 30_000 });
+    await expect(tab(page, 'Clusters')).toHaveAccessibleName('Clusters (1)', { timeout: 30_000 });
     await tab(page, 'Clusters').click();
     const row = clusterRow(page, 'guest');
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await clusterMenu(row, 'Edit…');
     const form = page.getByRole('form', { name: 'Edit guest' });
     await form.getByLabel('Database', { exact: true }).fill('postgres');
     // At a person's pace: the form's own name must not count as a duplicate once the preview ran
@@ -631,7 +698,7 @@ test.describe('editing', () => {
     });
 
     // The tenant is in the form too; clearing it there takes it away.
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await clusterMenu(row, 'Edit…');
     const tenant = form.getByLabel("Server's tenant (guest access)");
     await expect(tenant).toHaveValue('organizations');
     await tenant.fill('');
@@ -794,8 +861,8 @@ test.describe('screenshots', () => {
       testbedCluster(testbed, 'orders-flex'),
       testbedCluster(testbed, 'shop-cosmos', 'cosmos'),
     ]);
-    for (const name of ['orders-flex', 'shop-cosmos']) await expectFresh(clusterRow(page, name));
-    await page.getByRole('status').evaluate((element) => (element.textContent = ''));
+    for (const name of ['orders-flex', 'shop-cosmos']) await expectFresh(clusterItem(page, name));
+    await page.getByRole('button', { name: 'Close the message' }).click();
     await page.mouse.move(0, 0);
 
     for (const colorScheme of ['light', 'dark'] as const) {

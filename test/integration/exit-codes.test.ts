@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METADATA_CACHE_FILE } from '../../electron/core/auth/metadata-cache.js';
 import { cliEnvironment, runCli } from '../support/testbed/cli.js';
 import { startTestbed, type Testbed } from '../support/testbed/testbed.js';
 
@@ -54,6 +55,8 @@ describe('exit codes against the testbed', () => {
 
   it('the discovery endpoint answering 500: 4, not "configuration problem"', async () => {
     testbed.entra.clearFaults();
+    // A process that never saw Entra's metadata must ask for it (a later one reads it from disk).
+    await fs.rm(path.join(testbed.facts.pgentraHome, METADATA_CACHE_FILE), { force: true });
     testbed.entra.injectFault({ endpoint: 'discovery', kind: 'http-500' });
     try {
       const result = await cli('token', 'flex', '--min-valid', '24h');

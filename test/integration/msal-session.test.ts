@@ -5,30 +5,17 @@ import { systemClock } from '../../electron/core/node-ports.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ICachePlugin } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../electron/core/errors.js';
 import { MsalSession } from '../../electron/core/auth/msal-session.js';
 import { createHttpsNetworkClient } from '../../electron/core/auth/network-client.js';
 import { startFakeEntra, type FakeEntra } from '../support/testbed/fake-entra/index.js';
 import { createTestCa } from '../support/testbed/tls.js';
+import { memoryCache } from '../support/fakes/memory-cache.js';
 
 const PG = 'https://ossrdbms-aad.database.windows.net';
 // What Microsoft support asks for travels in the details, not in the sentence people read.
 const GUID = /^[0-9a-f-]{36}$/;
-
-/** The shared encrypted cache is tested elsewhere; here one process keeps it in memory. */
-function memoryCache(): ICachePlugin {
-  let serialized = '';
-  return {
-    beforeCacheAccess: async (context) => {
-      if (serialized) context.tokenCache.deserialize(serialized);
-    },
-    afterCacheAccess: async (context) => {
-      if (context.cacheHasChanged) serialized = context.tokenCache.serialize();
-    },
-  };
-}
 
 const failureOf = async (promise: Promise<unknown>): Promise<AuthError> => {
   try {

@@ -93,7 +93,7 @@ async function serviceCommand(
     homedir: os.homedir(),
     env: io.env,
     configDir: resolveConfigDir(io.env),
-    pgentraCommand: selfCommand(),
+    pgentraCommand: selfCommand({ env: io.env, warn: (text) => io.stderr(`pgentra: warning: ${text}\n`) }),
     uid: process.getuid?.(),
   };
   if (action === 'print-service') {

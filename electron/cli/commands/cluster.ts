@@ -4,6 +4,7 @@ import { formatHelp, parseCommand, parsePort, type CommandHelp } from '../args.j
 import { openCore } from '../core-loader.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import type { ClusterView, Pgentra } from '../../core/pgentra.js';
 import { TRUST_HOST_REACH } from '../../core/clusters.js';
 import { describePaste, parseConnectionText, type ConnectionField } from '../../shared/connection-text.js';
 
@@ -17,6 +18,10 @@ const addHelp: CommandHelp = {
     'postgres:// URI, or its psql, JDBC or ADO.NET connection string (port, database and user are taken from it unless ' +
     'given as options; a password in it is never kept).',
   options: [
+    [
+      '--from-azure SERVER',
+      'take host, kind, cloud and database from Azure (`pgentra cluster add --from-azure --help`)',
+    ],
     [
       '--host HOST',
       'server host name, e.g. myserver.postgres.database.azure.com, or a connection string pasted from the portal',
@@ -61,6 +66,27 @@ const addHelp: CommandHelp = {
   ],
 };
 
+const fromAzureHelp: CommandHelp = {
+  usage:
+    'pgentra cluster add [NAME] --from-azure SERVER|RESOURCE-ID [--user USER [--group]] [--database DB] [--port PORT] [--account ACCOUNT] [--tenant TENANT] [--cloud CLOUD] [--trust-host]',
+  summary:
+    'Saves a server found in Azure (see `pgentra discover`): host, kind, cloud, database (citus for Cosmos DB for PostgreSQL) ' +
+    "and its resource ID come from Azure, the user from your account. NAME defaults to the server's name. The host must " +
+    "still be one of the cloud's PostgreSQL host names (else --trust-host, which says what it means).",
+  options: [
+    ['--from-azure SERVER', "the server's name (unique among those you see) or its resource ID"],
+    ['--user USER', "database user (default: your account's UPN); an Entra group with --group"],
+    ['--database DB', "default: the server's (postgres, or citus for Cosmos DB for PostgreSQL)"],
+    ['--port PORT', 'default 5432'],
+    ['--account ACCOUNT', 'which signed-in account looks in Azure and signs in to the server'],
+    ['--tenant TENANT', "the server's tenant when you are a guest there (discovery and tokens ask it)"],
+  ],
+  examples: [
+    'pgentra cluster add --from-azure myserver',
+    'pgentra cluster add prod --from-azure /subscriptions/…/flexibleServers/myserver',
+  ],
+};
+
 const trustHelp: CommandHelp = {
   usage: 'pgentra cluster trust NAME',
   summary:
@@ -76,6 +102,7 @@ const help: CommandHelp = {
   summary: 'Manages saved clusters. `pgentra cluster add --help` for adding one.',
   options: [
     ['add NAME --host HOST …', 'save a cluster'],
+    ['add [NAME] --from-azure SERVER', 'save a server found in Azure (`pgentra discover`)'],
     ['trust NAME', "allow tokens for a host outside the cloud's PostgreSQL host names"],
     ['list [--json]', 'list saved clusters'],
     ['remove NAME', 'forget a cluster (and its pgpass line)'],
@@ -113,6 +140,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 async function add(argv: string[], io: Io): Promise<number> {
+  if (argv.some((arg) => arg === '--from-azure' || arg.startsWith('--from-azure=')))
+    return addFromAzure(argv, io);
   const parsed = parseCommand(
     argv,
     {
@@ -167,6 +196,55 @@ async function add(argv: string[], io: Io): Promise<number> {
     trustHost: values['trust-host'] ?? false,
     serverName: values['server-name'],
   });
+  reportAdded(core, cluster, io);
+  return ExitCode.ok;
+}
+
+async function addFromAzure(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(
+    argv,
+    {
+      'from-azure': { type: 'string' },
+      user: { type: 'string' },
+      group: { type: 'boolean' },
+      database: { type: 'string' },
+      port: { type: 'string' },
+      account: { type: 'string' },
+      cloud: { type: 'string' },
+      tenant: { type: 'string' },
+      'trust-host': { type: 'boolean' },
+    },
+    fromAzureHelp,
+    io,
+    { max: 1 },
+  );
+  if (!parsed) return ExitCode.ok;
+  const { values, positionals } = parsed;
+  if (!values['from-azure']) throw usageError('--from-azure needs a server name or resource ID');
+  if (values.group && !values.user) throw usageError('--group needs --user GROUP_NAME');
+  const core = await openCore(io);
+  const { clusterFromServer, clusterNameFor } = await import('../../core/azure/cluster-from-server.js');
+  const found = await core.azure.server(values['from-azure'], {
+    cloud: values.cloud,
+    account: values.account,
+  });
+  const cluster = await core.addCluster({
+    ...clusterFromServer(found.server, found.cloud),
+    name: positionals[0] ?? clusterNameFor(found.server),
+    ...(values.database ? { database: values.database } : {}),
+    ...(values.port ? { port: parsePort('port', values.port) } : {}),
+    user: values.user,
+    group: values.group ?? false,
+    account: values.account,
+    tenant: values.tenant,
+    trustHost: values['trust-host'] ?? false,
+  });
+  io.stderr(`Found ${found.server.name} in Azure (${found.server.id}).\n`);
+  reportAdded(core, cluster, io);
+  return ExitCode.ok;
+}
+
+function reportAdded(core: Pgentra, cluster: ClusterView, io: Io): void {
   io.stderr(
     `Added ${cluster.name}: ${cluster.kind} server ${cluster.host}:${cluster.port}, database ${cluster.database}, ` +
       `user ${cluster.loginUser}${cluster.group ? ' (group)' : ''}, cloud ${cluster.cloud}` +
@@ -176,7 +254,6 @@ async function add(argv: string[], io: Io): Promise<number> {
     io.stderr(`pgentra: warning: ${cluster.host} is trusted by you: ${TRUST_HOST_REACH}.\n`);
   const { warning } = core.tlsFor(cluster);
   if (warning) io.stderr(`pgentra: warning: ${warning}.\n`);
-  return ExitCode.ok;
 }
 
 /**

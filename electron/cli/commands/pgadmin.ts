@@ -61,7 +61,7 @@ async function defaultDeps(io: Io): Promise<PgadminCommandDeps> {
   return {
     clusterNames: () => core.clusters().map((cluster) => cluster.name),
     connectionTarget: (name, options) => core.connectionTarget(name, options),
-    pgentraCommand: selfCommand(),
+    pgentraCommand: selfCommand({ env: io.env, warn: (text) => io.stderr(`pgentra: warning: ${text}\n`) }),
     processes: createNodeProcesses({ env: io.env }),
     fs: nodeFileSystem,
     homedir: os.homedir(),

@@ -1,9 +1,10 @@
 // `pgentra token`: the one command whose stdout is a secret. pgAdmin's PasswordExecCommand runs it
 // for every new connection, so it asks the running agent first (milliseconds, no MSAL loaded) and
 // only falls back to the shared MSAL cache when no agent answers.
+import { homedir } from 'node:os';
 import { askAgent } from '../../core/agent/client.js';
 import { agentEndpoint, forwardedEndpoint } from '../../core/agent/paths.js';
-import type { AgentFailureCode } from '../../core/agent/protocol.js';
+import type { AgentFailureCode, AgentResponse } from '../../core/agent/protocol.js';
 import { resolveConfigDir } from '../../core/config-dir.js';
 import { printable } from '../../core/printable.js';
 import { parseCommand, parseDuration, parsePort, type CommandHelp } from '../args.js';
@@ -76,23 +77,46 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const warn = (text: string) => io.stderr(`pgentra: warning: ${text}\n`);
     // A forwarded agent (PGENTRA_AGENT: `pgentra ssh`, WSL, a container) comes before anything here.
     const forwarded = forwardedEndpoint(io.env);
-    const endpoints = [...(forwarded ? [forwarded] : []), agentEndpoint(resolveConfigDir(io.env), io.env)];
-    for (const endpoint of endpoints) {
-      const answer = await askAgent(endpoint, request, { warn });
-      if (answer?.ok && 'token' in answer) {
-        if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
-        io.stdout(`${answer.token}\n`);
-        return ExitCode.ok;
-      }
-      if (answer && !answer.ok)
-        throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
-      if (endpoint === forwarded)
-        warn(
-          `PGENTRA_AGENT names ${endpoint.address}, but nothing answers there (the forward has ended); trying this machine's own pgentra`,
-        );
+    if (forwarded) {
+      const answer = await askAgent(forwarded, request, { warn });
+      if (answer && printed(answer, io)) return ExitCode.ok;
+      warn(
+        `PGENTRA_AGENT names ${forwarded.address}, but nothing answers there (the forward has ended); trying this machine's own pgentra`,
+      );
     }
+    const endpoint = agentEndpoint(resolveConfigDir(io.env), io.env);
+    let answer = await askAgent(endpoint, request, { warn });
+    if (answer === null && process.platform === 'darwin' && !io.env.PGENTRA_NO_APP_START) {
+      // Before this CLI opens the keychain item the app created (and macOS asks the user whether
+      // `node` may read it), let the app answer: see core/agent/start-app.ts.
+      const [{ startAppAgent }, { createNodeProcesses, nodeFileSystem }] = await Promise.all([
+        import('../../core/agent/start-app.js'),
+        import('../../core/node-ports.js'),
+      ]);
+      const started = await startAppAgent({
+        processes: createNodeProcesses({ env: io.env }),
+        fs: nodeFileSystem,
+        execPath: process.execPath,
+        homedir: homedir(),
+        agentAnswers: async () =>
+          (await askAgent(endpoint, { op: 'ping' }, { timeoutMs: 1_000 }).catch(() => null))?.ok === true,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+      if (started.started) answer = await askAgent(endpoint, request, { warn });
+      else if (io.verbose) io.stderr(`pgentra: not using the app: ${started.why}\n`);
+    }
+    if (answer && printed(answer, io)) return ExitCode.ok;
   }
 
   const { printTokenFromCache } = await import('../direct-token.js');
   return printTokenFromCache(request, io);
+}
+
+/** An agent's answer as the user sees it: the token on stdout, or its refusal as this command's failure. */
+function printed(answer: AgentResponse, io: Io): boolean {
+  if (!answer.ok) throw new CliError(EXIT_FOR[answer.code], printable(answer.message, { multiline: true }));
+  if (!('token' in answer)) return false;
+  if (answer.warning) io.stderr(`pgentra: warning: ${printable(answer.warning)}\n`);
+  io.stdout(`${answer.token}\n`);
+  return true;
 }

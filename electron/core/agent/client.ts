@@ -240,7 +240,15 @@ async function proofCheck(key: string) {
   };
 }
 
-/** One request line out, one answer line back; null when nobody listens or it takes too long. */
+/**
+ * One request line out, one answer line back; null when nobody listens, it takes too long, or the
+ * agent closes without answering (the caller then reads the shared cache itself).
+ *
+ * The request is written, not `end`ed: on a Windows named pipe libuv starts an EOF timer once the
+ * writing side is shut down (libuv src/win/pipe.c, uv__process_pipe_shutdown_req → eof_timer_start,
+ * `eof_timeout = 50` ms) and reports EOF when no byte arrives within it, so an answer that needs a
+ * round trip to Entra was lost. Our side closes only after the answer line.
+ */
 function exchange(address: string, request: AgentRequestBody, timeoutMs: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(address);
@@ -254,7 +262,7 @@ function exchange(address: string, request: AgentRequestBody, timeoutMs: number)
     socket.setEncoding('utf8');
     socket.on('connect', () => {
       connected = true;
-      socket.end(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, ...request }) + '\n');
+      socket.write(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, ...request }) + '\n');
     });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
@@ -278,7 +286,7 @@ function exchange(address: string, request: AgentRequestBody, timeoutMs: number)
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      if (connected) resolve(buffer);
+      if (connected) resolve(buffer.trim() === '' ? null : buffer);
     });
   });
 }

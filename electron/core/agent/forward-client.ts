@@ -44,9 +44,10 @@ const labelSchema = z.string().max(64);
 const CODE_FOR: Record<AgentFailureCode, FailureCode> = {
   usage: 'forward-refused',
   config: 'forward-refused',
-  'needs-sign-in': 'forward-needs-sign-in',
-  unreachable: 'forward-failed',
-  internal: 'forward-failed',
+  // The desktop's own message says where to sign in or what failed there.
+  'needs-sign-in': 'needs-sign-in',
+  unreachable: 'agent-failed',
+  internal: 'agent-failed',
 };
 
 export interface ForwardedToken {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { resolveConfigDir } from '../config-dir.js';
 import { PgentraError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
+import { assertStableAppLocation } from '../launch/app-location.js';
 import {
   msvcrtQuote,
   shWord,
@@ -210,6 +211,7 @@ function taskPlan(input: ServiceInput, command: readonly string[]): ServicePlan 
 /** What `--install-service` writes and runs on this platform; nothing is touched. */
 export function planService(input: ServiceInput): ServicePlan {
   if (input.pgentraCommand.length === 0) throw new PgentraError('internal', 'no pgentra command to install');
+  assertStableAppLocation(input.pgentraCommand, input.platform, 'the agent service');
   const command = [...input.pgentraCommand, 'agent'];
   if (input.platform === 'linux') return systemdPlan(input, command);
   if (input.platform === 'darwin') return launchdPlan(input, command);

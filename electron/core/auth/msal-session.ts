@@ -15,6 +15,7 @@ import { AuthError } from '../errors.js';
 import { decodePayload, TokenFormatError } from '../tokens.js';
 import { classifyAuthError, redactTokens } from './classify.js';
 import type { RequestFailureHint } from './network-client.js';
+import { signInFailurePage, signInSuccessPage } from './sign-in-page.js';
 import type { Clock } from '../ports.js';
 import { z } from 'zod';
 
@@ -199,7 +200,6 @@ export class MsalSession implements TokenSource {
     loginHint?: string;
     tenant?: string;
     claims?: string;
-    successPage?: string;
   }): Promise<SignedInAccount> {
     const result = await this.call(
       () =>
@@ -210,9 +210,8 @@ export class MsalSession implements TokenSource {
           claims: options.claims,
           prompt: options.loginHint ? undefined : 'select_account',
           authority: options.tenant ? this.authorityFor(options.tenant) : undefined,
-          successTemplate: options.successPage,
-          errorTemplate:
-            '<h1>pgentra: sign-in failed</h1><p>{{error}}</p><p>You can close this tab and try again.</p>',
+          successTemplate: signInSuccessPage({ account: options.loginHint ?? null }),
+          errorTemplate: signInFailurePage(),
         }),
       this.interactiveDeadlineMs,
       'Browser sign-in',

@@ -5,7 +5,7 @@
 import { PgentraError } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { FileStat, FileSystem } from '../ports.js';
+import type { Clock, FileStat, FileSystem } from '../ports.js';
 
 export class FileWriteError extends PgentraError {
   override readonly name: string = 'FileWriteError';
@@ -62,6 +62,50 @@ export interface WriteFileAtomicOptions {
    * so a caller that re-reads and retries never overwrites someone else's edit.
    */
   expect?: FileStat | null;
+  /**
+   * Windows: keep retrying the rename for a few seconds while another program has the target open.
+   * MoveFileEx fails with ERROR_ACCESS_DENIED / ERROR_SHARING_VIOLATION (EPERM, EACCES, EBUSY in
+   * Node, libuv src/win/error.c) while an antivirus scanner, the search indexer or a reader holds
+   * the file without FILE_SHARE_DELETE, which lasts milliseconds to seconds.
+   */
+  renameRetry?: { clock: Clock; withinMs?: number };
+}
+
+const RENAME_RETRY_CODES = new Set(['EPERM', 'EACCES', 'EBUSY']);
+
+/**
+ * Waiting for another program (a lock holder, a scanner holding the file) is work in progress,
+ * yet the system clock's timers are unref'd (so a CLI exits while refresh timers are pending):
+ * without a ref'd handle a `pgentra pgpass sync` that has to wait would exit silently, its write
+ * never done.
+ */
+export async function waitKeepingAlive(clock: Clock, ms: number): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function renameWithRetry(
+  fs: FileSystem,
+  from: string,
+  to: string,
+  retry: WriteFileAtomicOptions['renameRetry'],
+): Promise<void> {
+  const started = retry?.clock.monotonic() ?? 0;
+  for (let delayMs = 20; ; delayMs = Math.min(delayMs * 2, 500)) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (!retry || !code || !RENAME_RETRY_CODES.has(code)) throw error;
+      if (retry.clock.monotonic() - started + delayMs > (retry.withinMs ?? 5_000)) throw error;
+      await waitKeepingAlive(retry.clock, delayMs);
+    }
+  }
 }
 
 const TEMP_MARK = '.pgentra-';
@@ -152,7 +196,7 @@ export async function writeFileAtomic(
     }
   }
   try {
-    await fs.rename(temp, target);
+    await renameWithRetry(fs, temp, target, options.renameRetry);
   } catch (error) {
     await discardTemp();
     throw fail('replacing the file', error, existing !== null);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import type { Clock, FileSystem } from '../ports.js';
-import { describeFsError, FileWriteError } from './atomic-write.js';
+import { describeFsError, FileWriteError, waitKeepingAlive } from './atomic-write.js';
 
 const holderSchema = z.object({
   pid: z.number().int(),
@@ -39,6 +39,8 @@ export interface LockOptions {
   /** For testing: this process's identity as written into the lock file. */
   hostname?: string;
   pid?: number;
+  /** Windows refuses to create a file whose previous holder is still being deleted (see acquireFileLock). */
+  platform?: NodeJS.Platform;
 }
 
 function processAlive(pid: number): boolean {
@@ -51,9 +53,18 @@ function processAlive(pid: number): boolean {
   }
 }
 
-const sleep = (clock: Clock, ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
-
-const isExists = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+/**
+ * Whether creating the lock failed because a lock file is there. On Windows a lock file that its
+ * holder has just unlinked stays "delete pending" until every handle on it is closed (an
+ * antivirus scanner, the indexer): CreateFile then fails with ERROR_ACCESS_DENIED, which libuv
+ * reports as EPERM (src/win/error.c:158), though the file is about to go. So there EPERM means
+ * "held" and is waited out like EEXIST, until the timeout.
+ */
+const isHeld = (error: unknown, platform: NodeJS.Platform) => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EEXIST' || (platform === 'win32' && code === 'EPERM');
+};
+const isExists = (error: unknown) => isHeld(error, 'linux');
 
 /** A lock file that never got its content (creator crashed mid-write) is aged by its mtime. */
 const UNREADABLE_STALE_MS = 5_000;
@@ -90,9 +101,11 @@ export async function acquireFileLock(
   const alive = options.isProcessAlive ?? processAlive;
   const host = options.hostname ?? os.hostname();
   const pid = options.pid ?? process.pid;
+  const platform = options.platform ?? process.platform;
   const started = clock.monotonic();
   let delayMs = 5;
   let lastHolder: Holder | null = null;
+  let lastRefusal: unknown;
   let immediateRetries = 0;
 
   const isStale = async (seen: { raw: string; holder: Holder | null }): Promise<boolean> => {
@@ -145,7 +158,8 @@ export async function acquireFileLock(
         if (current?.raw === mine) await fs.unlink(lockPath).catch(() => undefined);
       };
     } catch (error) {
-      if (!isExists(error)) {
+      lastRefusal = error;
+      if (!isHeld(error, platform)) {
         throw new FileWriteError(
           `cannot create the lock file ${lockPath}: ${describeFsError(error).reason}`,
           describeFsError(error).code,
@@ -165,6 +179,14 @@ export async function acquireFileLock(
       continue;
     }
     if (clock.monotonic() - started >= timeoutMs) {
+      // Windows' EPERM never cleared and no holder was ever seen: say what the system said.
+      if (!lastHolder && (lastRefusal as NodeJS.ErrnoException | undefined)?.code === 'EPERM')
+        throw new FileWriteError(
+          `cannot create the lock file ${lockPath}: ${describeFsError(lastRefusal).reason} for ` +
+            `${Math.round(timeoutMs / 1000)} s (a program may be holding a deleted one open, or the folder may not be writable)`,
+          'EPERM',
+          { cause: lastRefusal },
+        );
       const who = lastHolder
         ? ` by pid ${lastHolder.pid}${lastHolder.host === host ? '' : ` on ${lastHolder.host}`}`
         : '';
@@ -174,23 +196,9 @@ export async function acquireFileLock(
         lastHolder ? { pid: lastHolder.pid, host: lastHolder.host, since: lastHolder.since } : undefined,
       );
     }
-    await waitTurn(clock, delayMs);
+    await waitKeepingAlive(clock, delayMs);
     immediateRetries = 0;
     delayMs = Math.min(delayMs * 2, 100);
-  }
-}
-
-/**
- * Waiting for the holder is work in progress, yet the system clock's timers are unref'd (so a CLI
- * exits while refresh timers are pending): without a ref'd handle a `pgentra pgpass sync` that
- * found the tray holding the lock would exit silently, its write never done.
- */
-async function waitTurn(clock: Clock, ms: number): Promise<void> {
-  const keepAlive = setInterval(() => undefined, 60_000);
-  try {
-    await sleep(clock, ms);
-  } finally {
-    clearInterval(keepAlive);
   }
 }
 

@@ -7,7 +7,8 @@ export type LaunchErrorCode =
   | 'unsafe-value'
   | 'secret-in-argv'
   | 'pgadmin-missing'
-  | 'pgadmin-failed';
+  | 'pgadmin-failed'
+  | 'app-location';
 
 /** A launch problem a person can fix: what is wrong, and what to install or configure. */
 export class LaunchError extends PgentraError {

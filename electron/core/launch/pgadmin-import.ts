@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { SpawnRequest } from '../ports.js';
 import { LaunchError } from './errors.js';
 import { isFile, type PgadminDeps, type PgadminInstall } from './pgadmin-install.js';
-import { PGENTRA_GROUP, type PgadminServer, type ServersJson } from './pgadmin-servers.js';
+import { PGENTRA_GROUP, serversJsonText, type PgadminServer, type ServersJson } from './pgadmin-servers.js';
 
 /**
  * setup.py takes SERVER_MODE from its globals "if it's been set by the runtime"; run as a plain
@@ -21,12 +21,37 @@ export const DESKTOP_BOOTSTRAP =
 /** pgAdmin ≥ 8.2 uses typer subcommands (`load-servers FILE`); older ones argparse flags (`--load-servers FILE`). */
 export type SetupPyStyle = 'typer' | 'argparse';
 
+/**
+ * The environment pgAdmin's own runtime gives its Python (pgadmin-org/pgadmin4 at bc58657,
+ * runtime/src/js/pgadmin.js startDesktopMode):
+ * - Windows: `<root>\runtime` first on PATH (lines 258-260, `_libpq_path`). That folder holds
+ *   libpq.dll and its OpenSSL; psycopg finds libpq with `ctypes.util.find_library("libpq.dll")`,
+ *   a PATH search (psycopg/psycopg/pq/misc.py:55), and without it fails with "no pq wrapper
+ *   available" (pq/__init__.py:109) or loads whatever other libpq.dll PATH holds.
+ * - PYTHONDONTWRITEBYTECODE=1 (line 233, "Prevent Python from writing .pyc files to the signed
+ *   bundle"): on macOS a .pyc written into pgAdmin.app breaks its signature, or App Management
+ *   blocks the write and warns the user; `-B` says the same on the command line.
+ */
+export function setupPyEnv(
+  install: PgadminInstall,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = { ...env, PYTHONDONTWRITEBYTECODE: '1' };
+  if (install.platform === 'win32') {
+    // Windows keys are case-insensitive and usually spelt `Path`: change the one that is there.
+    const key = Object.keys(result).find((name) => name.toUpperCase() === 'PATH') ?? 'Path';
+    const runtime = path.win32.join(install.root, 'runtime');
+    result[key] = result[key] ? `${runtime};${result[key]}` : runtime;
+  }
+  return result;
+}
+
 export function setupPyCommand(
   install: PgadminInstall,
   style: SetupPyStyle,
   command: 'load-servers' | 'dump-servers',
   file: string,
-  options: { sqlitePath: string; user?: string },
+  options: { sqlitePath: string; user?: string; env: Readonly<Record<string, string | undefined>> },
 ): SpawnRequest {
   // Never `--replace`: clear_database_servers deletes ALL of the user's servers and groups.
   const args = [
@@ -38,7 +63,11 @@ export function setupPyCommand(
   ];
   return {
     command: install.python,
-    args: ['-s', '-c', DESKTOP_BOOTSTRAP, install.setupPy, ...args],
+    // -s as pgAdmin's runtime runs it (pgadmin.js:269: no user site-packages); -B: see setupPyEnv.
+    // -X utf8: setup.py opens our files with the default encoding, the ANSI code page on Windows
+    // (see serversJsonText); UTF-8 mode (CPython 3.7+) makes it UTF-8 on every OS.
+    args: ['-B', '-s', '-X', 'utf8', '-c', DESKTOP_BOOTSTRAP, install.setupPy, ...args],
+    env: setupPyEnv(install, options.env),
     stdio: 'pipe',
   };
 }
@@ -157,7 +186,9 @@ export async function importServers(
   const dumpFile = path.join(options.workDir, `pgadmin-dump-${id}.json`);
   const loadFile = path.join(options.workDir, `pgadmin-import-${id}.json`);
   try {
-    const dump = await deps.processes.run(setupPyCommand(install, style, 'dump-servers', dumpFile, options));
+    const dump = await deps.processes.run(
+      setupPyCommand(install, style, 'dump-servers', dumpFile, { ...options, env: deps.env }),
+    );
     const dumped = await deps.fs.readFile(dumpFile).catch(() => null);
     // setup.py prints some failures and still exits 0, so the file is the proof it worked.
     if (dump.exitCode !== 0 || !dumped) {
@@ -177,13 +208,9 @@ export async function importServers(
     }
     const plan = planImport(wanted, parsedDump, Object.values(wanted.Servers)[0]?.Group);
     if (plan.added.length > 0) {
-      await deps.fs.writeNewFile(
-        loadFile,
-        Buffer.from(JSON.stringify(plan.toImport, null, 2) + '\n', 'utf8'),
-        0o600,
-      );
+      await deps.fs.writeNewFile(loadFile, Buffer.from(serversJsonText(plan.toImport), 'utf8'), 0o600);
       const load = await deps.processes.run(
-        setupPyCommand(install, style, 'load-servers', loadFile, options),
+        setupPyCommand(install, style, 'load-servers', loadFile, { ...options, env: deps.env }),
       );
       const added = /Added \d+ Server Group\(s\) and (\d+) Server\(s\)/.exec(load.stdout);
       if (load.exitCode !== 0 || Number(added?.[1]) !== plan.added.length) {

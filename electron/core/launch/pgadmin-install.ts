@@ -5,6 +5,7 @@ import type { FileSystem, Processes, SpawnRequest } from '../ports.js';
 import { LaunchError } from './errors.js';
 
 export interface PgadminInstall {
+  platform: NodeJS.Platform;
   root: string;
   /** The Python that runs pgAdmin (its bundled one: it has pgAdmin's packages). */
   python: string;
@@ -18,6 +19,7 @@ export function pgadminLayout(platform: NodeJS.Platform, root: string): PgadminI
   if (platform === 'win32') {
     const join = path.win32.join;
     return {
+      platform,
       root,
       python: join(root, 'python', 'python.exe'),
       setupPy: join(root, 'web', 'setup.py'),
@@ -27,6 +29,7 @@ export function pgadminLayout(platform: NodeJS.Platform, root: string): PgadminI
   if (platform === 'darwin') {
     const join = path.posix.join;
     return {
+      platform,
       root,
       python: join(
         root,
@@ -44,6 +47,7 @@ export function pgadminLayout(platform: NodeJS.Platform, root: string): PgadminI
   }
   const join = path.posix.join;
   return {
+    platform,
     root,
     python: join(root, 'venv', 'bin', 'python3'),
     setupPy: join(root, 'web', 'setup.py'),

@@ -6,6 +6,7 @@ import { clusterNameSchema } from '../../shared/cluster-name.js';
 import path from 'node:path';
 import { resolveConfigDir } from '../config-dir.js';
 import type { ConnectionTarget } from './connection.js';
+import { assertStableAppLocation } from './app-location.js';
 import { LaunchError } from './errors.js';
 import { assertEnvName, cmdQuotedPath, shQuote, shWord } from './quoting.js';
 
@@ -127,6 +128,7 @@ export function passwordExecCommand(options: {
       `the pgentra command for pgAdmin must be absolute paths (got ${JSON.stringify(pgentraCommand)})`,
     );
   }
+  assertStableAppLocation(pgentraCommand, platform, "pgAdmin's password command");
   const rest = ['token', cluster, '--min-valid', formatMinValid(options.minValidSec)];
   const env = Object.entries(options.commandEnv ?? {});
   for (const [name] of env) assertEnvName(name);
@@ -190,4 +192,20 @@ export function serversJson(clusters: readonly PgadminCluster[], options: Server
     Servers[String(index + 1)] = serverEntry(cluster, options);
   });
   return { Servers };
+}
+
+/**
+ * servers.json as bytes every pgAdmin reads the same: setup.py load-servers opens it with
+ * `open(file_path)` and no encoding (web/setup.py:208), which is the ANSI code page on Windows
+ * unless Python runs in UTF-8 mode (CPython Lib/_pyio.py text_encoding: "utf-8" only
+ * `if sys.flags.utf8_mode`). So nothing outside ASCII is written: JSON's `\uXXXX` escapes carry
+ * a user name like "zoë" through any code page (and the GUI import reads the same file).
+ */
+export function serversJsonText(json: ServersJson): string {
+  return (
+    JSON.stringify(json, null, 2).replace(
+      /[\u0080-\uffff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ) + '\n'
+  );
 }

@@ -13,12 +13,12 @@ import {
   type PgadminDeps,
   type PgadminInstall,
 } from './pgadmin-install.js';
-import { PGENTRA_GROUP, type ServersJson } from './pgadmin-servers.js';
+import { PGENTRA_GROUP, serversJsonText, type ServersJson } from './pgadmin-servers.js';
 
 /** Writes servers.json (0600, atomically; a symlink in its place is refused), creating 0700 parents. */
 export async function writeServersFile(fs: FileSystem, file: string, json: ServersJson): Promise<void> {
   await fs.mkdir(path.dirname(file), 0o700);
-  await writeFileAtomic(fs, file, Buffer.from(JSON.stringify(json, null, 2) + '\n', 'utf8'), { mode: 0o600 });
+  await writeFileAtomic(fs, file, Buffer.from(serversJsonText(json), 'utf8'), { mode: 0o600 });
 }
 
 /** Exact steps to import the file by hand (import_export_servers.rst, "Using pgAdmin 4 GUI"). */

@@ -8,6 +8,7 @@ import { PgentraError } from '../errors.js';
 import { applyEnv, openInTerminal, type TerminalDeps } from './terminal.js';
 import type { TerminalProgram } from './terminals/common.js';
 import type { FileSystem, Processes } from '../ports.js';
+import { withShortFilePaths } from './short-path.js';
 
 export type PsqlInvocation = TerminalProgram;
 
@@ -183,7 +184,10 @@ export async function runPsql(
   target: ConnectionTarget,
   options: { extraArgs?: readonly string[]; psqlPath?: string | null } = {},
 ): Promise<number> {
-  const invocation = psqlInvocation(target, options.extraArgs);
+  const invocation = psqlInvocation(
+    await withShortFilePaths(deps.processes, deps.env, target),
+    options.extraArgs,
+  );
   const command = await findPsql(deps, options.psqlPath);
   await assertPsqlCanVerify(deps.processes, command, target);
   const result = await deps.processes.run({
@@ -206,7 +210,10 @@ export async function openPsqlWindow(
     terminal?: readonly string[];
   },
 ): Promise<{ terminal: string; psql: string }> {
-  const invocation = psqlInvocation(target, options.extraArgs);
+  const invocation = psqlInvocation(
+    await withShortFilePaths(deps.processes, deps.env, target),
+    options.extraArgs,
+  );
   const command = await findPsql(deps, options.psqlPath);
   await assertPsqlCanVerify(deps.processes, command, target);
   const opened = await openInTerminal(

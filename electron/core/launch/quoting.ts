@@ -80,6 +80,35 @@ export function cmdQuotedPath(value: string, what: string): string {
   return `"${value}"`;
 }
 
+/** A Windows batch file: Node refuses to spawn one without a shell (see {@link cmdRunBatchFile}). */
+export function isBatchFile(command: string): boolean {
+  return /\.(cmd|bat)[\s.]*$/i.test(command);
+}
+
+/**
+ * The `cmd.exe /d /v:off /s /c "…"` arguments that run a batch file (a psql.cmd wrapper, say) with
+ * exactly `args`. Node will not spawn a .cmd/.bat itself since the CVE-2024-27980 fix (nodejs/node
+ * src/process_wrap.cc: `if (IsWindowsBatchFile(options.file)) err = UV_EINVAL;`, likewise
+ * src/spawn_sync.cc) because cmd re-parses the arguments. Each one is put in real double quotes,
+ * inside which cmd takes & | < > ( ) ^ literally and the batch file's %* hands them on unchanged;
+ * what quotes cannot protect (", %, !, line breaks) is refused. Pass with windowsVerbatimArguments.
+ */
+export function cmdRunBatchFile(command: string, args: readonly string[]): string[] {
+  const word = (value: string, what: string) => {
+    assertCmdSafe(value, what);
+    if (/["%!]/.test(value))
+      throw new LaunchError(
+        'unsafe-value',
+        `${what} (${value}) contains ", % or !, which cmd.exe would expand or split when running the batch file ${command}`,
+        'Point pgentra at the program itself (psql.exe) rather than a .cmd or .bat wrapper.',
+      );
+    // A backslash run before the closing quote would escape it for the C runtime: double it.
+    return `"${value.replace(/(\\+)$/, '$1$1')}"`;
+  };
+  const line = [word(command, 'the program path'), ...args.map((arg) => word(arg, 'an argument'))].join(' ');
+  return ['/d', '/v:off', '/s', '/c', `"${line}"`];
+}
+
 /**
  * `set "NAME=value"` for a person to paste into an interactive cmd: there no quoting stops %VAR%
  * expansion, so a value that needs it is refused rather than mangled.

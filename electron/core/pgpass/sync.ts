@@ -145,7 +145,8 @@ export async function rewriteManagedFile(
     ((message: string, errno: string | undefined, cause: unknown) =>
       new PgpassFileError(message, errno, cause === undefined ? undefined : { cause }));
   const lock: LockOptions & { path?: string } = options.lock ?? { clock: options.clock as Clock };
-  const lockOptions: LockOptions = { timeoutMs: 10_000, staleMs: 30_000, ...lock };
+  const platform = options.platform ?? process.platform;
+  const lockOptions: LockOptions = { timeoutMs: 10_000, staleMs: 30_000, platform, ...lock };
   // The lock file sits beside the file, so its directory must exist before the lock:
   // %APPDATA%\postgresql may not exist yet (0700: it is about to hold a secret). Nothing to
   // clean in a directory that does not exist.
@@ -158,7 +159,6 @@ export async function rewriteManagedFile(
     const nothing = { changed: false, created: false, fixedMode: false, previousMode: null };
     return { path: file, ...nothing, blocksFound: 0, blockMoved: false, entries: 0 };
   }
-  const platform = options.platform ?? process.platform;
   return withFileLock(
     fs,
     lock.path ?? `${file}.pgentra-lock`,
@@ -167,7 +167,7 @@ export async function rewriteManagedFile(
       // between our read and our rename, read it again rather than overwrite the edit.
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await rewriteOnce(fs, file, platform, plan, fileError);
+          return await rewriteOnce(fs, file, platform, plan, fileError, lockOptions.clock);
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -183,6 +183,7 @@ async function rewriteOnce(
   platform: NodeJS.Platform,
   plan: ManagedFilePlan,
   fileError: NonNullable<ManagedFileKind['fileError']>,
+  clock: Clock,
 ): Promise<PgpassReport> {
   const stat = await inspect(fs, file, fileError);
   let before: Buffer;
@@ -220,7 +221,12 @@ async function rewriteOnce(
   if ((!report.changed && !fixMode) || (stat === null && after.length === 0)) return report;
 
   await removeLeftoverTemps(fs, file);
-  await writeFileAtomic(fs, file, after, { mode: 0o600, expect: stat });
+  await writeFileAtomic(fs, file, after, {
+    mode: 0o600,
+    expect: stat,
+    // Elsewhere a refused rename is a real permission problem that waiting does not fix.
+    ...(platform === 'win32' ? { renameRetry: { clock } } : {}),
+  });
   return { ...report, fixedMode: wideMode };
 }
 

@@ -42,4 +42,17 @@ export class ClipboardGuard {
     pending.cancel();
     if ((await this.clipboard.readText()) === pending.text) await this.clipboard.clear();
   }
+
+  /**
+   * Clears now, without reading first, if a token we copied may still be there: Windows ends the
+   * process soon after the session-end event returns, too soon for an asynchronous read. The
+   * clear itself starts synchronously (Electron's `clipboard.clear()` is synchronous).
+   */
+  clearNow(): Promise<void> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return Promise.resolve();
+    pending.cancel();
+    return this.clipboard.clear();
+  }
 }

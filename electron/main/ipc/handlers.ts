@@ -23,6 +23,7 @@ import {
   type SignInFinished,
 } from '../../shared/ipc-contract.js';
 import { buildSnapshot } from '../snapshot.js';
+import { createAzureHandlers } from './azure-handlers.js';
 
 /** Where copies go: a secret is cleared again after a while, plain text stays. */
 export interface ClipboardSink {
@@ -86,6 +87,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   let pendingPgpass: { id: string; path: string } | undefined;
 
   return {
+    ...createAzureHandlers({ core, added: async (name) => changed(await snapshotOf(name)) }),
     'app:snapshot': () => buildSnapshot(deps),
     'clusters:preview': async (form, editing) => core.previewCluster(form, editing ?? undefined),
     'clusters:add': async (form) => {

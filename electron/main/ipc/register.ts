@@ -1,6 +1,11 @@
 // Registers every contract channel with ipcMain behind one sender check. Electron is injected
 // (IpcMainLike), so tests drive it with fakes: a forged frame or URL must get `forbidden` without
 // the handler ever running.
+//
+// Registered before anything can open the window (compose.ts), with the handlers still starting:
+// a call that arrives during a slow start waits for them instead of failing with Electron's "No
+// handler registered for '<channel>'" (electron lib/browser/api/web-contents.ts answers an
+// `-ipc-invoke` on a channel nobody handles with that error).
 import { channels, type Result } from '../../shared/ipc-contract.js';
 import type { FrameLike } from '../windows/main-window.js';
 import { dispatch, type createHandlers } from './handlers.js';
@@ -28,12 +33,19 @@ export interface RegisterOptions {
   log(message: string): void;
 }
 
-/** Registers all channels; returns a function that removes them again. */
+/**
+ * Registers all channels; returns a function that removes them again. `handlers` may still be
+ * coming (the services are starting): calls wait for it, and get `internal` if the start failed.
+ */
 export function registerIpcHandlers(
   ipcMain: IpcMainLike,
-  handlers: Handlers,
+  handlers: Handlers | Promise<Handlers>,
   options: RegisterOptions,
 ): () => void {
+  // Settled once, so a failed start is reported per call and is never an unhandled rejection.
+  const ready: Promise<Handlers | Error> = Promise.resolve(handlers).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
   const names = Object.keys(channels);
   for (const channel of names) {
     // The preload sends every call as one array of arguments (ipcRenderer.invoke(channel, args)).
@@ -55,7 +67,10 @@ export function registerIpcHandlers(
           message: 'This request did not come from the pgentra window.',
         };
       }
-      return dispatch(handlers, channel, rawArgs);
+      const started = await ready;
+      if (started instanceof Error)
+        return { ok: false, code: 'internal', message: `pgentra did not start: ${started.message}` };
+      return dispatch(started, channel, rawArgs);
     });
   }
   return () => {

@@ -1,7 +1,11 @@
-// Draws the Windows/Linux tray icon: a coloured rounded badge with the minutes left in a tiny
-// built-in bitmap font (those trays have no text next to the icon, unlike the macOS menu bar).
-// Pure: RGBA pixels in, RGBA pixels out, so tests and build/generate-icons.ts use the very same
+// Draws the Windows/Linux tray icon (a coloured rounded badge with the minutes left in a
+// hand-drawn bitmap font: those trays have no text next to the icon, unlike the macOS menu bar),
+// the macOS template and the small app icons. Every shape is fitted to the pixel grid per size
+// (whole-pixel edges and strokes; only curves are anti-aliased), so 16, 20, 24 and 32 px are each
+// drawn, not scaled. Pure: RGBA pixels out, so tests and build/generate-icons.ts use the very same
 // code the app draws with.
+import { LEVEL_STYLES, rgbOf, type StatusLevel } from '../../shared/token-status.js';
+import { forEachInkPixel, layoutText } from './pixel-font.js';
 import type { TrayLevel } from './tray-model.js';
 
 export interface RgbaImage {
@@ -13,35 +17,10 @@ export interface RgbaImage {
 
 type Rgb = readonly [number, number, number];
 
-/** Badge colours per level; chosen for white text at ≥ 4.5:1 contrast. */
-export const LEVEL_COLOURS: Readonly<Record<TrayLevel, Rgb>> = {
-  fresh: [0x2e, 0x7d, 0x32],
-  refreshing: [0x15, 0x65, 0xc0],
-  expiring: [0xb2, 0x4f, 0x00],
-  'needs-sign-in': [0xc6, 0x28, 0x28],
-  error: [0x8e, 0x24, 0xaa],
-  idle: [0x61, 0x61, 0x61],
-};
-
-// 3×5 glyphs; '#' is ink. Only what the badge ever shows.
-const GLYPHS: Readonly<Record<string, readonly string[]>> = {
-  '0': ['###', '#.#', '#.#', '#.#', '###'],
-  '1': ['.#.', '##.', '.#.', '.#.', '###'],
-  '2': ['###', '..#', '###', '#..', '###'],
-  '3': ['###', '..#', '.##', '..#', '###'],
-  '4': ['#.#', '#.#', '###', '..#', '..#'],
-  '5': ['###', '#..', '###', '..#', '###'],
-  '6': ['###', '#..', '###', '#.#', '###'],
-  '7': ['###', '..#', '.#.', '.#.', '.#.'],
-  '8': ['###', '#.#', '###', '#.#', '###'],
-  '9': ['###', '#.#', '###', '..#', '###'],
-  h: ['#..', '#..', '###', '#.#', '#.#'],
-  '!': ['.#.', '.#.', '.#.', '...', '.#.'],
-  x: ['...', '#.#', '.#.', '#.#', '...'],
-  '-': ['...', '...', '###', '...', '...'],
-};
-const GLYPH_W = 3;
-const GLYPH_H = 5;
+/** Badge colours per level, from the table the window uses too (electron/shared/token-status.ts). */
+export const LEVEL_COLOURS: Readonly<Record<TrayLevel, Rgb>> = Object.fromEntries(
+  Object.entries(LEVEL_STYLES).map(([level, style]) => [level, rgbOf(style.colour)]),
+) as Record<StatusLevel, Rgb>;
 
 /** The 1–3 characters on the badge. */
 export function badgeText(level: TrayLevel, minutesLeft: number | null): string {
@@ -60,59 +39,42 @@ export interface TrayIconRequest {
   scale: number;
 }
 
-/** Coverage (0–1) of a rounded rectangle at pixel (x, y), 4×4 supersampled for smooth corners. */
-function roundedRectCoverage(x: number, y: number, side: number, radius: number): number {
-  let inside = 0;
-  for (let sy = 0; sy < 4; sy += 1) {
-    for (let sx = 0; sx < 4; sx += 1) {
-      const px = x + (sx + 0.5) / 4;
-      const py = y + (sy + 0.5) / 4;
-      const cx = Math.min(Math.max(px, radius), side - radius);
-      const cy = Math.min(Math.max(py, radius), side - radius);
-      if ((px - cx) ** 2 + (py - cy) ** 2 <= radius ** 2) inside += 1;
+/** Coverage (0–1) of a pixel by `inside`, 4×4 supersampled: smooth curves, exact straight edges. */
+function coverage(x: number, y: number, inside: (px: number, py: number) => boolean): number {
+  let hits = 0;
+  for (let sy = 0; sy < 4; sy += 1)
+    for (let sx = 0; sx < 4; sx += 1) if (inside(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4)) hits += 1;
+  return hits / 16;
+}
+
+/** A rounded square filling the whole icon, with a whole-pixel radius per size (3 px at 16). */
+function insideRoundedSquare(side: number): (px: number, py: number) => boolean {
+  const radius = Math.max(2, Math.round(side / 5));
+  return (px, py) => {
+    const cx = Math.min(Math.max(px, radius), side - radius);
+    const cy = Math.min(Math.max(py, radius), side - radius);
+    return (px - cx) ** 2 + (py - cy) ** 2 <= radius ** 2;
+  };
+}
+
+function fillShape(side: number, rgb: Rgb, inside: (px: number, py: number) => boolean): Buffer {
+  const data = Buffer.alloc(side * side * 4);
+  for (let y = 0; y < side; y += 1) {
+    for (let x = 0; x < side; x += 1) {
+      const covered = coverage(x, y, inside);
+      if (covered === 0) continue;
+      data.set([...rgb, Math.round(covered * 255)], (y * side + x) * 4);
     }
   }
-  return inside / 16;
+  return data;
 }
 
 export function renderTrayIcon(request: TrayIconRequest): RgbaImage {
   const side = Math.max(8, Math.round(request.size * request.scale));
-  const data = Buffer.alloc(side * side * 4);
-  const [r, g, b] = LEVEL_COLOURS[request.level];
-  const radius = side / 4;
-  for (let y = 0; y < side; y += 1) {
-    for (let x = 0; x < side; x += 1) {
-      const coverage = roundedRectCoverage(x, y, side, radius);
-      if (coverage === 0) continue;
-      const at = (y * side + x) * 4;
-      data[at] = r;
-      data[at + 1] = g;
-      data[at + 2] = b;
-      data[at + 3] = Math.round(coverage * 255);
-    }
-  }
-
+  const data = fillShape(side, LEVEL_COLOURS[request.level], insideRoundedSquare(side));
   const text = badgeText(request.level, request.minutesLeft);
-  const units = text.length * GLYPH_W + (text.length - 1);
-  // The largest whole-pixel scale that fits with a 1-pixel margin left/right and 2 top/bottom.
-  const pixel = Math.max(1, Math.min(Math.floor((side - 2) / units), Math.floor((side - 4) / GLYPH_H)));
-  const left = Math.floor((side - units * pixel) / 2);
-  const top = Math.floor((side - GLYPH_H * pixel) / 2);
-  [...text].forEach((char, index) => {
-    const glyph = GLYPHS[char] ?? GLYPHS['-'];
-    glyph?.forEach((row, gy) => {
-      [...row].forEach((cell, gx) => {
-        if (cell !== '#') return;
-        const x0 = left + (index * (GLYPH_W + 1) + gx) * pixel;
-        const y0 = top + gy * pixel;
-        for (let y = y0; y < y0 + pixel; y += 1) {
-          for (let x = x0; x < x0 + pixel; x += 1) {
-            if (x < 0 || y < 0 || x >= side || y >= side) continue;
-            data.fill(255, (y * side + x) * 4, (y * side + x) * 4 + 4);
-          }
-        }
-      });
-    });
+  forEachInkPixel(text, layoutText(text, side), (x, y) => {
+    if (x >= 0 && y >= 0 && x < side && y < side) data.fill(255, (y * side + x) * 4, (y * side + x) * 4 + 4);
   });
   return { width: side, height: side, data };
 }
@@ -135,38 +97,63 @@ export function toNativeBitmap(image: RgbaImage): Buffer {
   return out;
 }
 
+interface CylinderFit {
+  /** Left and right margin, as a fraction of the side (rounded to whole pixels). */
+  inset: number;
+  /** Top and bottom margin above the caps, as a fraction of the side. */
+  margin: number;
+}
+
+/**
+ * A database cylinder fitted to the grid: its sides on whole pixels, its bands' strokes whole
+ * pixels thick and placed on whole rows, so it reads as a cylinder even at 16 px.
+ */
+function insideCylinder(side: number, fit: CylinderFit): (px: number, py: number) => boolean {
+  const left = Math.round(side * fit.inset);
+  const cx = side / 2;
+  const rx = cx - left;
+  const ry = Math.max(1.5, Math.round(side * 0.24) / 2);
+  const stroke = Math.max(1, Math.round(side / 16));
+  const topY = Math.round(side * fit.margin) + ry;
+  const bottomY = side - Math.round(side * fit.margin) - ry;
+  const bands = [1, 2].map((n) => Math.round(topY + ((bottomY - topY) * n) / 3));
+  const inEllipse = (px: number, py: number, cy: number, grow: number) =>
+    ((px - cx) / (rx + grow)) ** 2 + ((py - cy) / (ry + grow)) ** 2 <= 1;
+  return (px, py) => {
+    const body = Math.abs(px - cx) <= rx && py >= topY && py <= bottomY;
+    const solid = body || inEllipse(px, py, bottomY, 0) || inEllipse(px, py, topY, 0);
+    // The open top, and a gap under each band's curve.
+    const topHole = inEllipse(px, py, topY, -stroke);
+    const gap = (cy: number) => inEllipse(px, py, cy, 0) && !inEllipse(px, py, cy - stroke, 0);
+    return solid && !topHole && !bands.some(gap);
+  };
+}
+
 /**
  * The macOS menu-bar template: black + alpha only (macOS tints it for light/dark bars and the
  * highlighted state). A database cylinder; the minutes go in the tray title next to it.
  */
 export function renderTemplateIcon(size: number, scale: number): RgbaImage {
   const side = Math.max(8, Math.round(size * scale));
-  const data = Buffer.alloc(side * side * 4);
-  const cx = side / 2;
-  const rx = side * 0.34;
-  const ry = side * 0.12;
-  const topY = side * 0.2;
-  const bottomY = side * 0.8;
-  const stroke = Math.max(1, side / 16);
-  const inEllipse = (px: number, py: number, cy: number, grow: number) =>
-    ((px - cx) / (rx + grow)) ** 2 + ((py - cy) / (ry + grow)) ** 2 <= 1;
-  for (let y = 0; y < side; y += 1) {
-    for (let x = 0; x < side; x += 1) {
-      let hits = 0;
-      for (let sy = 0; sy < 4; sy += 1) {
-        for (let sx = 0; sx < 4; sx += 1) {
-          const px = x + (sx + 0.5) / 4;
-          const py = y + (sy + 0.5) / 4;
-          const body = Math.abs(px - cx) <= rx && py >= topY && py <= bottomY;
-          const solid = body || inEllipse(px, py, bottomY, 0) || inEllipse(px, py, topY, 0);
-          // Hollow top ellipse and two bands, so it reads as a cylinder at 16 points.
-          const topHole = inEllipse(px, py, topY, -stroke);
-          const gap = (cy: number) => inEllipse(px, py, cy, 0) && !inEllipse(px, py, cy - stroke, 0);
-          if (solid && !topHole && !gap(side * 0.47) && !gap(side * 0.66)) hits += 1;
-        }
-      }
-      if (hits > 0) data[(y * side + x) * 4 + 3] = Math.round((hits / 16) * 255);
-    }
+  const data = fillShape(side, [0, 0, 0], insideCylinder(side, { inset: 0.16, margin: 0.06 }));
+  return { width: side, height: side, data };
+}
+
+/** The app icon's tile: the blue of app.svg. */
+export const APP_TILE: Rgb = [0x1f, 0x5f, 0xc4];
+
+/**
+ * The app icon drawn for one size: a white cylinder on a blue rounded tile. build/generate-icons.ts
+ * uses it for 16–32 px always (an SVG scaled down to 16 px is a blur) and for larger sizes when
+ * no SVG rasteriser is installed.
+ */
+export function renderAppIcon(side: number): RgbaImage {
+  const data = fillShape(side, APP_TILE, insideRoundedSquare(side));
+  const cylinder = fillShape(side, [255, 255, 255], insideCylinder(side, { inset: 0.22, margin: 0.14 }));
+  for (let at = 0; at < data.length; at += 4) {
+    const ink = (cylinder[at + 3] ?? 0) / 255;
+    if (ink === 0) continue;
+    for (let c = 0; c < 3; c += 1) data[at + c] = Math.round(255 * ink + (APP_TILE[c] ?? 0) * (1 - ink));
   }
   return { width: side, height: side, data };
 }

@@ -1,10 +1,22 @@
-// Applies the tray model to Electron's Tray and Menu. Rebuilt when a snapshot arrives and when
-// the minutes shown change (one timer, at most once a minute, and none while the menu is open or
+// Applies the tray model to Electron's Tray and Menu. The icon (and macOS title) is redrawn when a
+// snapshot arrives and when the minutes shown change (one timer, at most once a minute, none while
 // nothing counts down): no per-second work while nothing is on screen.
+//
+// The menu, per platform:
+// - macOS and Windows: built fresh from the latest snapshot on each click and shown with
+//   `tray.popUpContextMenu(menu)`; `setContextMenu` is never called. On macOS a menu set with
+//   setContextMenu emits `menu-will-close` when one of its submenus closes while the root menu is
+//   still on screen (electron_menu_controller.mm, menuDidClose), and replacing it then releases the
+//   controller its visible items still target (tray_icon_cocoa.mm, SetContextMenu), so the click
+//   is lost. A menu built per click is never replaced while shown, and always shows fresh times.
+// - Linux: the StatusNotifierItem has no click-to-menu of its own we could drive, so the menu is
+//   set with `setContextMenu` (and set again to change it: docs/api/tray.md). Never from inside a
+//   menu event: a close only schedules the catch-up.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Cancel, Clock } from '../../core/ports.js';
 import type { AppSnapshot } from '../../shared/ipc-contract.js';
 import {
+  buildStartingMenu,
   buildTrayMenu,
   nextTickDelayMs,
   trayState,
@@ -19,7 +31,8 @@ export interface TrayLike {
   setToolTip(toolTip: string): void;
   setTitle(title: string, options?: { fontType?: 'monospaced' | 'monospacedDigit' }): void;
   setContextMenu(menu: unknown): void;
-  on(event: 'click', listener: () => void): unknown;
+  popUpContextMenu(menu: unknown): void;
+  on(event: 'click' | 'right-click', listener: () => void): unknown;
   destroy(): void;
 }
 
@@ -88,23 +101,39 @@ export function trayTitle(state: TrayState): string {
   return `${TITLE_MARKS[state.level]}${minutes}`.trim();
 }
 
+/** Whether the menu is built per click and popped up (macOS, Windows) or set on the icon (Linux). */
+export function popsUpMenu(platform: NodeJS.Platform): boolean {
+  return platform === 'darwin' || platform === 'win32';
+}
+
 export class TrayController {
   readonly #deps: TrayControllerDeps;
   readonly #tray: TrayLike;
+  readonly #popsUp: boolean;
   #snapshot: AppSnapshot | undefined;
   #menuOpen = false;
   #dirty = false;
   #tick: Cancel | undefined;
+  #catchUp: Cancel | undefined;
   #lastIconKey = '';
   #disposed = false;
 
   constructor(deps: TrayControllerDeps) {
     this.#deps = deps;
+    this.#popsUp = popsUpMenu(deps.platform);
     const initial: TrayState = { level: 'idle', minutesLeft: null, tooltip: 'pgentra: starting…' };
     this.#tray = deps.createTray(deps.iconFor(initial));
     this.#tray.setToolTip(initial.tooltip);
-    // Windows and Linux open the window on a left click; the menu is on the right button.
-    if (deps.platform !== 'darwin') this.#tray.on('click', () => deps.actions.openWindow('clusters'));
+    if (deps.platform === 'darwin') {
+      // A menu-bar item: either button shows the menu, as every status item does.
+      this.#tray.on('click', () => this.#popUp());
+      this.#tray.on('right-click', () => this.#popUp());
+    } else {
+      // Windows and Linux open the window on a left click; the menu is on the right button.
+      this.#tray.on('click', () => deps.actions.openWindow('clusters'));
+      if (this.#popsUp) this.#tray.on('right-click', () => this.#popUp());
+      else this.#setLinuxMenu();
+    }
   }
 
   /** A new snapshot: redraw now, or as soon as the menu closes. */
@@ -121,7 +150,42 @@ export class TrayController {
     this.#disposed = true;
     this.#tick?.();
     this.#tick = undefined;
+    this.#catchUp?.();
+    this.#catchUp = undefined;
     this.#tray.destroy();
+  }
+
+  #template(): MenuItemConstructorOptions[] {
+    const { clock, platform, actions } = this.#deps;
+    const items = this.#snapshot
+      ? buildTrayMenu(this.#snapshot, clock.now(), actions)
+      : buildStartingMenu(actions);
+    return toMenuTemplate(items, platform);
+  }
+
+  #popUp(): void {
+    if (this.#disposed) return;
+    this.#tray.popUpContextMenu(this.#deps.buildMenu(this.#template()));
+  }
+
+  #setLinuxMenu(): void {
+    const menu = this.#deps.buildMenu(this.#template());
+    menu.on('menu-will-show', () => {
+      this.#menuOpen = true;
+      this.#tick?.();
+      this.#tick = undefined;
+    });
+    menu.on('menu-will-close', () => {
+      this.#menuOpen = false;
+      // Time moved on while the menu was open even if no snapshot came; redraw once this event
+      // has returned, never inside it.
+      this.#catchUp?.();
+      this.#catchUp = this.#deps.clock.setTimeout(() => {
+        this.#catchUp = undefined;
+        this.#render();
+      }, 0);
+    });
+    this.#tray.setContextMenu(menu);
   }
 
   #render(): void {
@@ -134,7 +198,7 @@ export class TrayController {
       return;
     }
     this.#dirty = false;
-    const { clock, platform, actions } = this.#deps;
+    const { clock, platform } = this.#deps;
     const now = clock.now();
     const state = trayState(this.#snapshot, now);
 
@@ -145,19 +209,7 @@ export class TrayController {
     }
     if (platform === 'darwin') this.#tray.setTitle(trayTitle(state), { fontType: 'monospacedDigit' });
     this.#tray.setToolTip(state.tooltip);
-
-    const menu = this.#deps.buildMenu(toMenuTemplate(buildTrayMenu(this.#snapshot, now, actions), platform));
-    menu.on('menu-will-show', () => {
-      this.#menuOpen = true;
-      this.#tick?.();
-      this.#tick = undefined;
-    });
-    menu.on('menu-will-close', () => {
-      this.#menuOpen = false;
-      // Time moved on while the menu was open even if no snapshot came.
-      this.#render();
-    });
-    this.#tray.setContextMenu(menu);
+    if (!this.#popsUp) this.#setLinuxMenu();
 
     const delay = nextTickDelayMs(this.#snapshot, now);
     if (delay !== null) this.#tick = clock.setTimeout(() => this.#onTick(), delay);

@@ -3,8 +3,11 @@
 // (tray-controller.ts) is the only code that hands these to Electron.
 import type { AppSnapshot, ClusterSnapshot, WindowView } from '../../shared/ipc-contract.js';
 import type { ForwardSnapshot } from '../../shared/forwards.js';
+import { EXPIRING_MINUTES, formatMinutes } from '../../shared/time-left.js';
+import { STATUS_LABELS, type StatusLevel } from '../../shared/token-status.js';
 
-export type TrayLevel = 'fresh' | 'refreshing' | 'expiring' | 'needs-sign-in' | 'error' | 'idle';
+/** The levels, names and colours are the window's too: electron/shared/token-status.ts. */
+export type TrayLevel = StatusLevel;
 
 export interface TrayState {
   /** Whole minutes left on the soonest-expiring token in use (rounded down); null when none is valid. */
@@ -43,8 +46,6 @@ export type TrayMenuItem =
     };
 
 const MINUTE_MS = 60_000;
-/** Below this many minutes the icon turns amber even if the core has not said `expiring` yet. */
-const EXPIRING_MINUTES = 5;
 const TOOLTIP_MAX = 127;
 
 /** "42 min left", "1 h 05 min left", "under 1 min left", "expired". */
@@ -52,8 +53,7 @@ export function formatTimeLeft(ms: number): string {
   if (ms <= 0) return 'expired';
   const minutes = Math.floor(ms / MINUTE_MS);
   if (minutes < 1) return 'under 1 min left';
-  if (minutes < 60) return `${minutes} min left`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min left`;
+  return `${formatMinutes(minutes)} left`;
 }
 
 function msLeft(cluster: ClusterSnapshot, now: number): number | null {
@@ -66,20 +66,18 @@ export function clusterStatusLabel(cluster: ClusterSnapshot, now: number): strin
   const valid = left !== null && left > 0;
   switch (cluster.status) {
     case 'no-account':
-      return 'not signed in';
     case 'needs-sign-in':
-      return 'sign-in needed';
-    case 'refreshing':
-      return valid ? `refreshing · ${formatTimeLeft(left)}` : 'refreshing…';
-    case 'error':
-      return valid ? `refresh failed · ${formatTimeLeft(left)}` : 'refresh failed';
     case 'expired':
-      return 'expired';
+      return STATUS_LABELS[cluster.status];
+    case 'refreshing':
+      return valid ? `refreshing · ${formatTimeLeft(left)}` : STATUS_LABELS.refreshing;
+    case 'error':
+      return valid ? `${STATUS_LABELS.error} · ${formatTimeLeft(left)}` : STATUS_LABELS.error;
     case 'pending':
-      return valid ? formatTimeLeft(left) : 'waiting for a token';
+      return valid ? formatTimeLeft(left) : STATUS_LABELS.pending;
     case 'fresh':
     case 'expiring':
-      return left === null ? 'waiting for a token' : formatTimeLeft(left);
+      return left === null ? STATUS_LABELS.pending : formatTimeLeft(left);
   }
 }
 
@@ -211,6 +209,15 @@ function clusterItems(cluster: ClusterSnapshot, actions: TrayActions): TrayMenuI
     },
   );
   return items;
+}
+
+/** The menu before the first snapshot (a slow start): nothing to act on yet but Quit. */
+export function buildStartingMenu(actions: TrayActions): TrayMenuItem[] {
+  return [
+    { type: 'normal', id: 'starting', label: 'pgentra is starting…', enabled: false },
+    { type: 'separator' },
+    { type: 'normal', id: 'quit', label: 'Quit pgentra', enabled: true, click: () => actions.quit() },
+  ];
 }
 
 /** The whole tray menu, top to bottom. */

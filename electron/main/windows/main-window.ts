@@ -35,7 +35,7 @@ export interface BrowserWindowLike {
   isDestroyed(): boolean;
   destroy(): void;
   on(event: 'close', listener: (event: ElectronEvent) => void): unknown;
-  on(event: 'closed', listener: () => void): unknown;
+  on(event: 'closed' | 'session-end', listener: () => void): unknown;
 }
 
 export interface SessionLike {
@@ -67,6 +67,14 @@ export interface MainWindowDeps {
   /** Opens a link in the system browser (the Browser port: http/https only). */
   openInBrowser(url: string): void;
   isPackaged: boolean;
+  /**
+   * Windows is logging off or shutting down: Electron emits `session-end` on each window
+   * (docs/api/browser-window.md) and the process ends; before-quit and will-quit are not emitted
+   * then (docs/api/app.md).
+   */
+  onSessionEnd?(): void;
+  /** Which OS's path rules the renderer URL follows (the drive letter's case on Windows). */
+  platform: NodeJS.Platform;
   log(message: string): void;
 }
 
@@ -136,7 +144,7 @@ export class MainWindow {
       event.sender?.id === window.webContents.id &&
       frame !== null &&
       frame.parent === null &&
-      isAllowedRendererUrl(frame.url, this.#deps.rendererUrl)
+      isAllowedRendererUrl(frame.url, this.#deps.rendererUrl, this.#deps.platform)
     );
   }
 
@@ -204,6 +212,7 @@ export class MainWindow {
       event.preventDefault();
       window.hide();
     });
+    window.on('session-end', () => deps.onSessionEnd?.());
     window.on('closed', () => {
       if (this.#window === window) this.#window = undefined;
     });

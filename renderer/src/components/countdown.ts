@@ -1,13 +1,3 @@
-/** "1:04:09", "12:03", "0:42": a countdown a person reads at a glance. */
-export function formatTimeLeft(seconds: number): string {
-  if (seconds <= 0) return 'expired';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
-  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
-}
-
 export function formatAgo(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return `${seconds} s ago`;

@@ -131,7 +131,10 @@ async function main(): Promise<void> {
           if (process.env.PGENTRA_DEMO_VERBOSE) say(`  [app] ${line}`);
         },
       });
-      windowLine = `Open the pgentra window in a browser: ${host.url}`;
+      windowLine = [
+        `Open the pgentra window in a browser: ${host.url}`,
+        `  and its tray icon and menu (macOS or Windows look): ${host.trayUrl}`,
+      ].join('\n');
     }
 
     // The app writes the tokens into PGPASSFILE as it gets them; check psql really gets in.

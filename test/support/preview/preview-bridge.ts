@@ -1,15 +1,19 @@
 // Loaded only by the preview host, before the app: defines window.pgentra over a loopback
 // WebSocket with the same methods the Electron preload exposes (built from the same contract).
+// Runtime names from api-surface.ts, as the preload takes them: the page's CSP allows no eval,
+// and the contract's zod (which tries new Function()) has no business in the bridge.
 import {
   apiMethods,
   EVENT_SHOW_VIEW,
   EVENT_SIGN_IN,
   EVENT_SNAPSHOT,
-  type AppSnapshot,
-  type PgentraApi,
-  type Result,
-  type SignInFinished,
-  type WindowView,
+} from '../../../electron/shared/api-surface.js';
+import type {
+  AppSnapshot,
+  PgentraApi,
+  Result,
+  SignInFinished,
+  WindowView,
 } from '../../../electron/shared/ipc-contract.js';
 
 const socket = new WebSocket(`ws://${location.host}/ipc`);

@@ -5,6 +5,10 @@
 // in Playwright and `npm run demo`). Only the OS edges differ: the clipboard is in memory, and
 // notifications, browser opens and psql/pgAdmin launches are recorded for tests to read.
 //
+// The tray: /tray.html shows the real tray model of the same snapshots the window gets, with the
+// drawn icons, as a macOS-like or Windows-like menu; its clicks run the tray's own actions
+// (preview-tray.ts, tray-page.ts). /tray-icons.html shows every icon state (icon-sheet.ts).
+//
 // Two ways to run it:
 // - startPreviewHost(): in this process. The Secret Service the MSAL cache uses is this
 //   process's session bus (libsecret connects once per process), so set DBUS_SESSION_BUS_ADDRESS
@@ -32,10 +36,14 @@ import {
 } from '../../../electron/shared/ipc-contract.js';
 import { findTlsRootsDir } from '../../../electron/core/tls-roots.js';
 import { MemoryClipboard } from '../fakes/clipboard.js';
+import { createTrayActions } from '../../../electron/main/tray/tray-actions.js';
+import { iconSheetHtml } from './icon-sheet.js';
+import { PreviewTray, TRAY_CLICK_CHANNEL, TRAY_EVENT } from './preview-tray.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const rendererDist = path.join(root, 'dist', 'renderer');
 const BRIDGE_PATH = '/preview-bridge.js';
+const TRAY_PAGE = '/tray.html';
 const CHILD_FLAG = 'PGENTRA_PREVIEW_HOST_CHILD';
 
 export interface PreviewHostOptions {
@@ -69,6 +77,8 @@ export interface PreviewHost {
    * this URL sets it as a cookie for the page's own requests and its WebSocket.
    */
   url: string;
+  /** The same, on the tray page: the tray icon and its menu (`?look=mac|windows`). */
+  trayUrl: string;
   port: number;
   /** What the in-memory clipboard holds now ('' once cleared). */
   clipboardText(): Promise<string>;
@@ -79,6 +89,8 @@ export interface PreviewHost {
   browserUrls(): Promise<string[]>;
   launches(): Promise<RecordedLaunch[]>;
   logs(): Promise<string[]>;
+  /** Times "Quit pgentra" was chosen in the previewed tray (the host keeps running). */
+  quitRequests(): Promise<number>;
   /** What the tray's "Settings…" / "Open pgentra…" do to the window. */
   showView(view: WindowView): Promise<void>;
   /** The path the person picks the next time the OS file picker opens (null: Cancel). */
@@ -145,24 +157,45 @@ export function ensureRendererBuilt(): Promise<void> {
   return rendererBuild;
 }
 
-let bridgeBundle: Promise<string> | undefined;
-/** preview-bridge.ts bundled for the browser (one classic script, no imports). */
-function bundleBridge(): Promise<string> {
-  bridgeBundle ??= build({
-    entryPoints: [path.join(import.meta.dirname, 'preview-bridge.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  }).then((result) => {
-    const text = result.outputFiles[0]?.text;
-    if (!text) throw new Error('esbuild produced no preview bridge');
-    return `// pgentra preview bridge (test/support/preview/preview-bridge.ts)\n${text}`;
-  });
-  return bridgeBundle;
+const bundles = new Map<string, Promise<string>>();
+/** A browser script of ours (the bridge, the tray page) bundled as one classic script, no imports. */
+function bundle(file: string): Promise<string> {
+  let bundled = bundles.get(file);
+  if (!bundled) {
+    bundled = build({
+      entryPoints: [path.join(import.meta.dirname, file)],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome120',
+      write: false,
+      logLevel: 'silent',
+    }).then((result) => {
+      const text = result.outputFiles[0]?.text;
+      if (!text) throw new Error(`esbuild produced nothing for ${file}`);
+      return `// pgentra preview (test/support/preview/${file})\n${text}`;
+    });
+    bundles.set(file, bundled);
+  }
+  return bundled;
 }
+
+const TRAY_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>pgentra tray (preview)</title>
+    <link rel="stylesheet" href="./tray.css" />
+  </head>
+  <body>
+    <div class="controls">
+      <label>Look <select id="look"><option value="mac">macOS</option><option value="windows">Windows</option></select></label>
+    </div>
+    <main id="stage" data-testid="tray-stage"></main>
+    <script src="./tray.js"></script>
+  </body>
+</html>
+`;
 
 /**
  * Every file of the built renderer, read once into memory: a concurrent `npm run build` that
@@ -191,7 +224,11 @@ async function loadAssets(): Promise<Map<string, Buffer>> {
   // A classic script runs before the (deferred) module script: window.pgentra exists when the app starts.
   const injected = `${index.slice(0, moduleScript)}<script src=".${BRIDGE_PATH}"></script>\n    ${index.slice(moduleScript)}`;
   assets.set('/index.html', Buffer.from(injected));
-  assets.set(BRIDGE_PATH, Buffer.from(await bundleBridge()));
+  assets.set(BRIDGE_PATH, Buffer.from(await bundle('preview-bridge.ts')));
+  assets.set(TRAY_PAGE, Buffer.from(TRAY_HTML));
+  assets.set('/tray.js', Buffer.from(await bundle('tray-page.ts')));
+  assets.set('/tray.css', await fs.readFile(path.join(import.meta.dirname, 'tray-page.css')));
+  assets.set('/tray-icons.html', Buffer.from(iconSheetHtml()));
   return assets;
 }
 
@@ -229,6 +266,22 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     },
   };
 
+  let quitRequests = 0;
+  const tray = new PreviewTray({
+    clock: systemClock,
+    actions: createTrayActions({
+      services: () => services.actions,
+      notify: (notice) => notifier.notify(notice),
+      openWindow: (view) => broadcast(EVENT_SHOW_VIEW, view),
+      quit: () => {
+        quitRequests += 1;
+        log('tray: Quit pgentra chosen (the preview host keeps running)');
+      },
+    }),
+    publish: (view) => broadcast(TRAY_EVENT, view),
+    log,
+  });
+
   const services: Services = await startServices({
     configDir: options.configDir,
     env,
@@ -248,7 +301,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     homedir: options.env.HOME,
     serveAgent: options.serveAgent ?? false,
     log,
-    onSnapshot: (snapshot) => broadcast(EVENT_SNAPSHOT, snapshot),
+    // One snapshot for both faces, as compose.ts does with the real window and tray.
+    onSnapshot: (snapshot) => {
+      broadcast(EVENT_SNAPSHOT, snapshot);
+      tray.update(snapshot);
+    },
     onSignInFinished: (event) => {
       broadcast(EVENT_SIGN_IN, event);
       notifier.notify({ title: 'pgentra', body: event.message });
@@ -262,6 +319,8 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       return `pgAdmin would open ${cluster.name} (the preview host launches nothing).`;
     },
   });
+
+  tray.update(await services.snapshot());
 
   let port = 0;
   const origin = () => `http://127.0.0.1:${port}`;
@@ -322,6 +381,16 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}\n`);
       return;
     }
+    if (file === TRAY_PAGE)
+      response.setHeader(
+        'content-security-policy',
+        `default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src ws://127.0.0.1:${port}; base-uri 'none'; form-action 'none'`,
+      );
+    else if (file === '/tray-icons.html')
+      response.setHeader(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      );
     response.writeHead(200, {
       'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-length': body.length,
@@ -351,6 +420,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    if (tray.view) ws.send(JSON.stringify({ event: TRAY_EVENT, payload: tray.view }));
     ws.on('message', (data, isBinary) => {
       let message: { id?: unknown; channel?: unknown; args?: unknown };
       try {
@@ -362,6 +432,15 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       const { id, channel, args } = message ?? {};
       if (typeof id !== 'number' || typeof channel !== 'string') {
         ws.close(1003, 'expected {id, channel, args}');
+        return;
+      }
+      if (channel === TRAY_CLICK_CHANNEL) {
+        const itemId = Array.isArray(args) ? args[0] : undefined;
+        const ran = typeof itemId === 'string' && tray.click(itemId);
+        const result = ran
+          ? { ok: true, value: null }
+          : { ok: false, code: 'invalid-argument', message: `no enabled tray item ${String(itemId)}` };
+        ws.send(JSON.stringify({ id, result }));
         return;
       }
       void dispatch(services.handlers, channel, args).then((result) => {
@@ -383,7 +462,9 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   let stopping: Promise<void> | undefined;
   return {
     url: `${origin()}/?key=${key}`,
+    trayUrl: `${origin()}${TRAY_PAGE}?key=${key}`,
     port,
+    quitRequests: async () => quitRequests,
     clipboardText: async () => clipboard.text,
     clipboardSecret: async () => clipboard.secret,
     notices: async () => notices.map((notice) => ({ ...notice })),
@@ -394,6 +475,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     willChoose: async (chosen) => dialog.willChoose(chosen),
     stop: () =>
       (stopping ??= (async () => {
+        tray.dispose();
         for (const socket of sockets) socket.terminate();
         wss.close();
         server.closeAllConnections();
@@ -405,7 +487,8 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
 
 // ---- the host, in a child process -----------------------------------------------------------
 
-type Query = 'clipboardText' | 'clipboardSecret' | 'notices' | 'browserUrls' | 'launches' | 'logs';
+type Query =
+  'clipboardText' | 'clipboardSecret' | 'notices' | 'browserUrls' | 'launches' | 'logs' | 'quitRequests';
 type ParentMessage =
   | { op: 'start'; options: Omit<PreviewHostOptions, 'log'> }
   | { op: 'query'; id: number; what: Query }
@@ -413,7 +496,7 @@ type ParentMessage =
   | { op: 'will-choose'; id: number; path: string | null }
   | { op: 'stop' };
 type ChildMessage =
-  | { op: 'ready'; url: string; port: number }
+  | { op: 'ready'; url: string; trayUrl: string; port: number }
   | { op: 'failed'; message: string }
   | { op: 'answer'; id: number; value: unknown }
   | { op: 'stopped' };
@@ -444,7 +527,7 @@ export async function startPreviewHostProcess(options: PreviewHostOptions): Prom
 
   let nextId = 1;
   const pending = new Map<number, (value: unknown) => void>();
-  const ready = new Promise<{ url: string; port: number }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; trayUrl: string; port: number }>((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
       if (message.op === 'ready') resolve(message);
       else if (message.op === 'failed') reject(new Error(`preview host failed to start: ${message.message}`));
@@ -464,7 +547,7 @@ export async function startPreviewHostProcess(options: PreviewHostOptions): Prom
   const send = (message: ParentMessage) => child.send(message);
   const { serveAgent, env, configDir, port } = options;
   send({ op: 'start', options: { configDir, env, port, serveAgent } });
-  let started: { url: string; port: number };
+  let started: { url: string; trayUrl: string; port: number };
   try {
     started = await ready;
   } catch (error) {
@@ -491,6 +574,7 @@ export async function startPreviewHostProcess(options: PreviewHostOptions): Prom
     notices: () => query('notices'),
     browserUrls: () => query('browserUrls'),
     launches: () => query('launches'),
+    quitRequests: () => query('quitRequests'),
     logs: async () => (child.connected ? query<string[]>('logs') : [...output]),
     showView: (view) =>
       new Promise<void>((resolve) => {
@@ -530,7 +614,7 @@ async function runAsChild(): Promise<void> {
       startPreviewHost({ ...message.options, log: (line) => console.error(`[preview-host] ${line}`) }).then(
         (started) => {
           host = started;
-          reply({ op: 'ready', url: started.url, port: started.port });
+          reply({ op: 'ready', url: started.url, trayUrl: started.trayUrl, port: started.port });
         },
         (error: unknown) =>
           reply({

@@ -36,7 +36,17 @@ export interface CliRun extends Promise<CliResult> {
 
 export function runCli(args: string[], env: Record<string, string | undefined>): CliRun {
   ensureCliBuilt();
-  const child = spawn(process.execPath, [PGENTRA_BIN, ...args], {
+  return runProgram([process.execPath, PGENTRA_BIN], args, env);
+}
+
+/** `runCli` for another build of pgentra: `command` is its argv prefix (the standalone binary, say). */
+export function runProgram(
+  command: readonly string[],
+  args: string[],
+  env: Record<string, string | undefined>,
+): CliRun {
+  const [program = 'pgentra', ...prefix] = command;
+  const child = spawn(program, [...prefix, ...args], {
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

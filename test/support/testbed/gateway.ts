@@ -34,7 +34,27 @@ export type GatewayReason =
   | 'not-group-member'
   | 'username-format'
   | 'jwks-unavailable'
-  | 'upstream';
+  | 'upstream'
+  /** The Azure-like rules around the server (fake ARM): firewall, Entra authentication off. */
+  | 'firewall'
+  | 'entra-disabled';
+
+/** A refusal the gateway's admission hooks return, sent as a FATAL with Azure's wording. */
+export interface AdmissionRefusal {
+  reason: 'firewall' | 'entra-disabled';
+  code: string;
+  message: string;
+}
+
+/**
+ * What Azure checks around the token: a stopped server takes no connections, the firewall is
+ * checked before the password is asked, and Entra authentication must be on for a token to count.
+ */
+export interface GatewayAdmission {
+  onConnect?(): 'drop' | undefined;
+  beforePassword?(login: { user: string; database: string }): AdmissionRefusal | undefined;
+  afterPassword?(login: { user: string; database: string }): AdmissionRefusal | undefined;
+}
 
 export interface GatewayLogEntry {
   /** The user name the client sent (for Single Server including `@server`). */
@@ -76,6 +96,7 @@ export interface GatewayOptions {
   clockToleranceSec?: number;
   /** Epoch milliseconds, for tests that drive time (a `Clock.now`). */
   now?: () => number;
+  admission?: GatewayAdmission;
 }
 
 export interface Gateway {
@@ -617,7 +638,7 @@ function fetchTrusting(ca: string | Buffer | undefined): FetchImplementation {
     });
 }
 
-function keyResolver(options: GatewayOptions): JWTVerifyGetKey {
+export function keyResolver(options: Pick<GatewayOptions, 'jwks' | 'jwksUri' | 'caFile'>): JWTVerifyGetKey {
   const source: JWTVerifyGetKey | RemoteJwks | undefined =
     options.jwks ??
     (options.jwksUri === undefined ? undefined : { url: options.jwksUri, caFile: options.caFile });
@@ -684,7 +705,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
       return;
     }
+    const database = params.find(([key]) => key === 'database')?.[1] ?? user;
+    const refuseAdmission = (refusal: AdmissionRefusal | undefined) => {
+      if (!refusal) return false;
+      log.push({ user, outcome: 'rejected', reason: refusal.reason });
+      socket.end(errorResponse(refusal));
+      return true;
+    };
+    if (refuseAdmission(options.admission?.beforePassword?.({ user, database }))) return;
     const password = await readPassword(socket, reader);
+    if (refuseAdmission(options.admission?.afterPassword?.({ user, database }))) return;
     const verdict = await checkLogin(user, password, policy);
     if (!verdict.ok) {
       log.push({ user, outcome: 'rejected', reason: verdict.reason });
@@ -742,6 +772,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = net.createServer((client) => {
     track(client);
+    // A stopped Azure server takes no connections at all.
+    if (options.admission?.onConnect?.() === 'drop') {
+      client.destroy();
+      return;
+    }
     const link: ClientLink = { socket: client, track };
     serve(link).catch((error: unknown) => {
       if (error instanceof ProtocolViolation && link.socket.writable) {

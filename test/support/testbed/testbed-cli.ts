@@ -43,6 +43,9 @@ const usage = `Usage: npm run testbed -- <command>
   clear-faults           remove all injected faults
   revoke [UPN]           revoke refresh tokens (everyone's without UPN)
   lifetime SECONDS       lifetime of tokens issued from now on
+  azure SERVER stop|start|entra-off|entra-on|private|public|no-firewall
+                         change a server of the fake Azure Resource Manager (its gateway follows)
+  client-ip IP           the public IP the fake ARM reports and the gateways check
   down                   stop everything \`up\` started`;
 
 async function readState() {
@@ -69,13 +72,14 @@ async function runningState() {
   return state;
 }
 
-async function control(body: Record<string, unknown>): Promise<void> {
+async function control(body: Record<string, unknown>, to: 'entra' | 'arm' = 'entra'): Promise<void> {
   const { facts } = await runningState();
+  const url = to === 'entra' ? facts.controlUrl : `${facts.arm.endpoint}/_testbed/control`;
   const ca = await fs.readFile(facts.caFile);
   const payload = JSON.stringify(body);
   await new Promise<void>((resolve, reject) => {
     const request = https.request(
-      facts.controlUrl,
+      url,
       {
         method: 'POST',
         ca,
@@ -232,6 +236,22 @@ async function main(argv: string[]): Promise<void> {
       return control({ op: 'revoke', ...(rest[0] ? { upn: rest[0] } : {}) });
     case 'lifetime':
       return control({ op: 'lifetime', sec: z.coerce.number().int().positive().parse(rest[0]) });
+    case 'azure': {
+      const changes: Record<string, Record<string, unknown>> = {
+        stop: { state: 'Stopped' },
+        start: { state: 'Ready' },
+        'entra-off': { entraAuth: false },
+        'entra-on': { entraAuth: true },
+        private: { publicAccess: false },
+        public: { publicAccess: true },
+        'no-firewall': { clearFirewall: true },
+      };
+      const change = changes[rest[1] ?? ''];
+      if (!rest[0] || !change) throw new Error(`usage: azure SERVER ${Object.keys(changes).join('|')}`);
+      return control({ server: rest[0], ...change }, 'arm');
+    }
+    case 'client-ip':
+      return control({ clientIp: rest[0] }, 'arm');
     case '--help':
     case '-h':
     case 'help':

@@ -2,11 +2,14 @@
 // token-checking gateway per server kind, and a real unlocked gnome-keyring. Tests start it
 // in-process; `npm run testbed -- up` runs the same code in a background daemon; `npm run demo`
 // points pgentra at it.
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeEntra, type FakeEntra } from './fake-entra/index.js';
-import { startGateway, type Gateway } from './gateway.js';
+import { ARM_RESOURCE, startFakeArm, type FakeArm } from './fake-arm/index.js';
+import { defaultAzure, TESTBED_SERVERS } from './fake-arm/world.js';
+import { keyResolver, startGateway, type Gateway } from './gateway.js';
 import { startKeyringSession, type KeyringSession } from './keyring-session.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { createTestCa, issueLeaf } from './tls.js';
@@ -33,6 +36,11 @@ export interface TestbedOptions {
   /** Start a private gnome-keyring session (needed by the real OS-keychain cache path). */
   keyring?: boolean;
   deviceCodeAutoApproveAfterPolls?: number;
+  /**
+   * Users Entra knows but the database does not: no role until an administrator runs
+   * `pgaadauth_create_principal` (the testbed's stand-in for Azure's, in the postgres database).
+   */
+  usersWithoutRole?: string[];
 }
 
 export interface TestbedFacts {
@@ -47,6 +55,10 @@ export interface TestbedFacts {
   database: string;
   users: { upn: string; oid: string }[];
   groups: { name: string; id: string; members: string[] }[];
+  /** The fake Azure Resource Manager: its endpoint, token audience and the client IP it models. */
+  arm: { endpoint: string; resource: string; clientIp: string; publicIpUrl: string };
+  /** The fake ARM server each gateway stands for (`pgentra cluster add --from-azure NAME`). */
+  azureServers: Record<GatewayKind, { name: string; id: string }>;
   /** A config dir with a custom cloud pointing at this stack, for PGENTRA_HOME. */
   pgentraHome: string;
   /** Extra environment a pgentra process needs here (the keyring's session bus). */
@@ -59,6 +71,7 @@ export interface Testbed {
   entra: FakeEntra;
   postgres: PostgresServer;
   gateways: Record<GatewayKind, Gateway>;
+  arm: FakeArm;
   keyring?: KeyringSession;
   dir: string;
   stop(): Promise<void>;
@@ -81,6 +94,8 @@ export function testbedConfig(facts: Omit<TestbedFacts, 'pgentraHome' | 'env'>) 
           caFile: facts.caFile,
           // The gateways listen on loopback; naming them here is what lets tokens go there without --trust-host.
           hosts: ['127.0.0.1', 'localhost'],
+          arm: { endpoint: facts.arm.endpoint, resource: facts.arm.resource },
+          publicIpUrl: facts.arm.publicIpUrl,
         },
       ],
     },
@@ -108,7 +123,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const entra = await startFakeEntra({
       dir: path.join(dir, 'entra'),
       ca,
-      users: users.map((upn) => ({ upn })),
+      users: [...users, ...(options.usersWithoutRole ?? [])].map((upn) => ({ upn })),
       groups,
       tokenLifetimeSec: options.tokenLifetimeSec,
       deviceCodeAutoApproveAfterPolls: options.deviceCodeAutoApproveAfterPolls,
@@ -120,6 +135,37 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const roles = [...users, ...groups.map((group) => group.name)];
     for (const role of roles) await postgres.createRole(role);
     await postgres.createDatabase(DATABASE);
+    // Azure's pgaadauth_create_principal makes a role Entra tokens log in as; here the gateway
+    // logs in upstream with a password derived from the role name and a secret of this testbed.
+    const principalSalt = randomBytes(16).toString('hex');
+    const principalSecret = (role: string) =>
+      createHash('sha256').update(`${principalSalt}:${role}`).digest('hex');
+    await postgres.query(
+      `CREATE FUNCTION pgaadauth_create_principal(name text, is_admin boolean, is_mfa boolean) RETURNS text
+       LANGUAGE plpgsql AS $$
+       BEGIN
+         EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', name, encode(sha256(convert_to('${principalSalt}:' || name, 'UTF8')), 'hex'));
+         RETURN format('Created role for "%s"', name);
+       END $$`,
+    );
+    const roleSecret = (role: string) => {
+      try {
+        return postgres.roleSecret(role);
+      } catch {
+        return principalSecret(role);
+      }
+    };
+
+    const armCert = await issueLeaf(ca, 'arm');
+    const world = defaultAzure(entra);
+    const arm = await startFakeArm({
+      tls: { cert: armCert.cert, key: armCert.key },
+      issuer: entra.issuer,
+      tenantId: entra.tenantId,
+      keys: keyResolver({ jwksUri: entra.jwksUri, caFile: ca.caFile }),
+      ...world,
+    });
+    cleanups.push(() => arm.close());
 
     const gatewayCert = await issueLeaf(ca, 'gateway');
     const groupIds = Object.fromEntries(entra.groups.map((group) => [group.name, group.id]));
@@ -135,7 +181,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         jwksUri: entra.jwksUri,
         caFile: ca.caFile,
         groups: groupIds,
+        roleSecret,
         tls: { cert: gatewayCert.cert, key: gatewayCert.key },
+        admission: arm.admissionFor(TESTBED_SERVERS[kind]),
       });
       const gateway = gateways[kind];
       cleanups.push(() => gateway.close());
@@ -173,6 +221,18 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       users: entra.users.map((user) => ({ upn: user.upn, oid: user.oid })),
       groups: entra.groups.map((group) => ({ name: group.name, id: group.id, members: group.members })),
       controlUrl: `${new URL(entra.authority).origin}/_testbed/control`,
+      arm: {
+        endpoint: arm.origin,
+        resource: ARM_RESOURCE,
+        clientIp: arm.clientIp,
+        publicIpUrl: `${arm.origin}/_testbed/myip`,
+      },
+      azureServers: Object.fromEntries(
+        (['flexible', 'single', 'cosmos'] as const).map((kind) => [
+          kind,
+          { name: TESTBED_SERVERS[kind], id: arm.serverIdOf(TESTBED_SERVERS[kind]) },
+        ]),
+      ) as TestbedFacts['azureServers'],
     };
     const pgentraHome = path.join(dir, 'pgentra-home');
     await fs.mkdir(pgentraHome, { recursive: true, mode: 0o700 });
@@ -182,7 +242,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       { mode: 0o600 },
     );
     const facts: TestbedFacts = { ...base, pgentraHome, env: { ...keyring?.env } };
-    return { facts, entra, postgres, gateways, keyring, dir, stop };
+    return { facts, entra, postgres, gateways, arm, keyring, dir, stop };
   } catch (error) {
     await stop();
     throw error;

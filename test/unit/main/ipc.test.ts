@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Clipboard as ElectronClipboard } from 'electron';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   createElectronClipboard,
   osClipboardMime,
@@ -19,7 +19,13 @@ import {
   autostartFile,
   createStartAtLogin,
 } from '../../../electron/main/adapters/login-item.js';
-import { createElectronNotifier, type NotificationLike } from '../../../electron/main/adapters/notifier.js';
+import {
+  createElectronNotifier,
+  MAX_LIVE_NOTIFICATIONS,
+  NOTIFICATION_LIFETIME_MS,
+  OPEN_WINDOW,
+  type NotificationLike,
+} from '../../../electron/main/adapters/notifier.js';
 import { createHandlers } from '../../../electron/main/ipc/handlers.js';
 import {
   registerIpcHandlers,
@@ -116,7 +122,7 @@ class FakeWindow implements BrowserWindowLike {
   }
 }
 
-function setUpWindow() {
+function setUpWindow(overrides: { rendererUrl?: string; platform?: NodeJS.Platform } = {}) {
   const windows: FakeWindow[] = [];
   const opened: string[] = [];
   const logs: string[] = [];
@@ -129,9 +135,10 @@ function setUpWindow() {
     },
     preloadPath: PATHS.preload,
     indexPath: PATHS.rendererIndex,
-    rendererUrl: PATHS.rendererUrl,
+    rendererUrl: overrides.rendererUrl ?? PATHS.rendererUrl,
     openInBrowser: (url) => void opened.push(url),
     isPackaged: true,
+    platform: overrides.platform ?? 'linux',
     log: (message) => void logs.push(message),
   });
   main.show();
@@ -172,6 +179,32 @@ describe('IPC registration', () => {
     expect([...ipc.listeners.keys()].sort()).toEqual(Object.keys(channels).sort());
     unregister();
     expect(ipc.listeners.size).toBe(0);
+  });
+
+  it('holds calls until the handlers exist, and answers internal when the start failed', async () => {
+    const { main } = setUpWindow();
+    const options = {
+      isTrustedSender: (e: IpcInvokeEventLike) => main.isTrustedSender(e),
+      log: () => undefined,
+    };
+    let handlersUp: (handlers: Handlers) => void = () => undefined;
+    const waiting = new FakeIpcMain();
+    registerIpcHandlers(waiting, new Promise<Handlers>((resolve) => (handlersUp = resolve)), options);
+    const early = waiting.invoke('app:snapshot', fromOurs(), []);
+    // A forged caller is refused at once, whether or not the services are up.
+    await expect(
+      waiting.invoke('app:snapshot', fromOurs({ url: 'https://evil.example/', parent: null }), []),
+    ).resolves.toMatchObject({ ok: false, code: 'forbidden' });
+    handlersUp(spyHandlers());
+    await expect(early).resolves.toMatchObject({ ok: true, value: { channel: 'app:snapshot' } });
+
+    const failed = new FakeIpcMain();
+    registerIpcHandlers(failed, Promise.reject(new Error('config dir unreadable')), options);
+    await expect(failed.invoke('app:snapshot', fromOurs(), [])).resolves.toEqual({
+      ok: false,
+      code: 'internal',
+      message: 'pgentra did not start: config dir unreadable',
+    });
   });
 
   it('answers a call from our window with the handler result, args parsed', async () => {
@@ -272,7 +305,7 @@ describe('IPC registration', () => {
 
 describe('renderer URL and external links', () => {
   it('accepts only our page', () => {
-    expect(isAllowedRendererUrl(`${PATHS.rendererUrl}?x=1#accounts`, PATHS.rendererUrl)).toBe(true);
+    expect(isAllowedRendererUrl(`${PATHS.rendererUrl}?x=1#accounts`, PATHS.rendererUrl, 'linux')).toBe(true);
     for (const url of [
       'not a url',
       'https://example.com/',
@@ -280,7 +313,25 @@ describe('renderer URL and external links', () => {
       PATHS.rendererUrl.replace('index.html', 'other.html'),
       PATHS.rendererUrl.replace('file:///', 'file://user:pw@/'),
     ])
-      expect(isAllowedRendererUrl(url, PATHS.rendererUrl), url).toBe(false);
+      expect(isAllowedRendererUrl(url, PATHS.rendererUrl, 'linux'), url).toBe(false);
+  });
+
+  // Chromium url/url_canon_fileurl.cc, FileDoDriveSpec: "Normalize Windows drive letters to
+  // uppercase", so the page reports file:///C:/…; Node's pathToFileURL keeps the letter as
+  // __dirname spells it (c:\… when started through a lower-case path). The exact comparison
+  // refused every call from our own page then.
+  it('on Windows ignores the case of the drive letter, and nothing else', () => {
+    const ours = 'file:///C:/Program%20Files/pgentra/resources/app.asar/dist/renderer/index.html';
+    const lower = ours.replace('/C:/', '/c:/');
+    expect(isAllowedRendererUrl(lower, ours, 'win32')).toBe(true);
+    expect(isAllowedRendererUrl(ours, lower, 'win32')).toBe(true);
+    expect(isAllowedRendererUrl(ours.replace('/C:/', '/D:/'), ours, 'win32')).toBe(false);
+    expect(isAllowedRendererUrl(ours.replace('pgentra', 'PGENTRA'), ours, 'win32')).toBe(false);
+    expect(isAllowedRendererUrl(lower, ours, 'linux')).toBe(false);
+
+    const { main, window } = setUpWindow({ rendererUrl: ours, platform: 'win32' });
+    const event = { sender: { id: window.webContents.id }, senderFrame: { url: lower, parent: null } };
+    expect(main.isTrustedSender(event)).toBe(true);
   });
 
   it('opens only web links in the browser', async () => {
@@ -504,6 +555,44 @@ describe('clipboard wiring', () => {
     expect(electronClipboard.text).toBe('');
   });
 
+  // Electron docs/breaking-changes.md (44.0): the clipboard module's readText/writeText/write
+  // return Promises. A guard comparing `clipboard.readText()` with the token compared a Promise,
+  // never matched, and never cleared. Here every call answers on a later turn of the event loop,
+  // as Electron's does, with the marker write of electron/main/adapters/clipboard.ts.
+  it('clears through an Electron 44+ clipboard whose every answer comes later', async () => {
+    expectTypeOf<ElectronClipboard['readText']>().returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf<ElectronClipboard['write']>().returns.toEqualTypeOf<Promise<void>>();
+    const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+    let board = '';
+    const slow: ElectronClipboardLike = {
+      readText: async () => (await later(), board),
+      writeText: async (text) => void (await later(), (board = text)),
+      clear: () => void (board = ''),
+    };
+    const clock = new FakeClock();
+    const guard = new ClipboardGuard(
+      createElectronClipboard(slow, {
+        platform: 'win32',
+        writeItem: async (entries) => {
+          await later();
+          board = String(entries['text/plain']);
+        },
+      }),
+      clock,
+    );
+    await guard.copySecret(TOKEN, 30);
+    expect(board).toBe(TOKEN);
+    await clock.advance(30_000);
+    await vi.waitFor(() => expect(board).toBe(''));
+
+    await guard.copySecret(TOKEN, 30);
+    board = 'SELECT 1;';
+    await clock.advance(30_000);
+    await later();
+    await later();
+    expect(board).toBe('SELECT 1;');
+  });
+
   it('writes the text and the marker formats as one entry, plain text when that write fails', async () => {
     const plain = new FakeElectronClipboard();
     await createElectronClipboard(plain, { platform: 'darwin' }).writeText(TOKEN, { secret: true });
@@ -603,25 +692,35 @@ describe('typed actions for the tray', () => {
 });
 
 describe('notifications', () => {
-  it('runs the notice action on click or button, and keeps a reference until closed', () => {
-    const shown: { options: unknown; listeners: Map<string, () => void> }[] = [];
+  type Shown = { options: unknown; listeners: Map<string, (...args: unknown[]) => void>; shown: boolean };
+
+  function notifierSetUp() {
+    const shown: Shown[] = [];
     const actions: string[] = [];
+    const logs: string[] = [];
+    const clock = new FakeClock();
     const notifier = createElectronNotifier({
       isSupported: () => true,
       create: (options) => {
-        const entry = { options, listeners: new Map<string, () => void>() };
+        const entry: Shown = { options, listeners: new Map(), shown: false };
         shown.push(entry);
         const notification: NotificationLike = {
-          show: () => undefined,
-          // Both overloads (click/close/failed and action) reduce to "call me back".
-          on: ((event: string, listener: () => void) =>
+          show: () => void (entry.shown = true),
+          // Every overload reduces to "call me back".
+          on: ((event: string, listener: (...args: unknown[]) => void) =>
             entry.listeners.set(event, listener)) as NotificationLike['on'],
         };
         return notification;
       },
       onAction: (id) => void actions.push(id),
-      log: () => undefined,
+      clock,
+      log: (line) => void logs.push(line),
     });
+    return { shown, actions, logs, clock, notifier };
+  }
+
+  it('runs the notice action on click or button; a notice without one opens the window', () => {
+    const { shown, actions, notifier } = notifierSetUp();
     notifier.notify({
       title: 'pgentra: sign-in needed',
       body: 'b',
@@ -633,7 +732,41 @@ describe('notifications', () => {
     });
     shown[0]?.listeners.get('click')?.();
     shown[0]?.listeners.get('action')?.();
-    expect(actions).toEqual(['sign-in', 'sign-in']);
+    notifier.notify({ title: 'pgentra', body: 'Token for prod copied.' });
+    shown[1]?.listeners.get('click')?.();
+    expect(actions).toEqual(['sign-in', 'sign-in', OPEN_WINDOW]);
+  });
+
+  // Electron docs/api/notification.md: `close` "is not guaranteed to be emitted in all cases where
+  // the notification is closed", so holding each notice until then kept them all forever.
+  it('lets a notice go once acted on, closed, failed, an hour old, or pushed out by newer ones', async () => {
+    const { shown, notifier, clock } = notifierSetUp();
+    for (let i = 0; i < 4; i += 1) notifier.notify({ title: `n${i}`, body: 'b' });
+    expect(notifier.liveCount).toBe(4);
+    shown[0]?.listeners.get('click')?.();
+    shown[1]?.listeners.get('close')?.();
+    shown[2]?.listeners.get('failed')?.({}, 'denied');
+    expect(notifier.liveCount).toBe(1);
+    await clock.advance(NOTIFICATION_LIFETIME_MS);
+    expect(notifier.liveCount).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+
+    for (let i = 0; i < MAX_LIVE_NOTIFICATIONS + 5; i += 1) notifier.notify({ title: `m${i}`, body: 'b' });
+    expect(notifier.liveCount).toBe(MAX_LIVE_NOTIFICATIONS);
+    expect(clock.pendingTimers).toBe(MAX_LIVE_NOTIFICATIONS);
+    expect(shown.every((entry) => entry.shown)).toBe(true);
+  });
+
+  // Electron docs/api/notification.md, event 'failed' (darwin, win32): "an error is encountered
+  // while creating and showing the native notification"; an unsigned macOS build gets it for
+  // every notice, which went unnoticed.
+  it('logs a failed notification with what it would have said', () => {
+    const { shown, logs, notifier } = notifierSetUp();
+    notifier.notify({ title: 'pgentra: sign-in needed', body: 'Your sign-in expired.' });
+    shown[0]?.listeners.get('failed')?.({}, 'Notifications are not allowed for this application');
+    expect(logs).toEqual([
+      'notification failed (Notifications are not allowed for this application): pgentra: sign-in needed: Your sign-in expired.',
+    ]);
   });
 
   it('logs instead where notifications are unsupported', () => {
@@ -644,6 +777,7 @@ describe('notifications', () => {
         throw new Error('unreachable');
       },
       onAction: () => undefined,
+      clock: new FakeClock(),
       log: (line) => void logs.push(line),
     });
     notifier.notify({ title: 't', body: 'b' });
@@ -681,7 +815,7 @@ describe('start at login and the pgAdmin command', () => {
     expect(autostartFile({ XDG_CONFIG_HOME: '/cfg' }, '/home/ada')).toBe('/cfg/autostart/pgentra.desktop');
   });
 
-  it('runs the shipped launcher when packaged and node + bin/pgentra.cjs in development', () => {
+  it('runs the shipped standalone binary when packaged and node + bin/pgentra.cjs in development', () => {
     const base = {
       resourcesPath: '/opt/pgentra/resources',
       root: '/src/pgentra',
@@ -698,7 +832,7 @@ describe('start at login and the pgAdmin command', () => {
         isPackaged: true,
         platform: 'win32',
       }),
-    ).toEqual(['C:\\Program Files\\pgentra\\resources\\cli\\pgentra.cmd']);
+    ).toEqual(['C:\\Program Files\\pgentra\\resources\\cli\\pgentra.exe']);
     expect(pgentraCommandFor({ ...base, isPackaged: false, platform: 'linux' })).toEqual([
       '/usr/bin/node',
       '/src/pgentra/bin/pgentra.cjs',

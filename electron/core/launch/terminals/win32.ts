@@ -2,6 +2,7 @@
 import type { Processes, SpawnRequest } from '../../ports.js';
 import { assertCmdSafe, cmdEscape, cmdQuotedPath, msvcrtQuote } from '../quoting.js';
 import { safeTitle, type TerminalProgram } from './common.js';
+import { LaunchError } from '../errors.js';
 
 export type WindowsTerminal = { kind: 'cmd'; comspec: string } | { kind: 'wt'; command: string };
 
@@ -51,6 +52,31 @@ export function windowsCmdCommand(
 }
 
 /**
+ * What Windows Terminal cannot pass on intact. wt joins the words after `--` into one command line
+ * by wrapping a word that has a space in plain quotes, escaping nothing (microsoft/terminal
+ * src/cascadia/TerminalApp/AppCommandlineArgs.cpp, _getNewTerminalArgs: `if (arg.find(" ") …)
+ * cmdlineBuffer << '"' << arg << '"'`), so a `"` inside, or a `\` before the closing quote, would
+ * be split differently by psql's C runtime; and it expands %NAME% in the whole line before
+ * CreateProcessW (src/cascadia/TerminalConnection/ConptyConnection.cpp, _LaunchAttachedClient:
+ * `wil::ExpandEnvironmentStringsW(_commandline)`), with no escape. wt splits its own arguments
+ * at `;`; `\;` keeps one in an argument, but the program is refused one rather than relying on that.
+ */
+function assertWtSafe(value: string, what: string): void {
+  assertCmdSafe(value, what);
+  const problem = /["%\t]/.test(value)
+    ? 'a ", a % or a tab'
+    : / /.test(value) && value.endsWith('\\')
+      ? 'a space and a trailing backslash'
+      : null;
+  if (problem)
+    throw new LaunchError(
+      'unsafe-value',
+      `Windows Terminal cannot pass ${what} (${value}) on intact: it holds ${problem}, which wt re-quotes or expands`,
+      'Set the terminal to "cmd" in pgentra\'s settings.',
+    );
+}
+
+/**
  * Windows Terminal: wt splits its own command line at `;`, so a literal one is written `\;`.
  * wt may hand the tab to an already running instance with that instance's environment
  * (microsoft/terminal#16226), which is harmless here: psql needs nothing from the environment.
@@ -60,7 +86,14 @@ export function windowsTerminalCommand(
   program: TerminalProgram,
   options: { title: string },
 ): SpawnRequest {
-  for (const arg of [program.command, ...program.args]) assertCmdSafe(arg, 'a command argument');
+  assertWtSafe(program.command, 'the psql path');
+  if (program.command.includes(';'))
+    throw new LaunchError(
+      'unsafe-value',
+      `Windows Terminal cannot run ${program.command}: wt would split the program's path at its ";"`,
+      'Set the terminal to "cmd" in pgentra\'s settings, or install psql in a folder without ";".',
+    );
+  for (const arg of program.args) assertWtSafe(arg, 'a psql argument');
   return {
     command: terminal.command,
     args: [

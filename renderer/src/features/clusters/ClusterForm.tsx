@@ -1,4 +1,20 @@
-import { useEffect, useId, useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogTitle,
+  Field,
+  Input,
+  makeStyles,
+  Select,
+  Spinner,
+  Text,
+  tokens,
+  type InputProps,
+} from '@fluentui/react-components';
+import { useEffect, useRef, useState } from 'react';
 import {
   clusterFormSchema,
   type AppSnapshot,
@@ -21,12 +37,32 @@ import { applyPastedHost } from './pasted-host';
 interface Props {
   snapshot: AppSnapshot;
   editing: ClusterSnapshot | null;
-  onDone: (message: string) => void;
+  /** Saved: what to tell the person, and the cluster's name (the list selects it). */
+  onDone: (message: string, name: string) => void;
   onCancel: () => void;
 }
 
+const useStyles = makeStyles({
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  // flex-start: a problem under one field must not stretch its neighbour.
+  row: { display: 'flex', alignItems: 'flex-start', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  narrow: { width: '8em', flexShrink: 0 },
+  // Fluent's Input keeps a minimum width of its own; in a row it must fit its Field.
+  input: { width: '100%', minWidth: 0 },
+  grow: { flex: '1 1 10em' },
+  problem: { color: tokens.colorPaletteRedForeground1 },
+});
+
+/** The add and edit form, as the body of a dialog (ClusterDialog.tsx). */
 export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
-  const id = useId();
+  const styles = useStyles();
+  const form = useRef<HTMLFormElement>(null);
+  // Focus a field by its name (the first problem, a field a save error names).
+  const focusField = (field: string) =>
+    window.requestAnimationFrame(() => {
+      const element = form.current?.elements.namedItem(field);
+      if (element instanceof HTMLElement) element.focus();
+    });
   const [draft, setDraft] = useState<Draft>(() => toDraft(editing));
   const [touched, setTouched] = useState<Set<string>>(() => new Set(editing ? Object.keys(empty) : []));
   const [preview, setPreview] = useState<ClusterPreview | null>(null);
@@ -35,13 +71,6 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   // Fields the person typed in this form: a pasted connection string does not overwrite them.
   const [typed, setTyped] = useState<Set<string>>(() => new Set());
   const [pasteNote, setPasteNote] = useState<string | null>(null);
-
-  useEffect(() => {
-    setDraft(toDraft(editing));
-    setTouched(new Set(editing ? Object.keys(empty) : []));
-    setTyped(new Set());
-    setPasteNote(null);
-  }, [editing]);
 
   // An empty user means the signed-in account's UPN (the core fills it in on save): preview with
   // it, so "Logs in as …" (and a Single Server's @server suffix) shows before anything is typed.
@@ -52,10 +81,10 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
   useEffect(() => {
     let current = true;
     const timer = window.setTimeout(() => {
-      const form = previewable(toForm(draft));
-      if (!form.user && !draft.group && defaultUser) form.user = defaultUser;
+      const values = previewable(toForm(draft));
+      if (!values.user && !draft.group && defaultUser) values.user = defaultUser;
       void getApi()
-        .previewCluster(form, editing?.name ?? null)
+        .previewCluster(values, editing?.name ?? null)
         .then((result) => current && result.ok && setPreview(result.value));
     }, 120);
     return () => {
@@ -107,7 +136,7 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
     if (!parsed.success || Object.keys(blocking).length > 0) {
       // Keyboard and screen-reader users land on the first problem (its message is described-by).
       const first = FIELD_ORDER.find((field) => blocking[field]);
-      if (first) window.requestAnimationFrame(() => document.getElementById(`${id}-${first}`)?.focus());
+      if (first) focusField(first);
       return;
     }
     setSaving(true);
@@ -117,201 +146,198 @@ export function ClusterForm({ snapshot, editing, onDone, onCancel }: Props) {
       const saved = editing
         ? await call(api.updateCluster(editing.name, parsed.data))
         : await call(api.addCluster(parsed.data));
-      onDone(`${editing ? 'Saved' : 'Added'} ${saved.name}.`);
-      if (!editing) {
-        setDraft(empty);
-        setTouched(new Set());
-      }
+      onDone(`${editing ? 'Saved' : 'Added'} ${saved.name}.`, saved.name);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       setSubmitError(message);
       const field = fieldOf(message)?.field;
-      if (field) window.requestAnimationFrame(() => document.getElementById(`${id}-${field}`)?.focus());
+      if (field) focusField(field);
     } finally {
       setSaving(false);
     }
   };
 
-  const field = (name: keyof Draft, label: string, input: React.ReactNode, hint?: React.ReactNode) => (
-    <div className={`field${problems[name] ? ' invalid' : ''}`}>
-      <label htmlFor={`${id}-${name}`}>{label}</label>
-      {input}
-      {problems[name] ? (
-        <div className="problem" id={`${id}-${name}-problem`} role="alert">
-          {problems[name]}
-        </div>
-      ) : hint ? (
-        <div className="hint">{hint}</div>
-      ) : null}
-    </div>
+  const field = (
+    name: keyof Draft,
+    label: string,
+    control: React.ReactElement,
+    hint?: string,
+    className?: string,
+  ) => (
+    <Field
+      label={label}
+      className={className}
+      validationState={problems[name] ? 'error' : 'none'}
+      validationMessage={problems[name]}
+      // Only one of the two: a problem replaces the hint, and says what to do instead.
+      hint={problems[name] ? undefined : hint}
+    >
+      {control}
+    </Field>
   );
   const text = (
     name: 'name' | 'host' | 'port' | 'database' | 'user' | 'tenant' | 'serverName',
     placeholder: string,
-    extra: React.InputHTMLAttributes<HTMLInputElement> = {},
+    extra: Pick<InputProps, 'onPaste' | 'onBlur' | 'inputMode'> = {},
   ) => (
-    <input
+    <Input
       {...extra}
-      id={`${id}-${name}`}
+      className={styles.input}
       name={name}
       value={draft[name]}
       placeholder={placeholder}
-      aria-invalid={problems[name] ? true : undefined}
-      aria-describedby={problems[name] ? `${id}-${name}-problem` : undefined}
-      onChange={(e) => set(name, e.target.value)}
+      onChange={(_event, data) => set(name, data.value)}
       disabled={name === 'name' && editing !== null}
     />
   );
+  const kindName = (kind: string | null | undefined) =>
+    kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : kind === 'single' ? 'Single Server' : 'Flexible Server';
 
   return (
     <form
-      className="cluster-form"
+      ref={form}
       onSubmit={submit}
       noValidate
       aria-label={editing ? `Edit ${editing.name}` : 'Add a cluster'}
     >
-      <h2>{editing ? `Edit ${editing.name}` : 'Add a cluster'}</h2>
-      {field(
-        'name',
-        'Name',
-        text('name', 'prod'),
-        'Your short name for it; used in commands like `pgentra token prod`.',
-      )}
-      {field(
-        'host',
-        'Host',
-        text('host', 'myserver.postgres.database.azure.com', hostPaste),
-        preview?.kind
-          ? `${preview.kind === 'cosmos' ? 'Cosmos DB for PostgreSQL' : preview.kind === 'single' ? 'Single Server' : 'Flexible Server'} in the ${preview.cloud ?? '?'} cloud`
-          : undefined,
-      )}
-      {pasteNote && (
-        // Polite, not an alert: it reports what the paste did, nothing is wrong.
-        <div className="hint" aria-live="polite" data-testid="paste-note">
-          {pasteNote}
-        </div>
-      )}
-      <div className="row">
-        {field('port', 'Port', text('port', '5432'))}
-        {field(
-          'database',
-          'Database',
-          // The core's default: citus for Cosmos DB for PostgreSQL, postgres for the others.
-          text('database', (draft.kind || preview?.kind) === 'cosmos' ? 'citus' : 'postgres'),
-        )}
-      </div>
-      {field(
-        'user',
-        draft.group ? 'Entra group name' : 'Database user',
-        text('user', draft.group ? 'DB Admins' : (defaultUser ?? 'alice@contoso.com')),
-        preview?.loginUser ? `Logs in as ${preview.loginUser}` : undefined,
-      )}
-      <div className="field checkbox">
-        <input
-          id={`${id}-group`}
-          type="checkbox"
-          checked={draft.group}
-          onChange={(e) => set('group', e.target.checked)}
-        />
-        <label htmlFor={`${id}-group`}>This is an Entra group login (sign in as one of its members)</label>
-      </div>
-      <div className="row">
-        {field(
-          'kind',
-          'Kind',
-          <select
-            id={`${id}-kind`}
-            aria-invalid={problems.kind ? true : undefined}
-            aria-describedby={problems.kind ? `${id}-kind-problem` : undefined}
-            value={draft.kind}
-            onChange={(e) => set('kind', e.target.value as Draft['kind'])}
-          >
-            <option value="">{preview?.kind ? `Automatic (${preview.kind})` : 'Automatic'}</option>
-            <option value="flexible">Flexible Server</option>
-            <option value="single">Single Server (legacy)</option>
-            <option value="cosmos">Cosmos DB for PostgreSQL</option>
-          </select>,
-        )}
-        {field(
-          'cloud',
-          'Cloud',
-          <select
-            id={`${id}-cloud`}
-            aria-invalid={problems.cloud ? true : undefined}
-            aria-describedby={problems.cloud ? `${id}-cloud-problem` : undefined}
-            value={draft.cloud}
-            onChange={(e) => set('cloud', e.target.value)}
-          >
-            <option value="">{preview?.cloud ? `Automatic (${preview.cloud})` : 'Automatic'}</option>
-            {snapshot.settings.clouds.map((cloud) => (
-              <option key={cloud} value={cloud}>
-                {cloud}
-              </option>
-            ))}
-          </select>,
-        )}
-        {snapshot.accounts.length > 1 &&
-          field(
-            'account',
-            'Account',
-            <select
-              id={`${id}-account`}
-              value={draft.account}
-              onChange={(e) => set('account', e.target.value)}
-            >
-              <option value="">Automatic</option>
-              {snapshot.accounts.map((account) => (
-                <option key={account.id} value={account.username}>
-                  {account.username}
-                </option>
-              ))}
-            </select>,
+      <DialogBody>
+        <DialogTitle>{editing ? `Edit ${editing.name}` : 'Add a cluster'}</DialogTitle>
+        <DialogContent className={styles.content}>
+          {field(
+            'name',
+            'Name',
+            text('name', 'prod'),
+            'Your short name for it; used in commands like `pgentra token prod`.',
           )}
-      </div>
-      {draft.kind === 'single' &&
-        field(
-          'serverName',
-          'Server name',
-          text('serverName', 'myserver'),
-          'For a host that is an IP address or a custom DNS name: the server in user@servername.',
-        )}
-      {field(
-        'tenant',
-        "Server's tenant (guest access)",
-        text('tenant', 'empty: your own'),
-        "Only when the server is in another organisation's Entra tenant: its tenant ID or domain.",
-      )}
-      <div className="field checkbox">
-        <input
-          id={`${id}-trust-host`}
-          type="checkbox"
-          checked={draft.trustHost}
-          aria-describedby={`${id}-trust-host-reach`}
-          onChange={(e) => set('trustHost', e.target.checked)}
-        />
-        <label htmlFor={`${id}-trust-host`}>
-          Send tokens to this server though Azure does not vouch for it
-        </label>
-        <div className="hint" id={`${id}-trust-host-reach`}>
-          Only for an IP address or private DNS alias you know: this token opens every Azure Database for
-          PostgreSQL server your account can reach. The certificate is still verified.
-        </div>
-      </div>
-      {submitError && !fieldOf(submitError) && (
-        <div className="problem" role="alert">
-          {submitError}
-        </div>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {editing ? 'Save' : 'Add cluster'}
-        </button>
-        {editing && (
-          <button type="button" onClick={onCancel}>
+          {field(
+            'host',
+            'Host',
+            text('host', 'myserver.postgres.database.azure.com', hostPaste),
+            preview?.kind
+              ? `${kindName(preview.kind)} in the ${preview.cloud ?? '?'} cloud`
+              : 'Or paste a connection string: pgentra reads host, port, database and user from it.',
+          )}
+          {pasteNote && (
+            // Polite, not an alert: it reports what the paste did, nothing is wrong.
+            <Text size={200} aria-live="polite" data-testid="paste-note">
+              {pasteNote}
+            </Text>
+          )}
+          <div className={styles.row}>
+            {field('port', 'Port', text('port', '5432', { inputMode: 'numeric' }), undefined, styles.narrow)}
+            {field(
+              'database',
+              'Database',
+              // The core's default: citus for Cosmos DB for PostgreSQL, postgres for the others.
+              text('database', (draft.kind || preview?.kind) === 'cosmos' ? 'citus' : 'postgres'),
+              undefined,
+              styles.grow,
+            )}
+          </div>
+          {field(
+            'user',
+            draft.group ? 'Entra group name' : 'Database user',
+            text('user', draft.group ? 'DB Admins' : (defaultUser ?? 'alice@contoso.com')),
+            preview?.loginUser ? `Logs in as ${preview.loginUser}` : undefined,
+          )}
+          <Checkbox
+            name="group"
+            checked={draft.group}
+            onChange={(_event, data) => set('group', data.checked === true)}
+            label="This is an Entra group login (sign in as one of its members)"
+          />
+          <div className={styles.row}>
+            {field(
+              'kind',
+              'Kind',
+              <Select
+                name="kind"
+                value={draft.kind}
+                onChange={(_event, data) => set('kind', data.value as Draft['kind'])}
+              >
+                <option value="">{preview?.kind ? `Automatic (${preview.kind})` : 'Automatic'}</option>
+                <option value="flexible">Flexible Server</option>
+                <option value="single">Single Server (legacy)</option>
+                <option value="cosmos">Cosmos DB for PostgreSQL</option>
+              </Select>,
+              undefined,
+              styles.grow,
+            )}
+            {field(
+              'cloud',
+              'Cloud',
+              <Select name="cloud" value={draft.cloud} onChange={(_event, data) => set('cloud', data.value)}>
+                <option value="">{preview?.cloud ? `Automatic (${preview.cloud})` : 'Automatic'}</option>
+                {snapshot.settings.clouds.map((cloud) => (
+                  <option key={cloud} value={cloud}>
+                    {cloud}
+                  </option>
+                ))}
+              </Select>,
+              undefined,
+              styles.grow,
+            )}
+            {snapshot.accounts.length > 1 &&
+              field(
+                'account',
+                'Account',
+                <Select
+                  name="account"
+                  value={draft.account}
+                  onChange={(_event, data) => set('account', data.value)}
+                >
+                  <option value="">Automatic</option>
+                  {snapshot.accounts.map((account) => (
+                    <option key={account.id} value={account.username}>
+                      {account.username}
+                    </option>
+                  ))}
+                </Select>,
+                undefined,
+                styles.grow,
+              )}
+          </div>
+          {draft.kind === 'single' &&
+            field(
+              'serverName',
+              'Server name',
+              text('serverName', 'myserver'),
+              'For a host that is an IP address or a custom DNS name: the server in user@servername.',
+            )}
+          {field(
+            'tenant',
+            "Server's tenant (guest access)",
+            text('tenant', 'empty: your own'),
+            "Only when the server is in another organisation's Entra tenant: its tenant ID or domain.",
+          )}
+          <Field hint="Only for an IP address or private DNS alias you know: this token opens every Azure Database for PostgreSQL server your account can reach. The certificate is still verified.">
+            <Checkbox
+              name="trustHost"
+              checked={draft.trustHost}
+              onChange={(_event, data) => set('trustHost', data.checked === true)}
+              label="Send tokens to this server though Azure does not vouch for it"
+            />
+          </Field>
+          {submitError && !fieldOf(submitError) && (
+            <Text className={styles.problem} role="alert">
+              {submitError}
+            </Text>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button type="button" onClick={onCancel}>
             Cancel
-          </button>
-        )}
-      </div>
+          </Button>
+          <Button
+            type="submit"
+            appearance="primary"
+            disabled={saving}
+            icon={saving ? <Spinner size="tiny" /> : undefined}
+          >
+            {editing ? 'Save' : 'Add cluster'}
+          </Button>
+        </DialogActions>
+      </DialogBody>
     </form>
   );
 }

@@ -1,3 +1,15 @@
+import {
+  Button,
+  Field,
+  Input,
+  Label,
+  makeStyles,
+  Select,
+  Switch,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import { FolderOpenRegular, WindowConsoleRegular } from '@fluentui/react-icons';
 import { useEffect, useId, useState } from 'react';
 import {
   settingsPatchSchema,
@@ -7,9 +19,12 @@ import {
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import type { KnownTerminal } from '../../../../electron/shared/terminals';
 import { useConfirm } from '../../components/ConfirmDialog';
+import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 
 /** The terminal select's value when config.json holds what the window cannot (a custom command, a list). */
 const FROM_CONFIG = 'from-config';
+
+const TEXT_FIELDS = ['refreshMarginMin', 'clipboardClearSec', 'clientId', 'tenant'] as const;
 
 /** The names the form shows, for messages about a field. */
 const FIELD_LABELS: Record<string, string> = {
@@ -20,12 +35,35 @@ const FIELD_LABELS: Record<string, string> = {
   tenant: 'Tenant',
 };
 
+const useStyles = makeStyles({
+  group: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingVerticalL,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: tokens.shadow4,
+  },
+  groupTitle: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  // Sized for what they hold: "15", "30"; a GUID.
+  number: { width: '9em' },
+  wide: { width: '26em', maxWidth: '100%' },
+  select: { minWidth: '18em' },
+  path: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, alignSelf: 'stretch' },
+  pathValue: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+  problem: { color: tokens.colorPaletteRedForeground1 },
+  footer: { display: 'flex', gap: tokens.spacingHorizontalS },
+});
+
 interface Props {
   snapshot: AppSnapshot;
-  onNotice: (message: string, isError?: boolean, details?: readonly string[]) => void;
+  onNotice: OnNotice;
 }
 
 export function SettingsPanel({ snapshot, onNotice }: Props) {
+  const styles = { ...useLayoutStyles(), ...useStyles() };
   const id = useId();
   const s = snapshot.settings;
   const [confirmDialog, confirm] = useConfirm();
@@ -68,10 +106,12 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
       ? 'refreshMarginMin'
       : String(firstIssue.path[0])
     : undefined;
-  const problemId = `${id}-problem`;
   const fieldProblem = firstIssue
     ? `${FIELD_LABELS[String(firstIssue.path[0])] ?? String(firstIssue.path[0] ?? '')}: ${firstIssue.message}`
     : null;
+  // A text field shows its own problem; anything else (the terminal list) shows above Save.
+  const shownAtField = (TEXT_FIELDS as readonly string[]).includes(invalidField ?? '');
+  const formProblem = problem ?? (shownAtField ? null : fieldProblem);
 
   const installCli = async () => {
     try {
@@ -115,7 +155,15 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
-    if (!parsed.success) return setProblem(fieldProblem);
+    // The problem already shows under its field: take the person there.
+    if (!parsed.success) {
+      const field =
+        event.currentTarget instanceof HTMLFormElement && invalidField
+          ? event.currentTarget.elements.namedItem(invalidField)
+          : null;
+      if (field instanceof HTMLElement) field.focus();
+      return;
+    }
     try {
       await call(getApi().updateSettings(parsed.data));
       onNotice('Settings saved.');
@@ -124,28 +172,36 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     }
   };
 
-  const input = (key: keyof typeof draft, label: string, hint?: string, type = 'text') => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      {type === 'checkbox' ? (
-        <input
-          id={`${id}-${key}`}
-          type="checkbox"
-          checked={Boolean(draft[key])}
-          onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.checked }))}
-        />
-      ) : (
-        <input
-          id={`${id}-${key}`}
-          type={type}
-          value={String(draft[key])}
-          aria-invalid={invalidField === key ? true : undefined}
-          aria-describedby={invalidField === key ? problemId : undefined}
-          onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
-        />
-      )}
-      {hint && <div className="hint">{hint}</div>}
-    </div>
+  type TextKey = (typeof TEXT_FIELDS)[number];
+  type FlagKey = 'pgpassEnabled' | 'startAtLogin';
+  const text = (
+    key: TextKey,
+    label: string,
+    options: { hint?: string; unit?: string; wide?: boolean } = {},
+  ) => (
+    <Field
+      label={label}
+      validationState={invalidField === key ? 'error' : 'none'}
+      // The whole sentence, field name first: it is also what a screen reader hears on the field.
+      validationMessage={invalidField === key ? fieldProblem : undefined}
+      hint={invalidField === key ? undefined : options.hint}
+    >
+      <Input
+        name={key}
+        className={options.wide ? styles.wide : styles.number}
+        type={options.unit ? 'number' : 'text'}
+        value={draft[key]}
+        contentAfter={options.unit ? <Text size={200}>{options.unit}</Text> : undefined}
+        onChange={(_event, data) => setDraft((d) => ({ ...d, [key]: data.value }))}
+      />
+    </Field>
+  );
+  const flag = (key: FlagKey, label: string) => (
+    <Switch
+      label={label}
+      checked={draft[key]}
+      onChange={(_event, data) => setDraft((d) => ({ ...d, [key]: data.checked }))}
+    />
   );
 
   const pathSetting = (
@@ -155,90 +211,126 @@ export function SettingsPanel({ snapshot, onNotice }: Props) {
     choose: () => void,
     reset: (() => void) | null,
   ) => (
-    <div className="field" role="group" aria-labelledby={`${id}-${key}-label`}>
-      <div className="label" id={`${id}-${key}-label`}>
-        {label}
-      </div>
-      <div className="setting-value" data-testid={`${key}-value`}>
+    <div className={styles.path} role="group" aria-labelledby={`${id}-${key}-label`}>
+      <Label id={`${id}-${key}-label`}>{label}</Label>
+      <Text className={styles.pathValue} data-testid={`${key}-value`}>
         {value}
-      </div>
-      <div className="actions">
-        <button type="button" onClick={choose}>
+      </Text>
+      <div className={styles.actions}>
+        <Button size="small" icon={<FolderOpenRegular />} onClick={choose}>
           Choose…
-        </button>
+        </Button>
         {reset && (
-          <button type="button" onClick={reset}>
+          <Button size="small" onClick={reset}>
             {key === 'pgpass' ? 'Use the default' : 'Find automatically'}
-          </button>
+          </Button>
         )}
       </div>
     </div>
   );
+  const group = (key: string, title: string, intro: string | null, children: React.ReactNode) => (
+    <section className={styles.group} aria-labelledby={`${id}-${key}-group`}>
+      <h3 className={styles.groupTitle} id={`${id}-${key}-group`}>
+        {title}
+      </h3>
+      {intro && <Text className={styles.muted}>{intro}</Text>}
+      {children}
+    </section>
+  );
 
   return (
-    <form className="panel settings" onSubmit={save} aria-labelledby="settings-heading" noValidate>
+    <form className={styles.page} onSubmit={save} aria-labelledby="settings-heading" noValidate>
       {confirmDialog}
-      <h2 id="settings-heading">Settings</h2>
-      {input(
-        'refreshMarginMin',
-        'Refresh this many minutes before expiry',
-        'Tokens are also refreshed when only 25 % of their lifetime is left.',
-        'number',
+      <h2 id="settings-heading" className={styles.pageHeading}>
+        Settings
+      </h2>
+      {group(
+        'general',
+        'General',
+        null,
+        <>
+          {text('refreshMarginMin', 'Refresh this many minutes before expiry', {
+            hint: 'Tokens are also refreshed when only 25 % of their lifetime is left.',
+            unit: 'min',
+          })}
+          {text('clipboardClearSec', 'Clear a copied token after (seconds)', { unit: 's' })}
+          {flag('startAtLogin', 'Start pgentra when I log in')}
+        </>,
       )}
-      {input('pgpassEnabled', 'Keep tokens in my pgpass file', undefined, 'checkbox')}
-      {pathSetting(
+      {group(
         'pgpass',
-        'pgpass file',
-        s.pgpassPath ?? `${s.effectivePgpassPath} (the default)`,
-        () => void choosePgpass(),
-        s.pgpassPath ? () => void resetPath({ pgpassPath: null }, 'pgpass file: the default') : null,
-      )}
-      {input('clipboardClearSec', 'Clear a copied token after (seconds)', undefined, 'number')}
-      <div className="field">
-        <label htmlFor={`${id}-terminal`}>Terminal for psql</label>
-        <select
-          id={`${id}-terminal`}
-          value={draft.terminal}
-          onChange={(e) => setDraft((d) => ({ ...d, terminal: e.target.value }))}
-        >
-          <option value="">Automatic (this system's usual terminals)</option>
-          {s.knownTerminals.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-          {initialTerminal === FROM_CONFIG && (
-            <option value={FROM_CONFIG}>From config.json: {s.terminal.join(', ')}</option>
+        'pgpass',
+        'psql, pgAdmin and other libpq programs read the token from this file without asking.',
+        <>
+          {flag('pgpassEnabled', 'Keep tokens in my pgpass file')}
+          {pathSetting(
+            'pgpass',
+            'pgpass file',
+            s.pgpassPath ?? `${s.effectivePgpassPath} (the default)`,
+            () => void choosePgpass(),
+            s.pgpassPath ? () => void resetPath({ pgpassPath: null }, 'pgpass file: the default') : null,
           )}
-        </select>
-        <div className="hint">A custom terminal command can only be set in config.json.</div>
-      </div>
-      {pathSetting(
-        'pgadmin',
-        'pgAdmin',
-        s.pgadminPath ?? 'found automatically',
-        () => void choosePgadmin(),
-        s.pgadminPath ? () => void resetPath({ pgadminPath: null }, 'pgAdmin: found automatically') : null,
+        </>,
       )}
-      {input(
-        'clientId',
-        'Client ID',
-        "Your organisation's app registration (see the README), or the Azure CLI's.",
+      {group(
+        'clients',
+        'Clients',
+        null,
+        <>
+          <Field label="Terminal for psql" hint="A custom terminal command can only be set in config.json.">
+            <Select
+              className={styles.select}
+              value={draft.terminal}
+              onChange={(_event, data) => setDraft((d) => ({ ...d, terminal: data.value }))}
+            >
+              <option value="">Automatic (this system's usual terminals)</option>
+              {s.knownTerminals.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+              {initialTerminal === FROM_CONFIG && (
+                <option value={FROM_CONFIG}>From config.json: {s.terminal.join(', ')}</option>
+              )}
+            </Select>
+          </Field>
+          {pathSetting(
+            'pgadmin',
+            'pgAdmin',
+            s.pgadminPath ?? 'found automatically',
+            () => void choosePgadmin(),
+            s.pgadminPath
+              ? () => void resetPath({ pgadminPath: null }, 'pgAdmin: found automatically')
+              : null,
+          )}
+          <div className={styles.actions}>
+            <Button icon={<WindowConsoleRegular />} onClick={() => void installCli()}>
+              Install the pgentra command
+            </Button>
+          </div>
+        </>,
       )}
-      {input('tenant', 'Tenant', '"organizations", a tenant ID or a domain')}
-      {input('startAtLogin', 'Start pgentra when I log in', undefined, 'checkbox')}
-      {(problem ?? fieldProblem) && (
-        <div className="problem" role="alert" id={problemId}>
-          {problem ?? fieldProblem}
-        </div>
+      {group(
+        'sign-in',
+        'Advanced sign-in',
+        'Leave these as they are unless your organisation gives pgentra its own app registration.',
+        <>
+          {text('clientId', 'Client ID', {
+            hint: "Your organisation's app registration (see the README), or the Azure CLI's.",
+            wide: true,
+          })}
+          {text('tenant', 'Tenant', { hint: '"organizations", a tenant ID or a domain', wide: true })}
+        </>,
       )}
-      <div className="actions">
-        <button type="submit" className="primary">
+      {formProblem && (
+        <Text className={styles.problem} role="alert">
+          {formProblem}
+        </Text>
+      )}
+      <div className={styles.footer}>
+        <Button type="submit" appearance="primary">
           Save settings
-        </button>
-        <button type="button" onClick={() => void installCli()}>
-          Install the pgentra command
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -60,6 +60,14 @@ export interface FakeEntraOptions {
   /** Where the server's certificate and a copy of the CA go. */
   dir: string;
   ca: TestCa;
+  /**
+   * The name the fake answers as and writes into its discovery documents (default `localhost`); it
+   * joins the certificate's names. `login.microsoftonline.com`, with /etc/hosts pointing it at
+   * 127.0.0.1 and `port: 443`, lets clients that hard-code Entra's host (Azure CLI) sign in here.
+   */
+  hostName?: string;
+  /** The port to listen on at 127.0.0.1 (default 0: any free port). */
+  port?: number;
   tenantId?: string;
   /** Public client ids the tenant knows; the first is `FakeEntra.clientId`. */
   clientIds?: string[];
@@ -77,7 +85,8 @@ export interface FakeEntraOptions {
   rejectReusedRefreshTokens?: boolean;
 }
 
-export type RequestEndpoint = Exclude<FaultEndpoint, '*'> | 'devicelogin' | 'control' | 'other';
+export type RequestEndpoint =
+  Exclude<FaultEndpoint, '*'> | 'instance-discovery' | 'devicelogin' | 'control' | 'other';
 
 /** One request as the fake saw it. Never holds a token, code or secret. */
 export interface RequestRecord {
@@ -190,6 +199,8 @@ const ROUTES: [RegExp, RequestEndpoint][] = [
   // system.protocolMode = 'OIDC' drops the /v2.0 segment.
   [/^\/([^/]+)\/\.well-known\/openid-configuration$/, 'discovery'],
   [/^\/([^/]+)\/discovery\/(?:v2\.0\/)?keys$/, 'jwks'],
+  // MSAL Python asks this on every acquire_token_silent for the host's aliases in the cache.
+  [/^\/(common)\/discovery\/instance$/, 'instance-discovery'],
   [/^\/([^/]+)\/oauth2\/v2\.0\/authorize$/, 'authorize'],
   [/^\/([^/]+)\/oauth2\/v2\.0\/token$/, 'token'],
   [/^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/, 'devicecode'],
@@ -239,7 +250,7 @@ const sameUpn = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const normalizeUserCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 
 class FakeEntraServer implements FakeEntra {
-  readonly host = 'localhost';
+  readonly host: string;
   readonly requests: RequestRecord[] = [];
   readonly tenantId: string;
   readonly clientId: string;
@@ -267,6 +278,7 @@ class FakeEntraServer implements FakeEntra {
     private readonly signer: TokenSigner,
     readonly caFile: string,
   ) {
+    this.host = options.hostName ?? 'localhost';
     this.tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
     this.clientIds = options.clientIds?.length ? options.clientIds : [DEFAULT_TEST_CLIENT_ID];
     this.clientId = this.clientIds[0] ?? DEFAULT_TEST_CLIENT_ID;
@@ -300,10 +312,10 @@ class FakeEntraServer implements FakeEntra {
   }
 
   get origin(): string {
-    return `https://localhost:${this.port}`;
+    return this.port === 443 ? `https://${this.host}` : `https://${this.host}:${this.port}`;
   }
   get knownAuthority(): string {
-    return `localhost:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
   get authority(): string {
     return `${this.origin}/${this.tenantId}`;
@@ -312,8 +324,14 @@ class FakeEntraServer implements FakeEntra {
     return `${this.origin}/${this.tenantId}/discovery/v2.0/keys`;
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -523,6 +541,8 @@ class FakeEntraServer implements FakeEntra {
         return send({ status: 200, body: this.discoveryDocument(tenant) });
       case 'jwks':
         return send({ status: 200, body: { keys: [this.signer.jwk] } });
+      case 'instance-discovery':
+        return send({ status: 200, body: this.instanceMetadata() });
       case 'authorize': {
         const result = this.authorize(url.searchParams, correlationId);
         return sendHtml(result.status, result.html);
@@ -582,6 +602,15 @@ class FakeEntraServer implements FakeEntra {
       cloud_instance_name: 'localhost',
       cloud_graph_host_name: 'localhost',
       msgraph_host: 'localhost',
+    };
+  }
+
+  /** Entra's answer lists its host aliases (login.windows.net …); the fake has one name. */
+  private instanceMetadata() {
+    return {
+      tenant_discovery_endpoint: `${this.origin}/common/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: this.host, preferred_cache: this.host, aliases: [this.host] }],
     };
   }
 
@@ -935,13 +964,14 @@ function unknownClient(clientId: string, tenantId: string, correlationId?: strin
 
 export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
   await fs.mkdir(options.dir, { recursive: true });
-  const leaf = await issueLeaf(options.ca, 'entra');
+  const extraNames = options.hostName && options.hostName !== 'localhost' ? [options.hostName] : [];
+  const leaf = await issueLeaf(options.ca, extraNames[0] ? `entra-${extraNames[0]}` : 'entra', extraNames);
   const caPem = await fs.readFile(options.ca.caFile);
   const caFile = path.join(options.dir, 'ca.crt');
   await fs.writeFile(caFile, caPem);
   // The full chain, so a browser pinned to the CA's key (browser-trust.ts) can match it.
   const server = https.createServer({ cert: Buffer.concat([leaf.cert, caPem]), key: leaf.key });
   const entra = new FakeEntraServer(options, server, await TokenSigner.create(), caFile);
-  await entra.listen();
+  await entra.listen(options.port ?? 0);
   return entra;
 }

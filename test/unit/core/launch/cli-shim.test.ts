@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installCliShim, planCliShim } from '../../../../electron/core/launch/cli-shim.js';
+import { ADD_TO_USER_PATH, installCliShim, planCliShim } from '../../../../electron/core/launch/cli-shim.js';
 import { nodeFileSystem } from '../../../../electron/core/node-ports.js';
 import { MemoryFileSystem } from '../../../support/fakes/memory-fs.js';
 import { fakeProcesses } from '../../../support/fakes/processes.js';
@@ -114,5 +114,64 @@ describe('Install the pgentra command', () => {
     );
     expect(failed.message).toContain('adding');
     expect(failed.message).toContain('Environment Variables');
+  });
+
+  describe('Windows: a user name outside ASCII (issue 17, item 14)', () => {
+    // cmd.exe reads a .cmd file in the console's code page (OEM 850 here), not UTF-8: written as
+    // UTF-8, "Zoë" would come back as "ZoÃ«" and name a folder that does not exist.
+    const env = { LOCALAPPDATA: 'C:\\Users\\Zoë\\AppData\\Local', Path: 'C:\\Windows' };
+
+    it('names the usual per-user install through %LOCALAPPDATA%, which cmd expands from the (Unicode) environment', () => {
+      const plan = planCliShim({
+        platform: 'win32',
+        homedir: 'C:\\Users\\Zoë',
+        env,
+        pgentraCommand: [
+          'c:\\users\\zoë\\appdata\\local\\Programs\\pgentra 100%\\resources\\cli\\pgentra.exe',
+        ],
+      });
+      expect(plan.content).toContain(
+        '"%LOCALAPPDATA%\\Programs\\pgentra 100%%\\resources\\cli\\pgentra.exe" %*\r\n',
+      );
+      expect(plan.content).toMatch(/^[\x20-\x7e\r\n]*$/);
+    });
+
+    it('refuses, saying why and what to do, a launcher that would have to spell out a non-ASCII path', () => {
+      expect(() =>
+        planCliShim({
+          platform: 'win32',
+          homedir: 'C:\\Users\\Zoë',
+          env,
+          pgentraCommand: ['D:\\Programme\\Zoë\\pgentra.exe'],
+        }),
+      ).toThrow(/cmd\.exe reads batch files in the console's code page.*under %LOCALAPPDATA%/);
+    });
+  });
+
+  describe('Windows: the user PATH keeps its %VARIABLES% (issue 17, item 18)', () => {
+    // [Environment]::SetEnvironmentVariable('Path', …, 'User') writes REG_SZ with a plain
+    // SetValue(variable, value) after GetEnvironmentVariable read it expanded (dotnet/runtime
+    // src/libraries/System.Private.CoreLib/src/System/Environment.Win32.cs), freezing every
+    // %USERPROFILE%\\… entry; Windows' own editor keeps REG_EXPAND_SZ and broadcasts the change.
+    it('reads the raw registry value, writes it back as REG_EXPAND_SZ and broadcasts WM_SETTINGCHANGE', async () => {
+      const processes = fakeProcesses('win32');
+      await installCliShim(
+        { fs: new MemoryFileSystem({ root: true }), processes },
+        {
+          platform: 'win32',
+          homedir: 'C:\\Users\\Ann',
+          env: { LOCALAPPDATA: 'C:\\Users\\Ann\\AppData\\Local', Path: 'C:\\Windows' },
+          pgentraCommand: ['C:\\pgentra\\cli\\pgentra.exe'],
+        },
+      );
+      const script = processes.runs[0]?.args.at(-1) ?? '';
+      expect(script).toBe(ADD_TO_USER_PATH);
+      expect(script).toContain('[Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames');
+      expect(script).toContain("SetValue('Path', $new, [Microsoft.Win32.RegistryValueKind]::ExpandString)");
+      expect(script).toMatch(/SendMessageTimeout\(\[IntPtr\]0xffff, 0x1A, .*'Environment'/);
+      expect(script).not.toMatch(/\[Environment\]::(Get|Set)EnvironmentVariable/);
+      // The raw value is extended, never rebuilt from its expansion.
+      expect(script).toContain("$new = $raw.TrimEnd(';')");
+    });
   });
 });

@@ -286,11 +286,16 @@ describe('importing with setup.py', () => {
   it("runs setup.py with pgAdmin's python in desktop mode, and never with --replace", () => {
     const typer = setupPyCommand(install, 'typer', 'load-servers', '/w/import.json', {
       sqlitePath: '/home/z/.pgadmin/pgadmin4.db',
+      env: { PATH: '/usr/bin' },
     });
     expect(typer).toEqual({
       command: '/usr/pgadmin4/venv/bin/python3',
+      env: { PATH: '/usr/bin', PYTHONDONTWRITEBYTECODE: '1' },
       args: [
+        '-B',
         '-s',
+        '-X',
+        'utf8',
         '-c',
         DESKTOP_BOOTSTRAP,
         '/usr/pgadmin4/web/setup.py',
@@ -305,8 +310,9 @@ describe('importing with setup.py', () => {
     const old = setupPyCommand(install, 'argparse', 'dump-servers', '/w/dump.json', {
       sqlitePath: '/db',
       user: 'a@b.c',
+      env: {},
     });
-    expect(old.args.slice(4)).toEqual([
+    expect(old.args.slice(7)).toEqual([
       '--dump-servers',
       '/w/dump.json',
       '--sqlite-path',
@@ -356,6 +362,7 @@ describe('importing with setup.py', () => {
 
   it('knows where each OS keeps pgAdmin, its python and its settings', () => {
     expect(pgadminLayout('darwin', '/Applications/pgAdmin 4.app')).toEqual({
+      platform: 'darwin',
       root: '/Applications/pgAdmin 4.app',
       python: '/Applications/pgAdmin 4.app/Contents/Frameworks/Python.framework/Versions/Current/bin/python3',
       setupPy: '/Applications/pgAdmin 4.app/Contents/Resources/web/setup.py',
@@ -443,10 +450,9 @@ describe('finding pgAdmin', () => {
       },
     );
     expect(result).toMatchObject({ install: null, launched: false, report: null });
-    expect(fs.files.get('/home/z/.config/pgentra/pgadmin/servers.json')).toEqual({
-      data: JSON.stringify(json, null, 2) + '\n',
-      mode: 0o600,
-    });
+    const written = fs.files.get('/home/z/.config/pgentra/pgadmin/servers.json');
+    expect(written?.mode).toBe(0o600);
+    expect(JSON.parse(written?.data ?? '')).toEqual(json);
     expect(result.message).toContain('pgAdmin 4 was not found (looked in /usr/pgadmin4)');
     expect(result.message).toContain(
       manualImportInstructions('/home/z/.config/pgentra/pgadmin/servers.json'),

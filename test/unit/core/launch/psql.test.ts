@@ -175,6 +175,58 @@ describe('runPsql', () => {
   });
 });
 
+describe('Windows: file paths an ANSI psql can open (issue 17, item 14)', () => {
+  // psql.exe and libpq take argv and fopen() paths in the ANSI code page; pgAdmin passes libpq the
+  // 8.3 short name for this reason (pgadmin-org/pgadmin4 web/pgadmin/utils/__init__.py
+  // fs_short_path, GetShortPathNameW; get_complete_file_path line 315).
+  const long = 'C:\\Users\\田中\\AppData\\Roaming\\postgresql\\pgpass.conf';
+  const short = 'C:\\Users\\0F8A~1\\AppData\\Roaming\\POSTGR~1\\pgpass.conf';
+  const windowsTarget = { ...target, passfile: long, sslrootcert: 'C:\\Users\\田中\\roots.pem' };
+
+  it('hands psql the short names of the pgpass file and the root certificates, asked of cmd', async () => {
+    const processes = fakeProcesses('win32', { 'psql.exe': 'C:\\pg\\psql.exe' }, (request) =>
+      request.args.join(' ').includes('%~sI')
+        ? {
+            stdout: `${request.env?.PGENTRA_LONG_PATH === long ? short : 'C:\\Users\\0F8A~1\\roots.pem'}\r\n`,
+          }
+        : {},
+    );
+    await runPsql(
+      { processes, fs: filesAt([]), env: { Path: 'C:\\pg', ComSpec: 'C:\\cmd.exe' } },
+      windowsTarget,
+    );
+    const psqlRun = processes.runs.at(-1);
+    expect(psqlRun?.command).toBe('C:\\pg\\psql.exe');
+    const dbname = psqlRun?.args[1] ?? '';
+    expect(dbname).toContain(
+      "passfile='C:\\\\Users\\\\0F8A~1\\\\AppData\\\\Roaming\\\\POSTGR~1\\\\pgpass.conf'",
+    );
+    expect(dbname).toContain("sslrootcert='C:\\\\Users\\\\0F8A~1\\\\roots.pem'");
+    // The long path went to cmd in the environment, never on its command line.
+    const asked = processes.runs.filter((run) => run.command === 'C:\\cmd.exe');
+    expect(asked).toHaveLength(2);
+    for (const run of asked) expect(run.args.join(' ')).not.toContain('田中');
+  });
+
+  it('keeps the long path when the volume has no short names, and asks nothing for ASCII paths', async () => {
+    const processes = fakeProcesses('win32', { 'psql.exe': 'C:\\pg\\psql.exe' }, (request) =>
+      request.args.join(' ').includes('%~sI')
+        ? { stdout: `${String(request.env?.PGENTRA_LONG_PATH)}\r\n` }
+        : {},
+    );
+    await runPsql({ processes, fs: filesAt([]), env: {} }, { ...windowsTarget, sslrootcert: undefined });
+    expect(processes.runs.at(-1)?.args[1]).toContain('pgpass.conf');
+    expect(processes.runs.at(-1)?.args[1]).toContain('田中');
+
+    const ascii = fakeProcesses('win32', { 'psql.exe': 'C:\\pg\\psql.exe' });
+    await runPsql(
+      { processes: ascii, fs: filesAt([]), env: {} },
+      { ...target, passfile: 'C:\\pgentra\\pgpass.conf', sslrootcert: 'C:\\pgentra\\roots.pem' },
+    );
+    expect(ascii.runs).toHaveLength(1);
+  });
+});
+
 describe('pgentra psql', () => {
   const deps = (processes: Processes): PsqlCommandDeps & { asked: string[] } => {
     const asked: string[] = [];

@@ -129,6 +129,55 @@ describe('Windows cmd and Windows Terminal', () => {
   });
 });
 
+describe('Windows Terminal re-quotes and expands what it is given (issue 17, item 17)', () => {
+  const wt = { kind: 'wt' as const, command: 'C:\\Users\\a\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe' };
+  /**
+   * What reaches psql through wt: wt joins the words after `--`, wrapping one with a space in plain
+   * quotes (AppCommandlineArgs.cpp _getNewTerminalArgs), expands %NAME% in the line
+   * (ConptyConnection.cpp _LaunchAttachedClient, wil::ExpandEnvironmentStringsW), and psql's C
+   * runtime splits the result.
+   */
+  const throughWt = (words: readonly string[], env: Record<string, string>) =>
+    msvcrtSplit(
+      words
+        .map((word) => (word.includes(' ') ? `"${word}"` : word))
+        .join(' ')
+        .replace(/%([^%]+)%/g, (whole, name: string) => env[name] ?? whole),
+    );
+
+  it('a real psql command line arrives intact', () => {
+    const args = [
+      '--dbname',
+      "host=prod.postgres.database.azure.com port=5432 dbname=postgres user='zoë@contoso.com' sslmode=verify-full sslrootcert='C:\\\\Program Files\\\\pgentra\\\\azure.pem' passfile='C:\\\\Users\\\\zoë\\\\AppData\\\\Roaming\\\\postgresql\\\\pgpass.conf'",
+    ];
+    const spawn = windowsTerminalCommand(
+      wt,
+      { command: 'C:\\Program Files\\PostgreSQL\\17\\bin\\psql.exe', args, env: {} },
+      { title: 'psql prod' },
+    );
+    const words = spawn.args.slice(spawn.args.indexOf('--') + 1);
+    expect(throughWt(words, { USERPROFILE: 'C:\\Users\\x' })).toEqual([
+      'C:\\Program Files\\PostgreSQL\\17\\bin\\psql.exe',
+      ...args,
+    ]);
+  });
+
+  it('refuses what wt would change, pointing at the cmd terminal', () => {
+    const build = (command: string, args: string[]) => () =>
+      windowsTerminalCommand(wt, { command, args, env: {} }, { title: 'x' });
+    const psql = 'C:\\pg\\psql.exe';
+    // Each of these arrives changed: the quote splits the word, %USERPROFILE% expands, the
+    // trailing backslash escapes wt's closing quote.
+    for (const arg of ['say "hi"', 'C:\\100%USERPROFILE%\\x', 'C:\\dir with space\\']) {
+      expect(throughWt([psql, arg], { USERPROFILE: 'C:\\Users\\x' })).not.toEqual([psql, arg]);
+      expect(build(psql, [arg])).toThrow(/Windows Terminal cannot pass a psql argument .* on intact/);
+      expect(build(psql, [arg])).toThrow(LaunchError);
+    }
+    expect(build('C:\\a;b\\psql.exe', [])).toThrow(/split the program's path at its ";"/);
+    expect(build('C:\\100%\\psql.exe', [])).toThrow(/Set the terminal to "cmd"|the psql path/);
+  });
+});
+
 describe('Linux terminals', () => {
   it('picks the first terminal of the default order that is on PATH', async () => {
     const all = {

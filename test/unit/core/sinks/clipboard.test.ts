@@ -67,4 +67,21 @@ describe('ClipboardGuard', () => {
     expect(clipboard.text).toBe('');
     expect(clock.pendingTimers).toBe(0);
   });
+
+  // Electron docs/api/app.md, before-quit/will-quit: "not emitted if the app is closed due to a
+  // shutdown/restart of the system or a user logout" on Windows; the window's session-end is the
+  // last word, and the process ends when it returns: no time to await an asynchronous read.
+  it('clearNow clears at once, without waiting for a read, and only after a token copy', async () => {
+    const { clock, clipboard, guard } = guarded();
+    clipboard.readText = () => new Promise<string>(() => undefined);
+    await guard.clearNow();
+    await clipboard.writeText('my own notes');
+    void guard.clearNow();
+    expect(clipboard.text).toBe('my own notes');
+
+    await guard.copySecret('tok', 30);
+    void guard.clearNow();
+    expect(clipboard.text).toBe('');
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

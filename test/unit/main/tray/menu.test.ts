@@ -498,15 +498,26 @@ class FakeTray implements TrayLike {
   images: unknown[] = [];
   titles: string[] = [];
   tooltips: string[] = [];
+  /** Menus given to setContextMenu. */
   menus: FakeMenu[] = [];
+  /** Menus given to popUpContextMenu. */
+  popUps: FakeMenu[] = [];
   clicks: (() => void)[] = [];
+  rightClicks: (() => void)[] = [];
   destroyed = false;
   setImage = (image: unknown) => void this.images.push(image);
   setToolTip = (text: string) => void this.tooltips.push(text);
   setTitle = (title: string) => void this.titles.push(title);
   setContextMenu = (menu: unknown) => void this.menus.push(menu as FakeMenu);
-  on = (_event: 'click', listener: () => void) => this.clicks.push(listener);
+  popUpContextMenu = (menu: unknown) => void this.popUps.push(menu as FakeMenu);
+  on = (event: 'click' | 'right-click', listener: () => void) =>
+    (event === 'click' ? this.clicks : this.rightClicks).push(listener);
   destroy = () => void (this.destroyed = true);
+}
+
+/** The labels of a built template, top level only. */
+function labels(menu: FakeMenu | undefined): string[] {
+  return (menu?.template ?? []).map((item) => (item as { label?: string }).label ?? '---');
 }
 
 class FakeMenu implements MenuLike {
@@ -585,8 +596,13 @@ describe('TrayController', () => {
     expect(control.isDirty).toBe(true);
     await clock.advance(5 * MIN);
     expect(icons.at(-1)).toBe('fresh:42');
+    const menusBefore = tray.menus.length;
     menu.listeners.get('menu-will-close')?.();
+    // Not from inside the menu event: replacing the menu there frees what the event runs on.
+    expect(tray.menus.length).toBe(menusBefore);
+    await clock.advance(0);
     expect(icons.at(-1)).toBe('needs-sign-in:37');
+    expect(tray.menus.length).toBe(menusBefore + 1);
     expect(control.isDirty).toBe(false);
   });
 
@@ -598,7 +614,6 @@ describe('TrayController', () => {
     await clock.advance(2 * MIN);
     expect(tray.titles.at(-1)).toBe('40m');
     expect(icons.length).toBe(drawn);
-    expect(tray.clicks).toHaveLength(0);
   });
 
   it('opens the window on a left click off macOS and stops its timer when disposed', () => {
@@ -609,5 +624,63 @@ describe('TrayController', () => {
     control.dispose();
     expect(clock.pendingTimers).toBe(0);
     expect(tray.destroyed).toBe(true);
+  });
+
+  // Electron shell/browser/ui/cocoa/electron_menu_controller.mm, menuDidClose: a menu set with
+  // setContextMenu emits menu-will-close when a submenu closes (`menu.supermenu == menu_`, no popup
+  // callback) while the root is still shown; tray_icon_cocoa.mm, SetContextMenu, then resets the
+  // controller those visible items target, so the user's click does nothing.
+  it('on macOS builds a fresh menu per click and pops it up, never setContextMenu', async () => {
+    const { clock, tray, actions, control } = controller('darwin');
+    control.update(snapshot([cluster('prod', { expiresAt: NOW + 42 * MIN + 1 })]));
+    expect(tray.menus).toHaveLength(0);
+    tray.clicks[0]?.();
+    const first = tray.popUps.at(-1);
+    expect(labels(first)[0]).toBe('prod — 42 min left');
+    // Whatever menu events arrive, nothing replaces the menu on screen.
+    first?.listeners.get('menu-will-show')?.();
+    first?.listeners.get('menu-will-close')?.();
+    await clock.advance(2 * MIN);
+    expect(tray.menus).toHaveLength(0);
+    expect(tray.popUps).toHaveLength(1);
+    tray.rightClicks[0]?.();
+    expect(tray.popUps).toHaveLength(2);
+    expect(labels(tray.popUps.at(-1))[0]).toBe('prod — 40 min left');
+    expect(tray.popUps.at(-1)).not.toBe(first);
+    expect(actions.calls).toEqual([]);
+  });
+
+  // Windows: shell/browser/ui/win/notify_icon.cc, NotifyIcon::PopUpContextMenu runs the menu passed
+  // in (`menu_model != nullptr ? menu_model : menu_model_`), so no menu need be set; a left click opens the window as Windows users expect, the right button the menu.
+  it('on Windows opens the window on a left click and pops up a fresh menu on a right click', () => {
+    const { tray, actions, control } = controller('win32');
+    control.update(snapshot([cluster('prod')]));
+    tray.clicks[0]?.();
+    expect(actions.calls).toEqual(['openWindow clusters']);
+    tray.rightClicks[0]?.();
+    expect(labels(tray.popUps.at(-1))).toContain('Quit pgentra');
+    expect(tray.menus).toHaveLength(0);
+  });
+
+  it('before the first snapshot offers a starting menu with Quit, on every platform', () => {
+    for (const platform of ['darwin', 'win32', 'linux'] as const) {
+      const { tray, actions } = controller(platform);
+      if (platform === 'linux') {
+        expect(labels(tray.menus.at(-1))).toEqual(['pgentra is starting…', '---', 'Quit pgentra']);
+        continue;
+      }
+      tray.rightClicks[0]?.();
+      const menu = tray.popUps.at(-1);
+      expect(labels(menu)).toEqual(['pgentra is starting…', '---', 'Quit pgentra']);
+      (menu?.template.at(-1) as { click?: () => void }).click?.();
+      expect(actions.calls).toEqual(['quit']);
+    }
+  });
+
+  it('pops nothing up once disposed', () => {
+    const { tray, control } = controller('darwin');
+    control.dispose();
+    tray.clicks[0]?.();
+    expect(tray.popUps).toHaveLength(0);
   });
 });
