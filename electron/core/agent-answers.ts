@@ -1,7 +1,7 @@
 // How a running core answers the agent's requests: the tray app and `pgentra agent` on their main
 // socket, and forwards (`pgentra ssh`, WSL) through theirs. One place, so a token handed to a
 // remote is exactly the one `pgentra token` would print here.
-import { describeFailure, failureText, type FailureCategory } from './errors.js';
+import { describeFailure, failureText, PgentraError, type FailureCategory } from './errors.js';
 import { tokenDemand } from './agent/wire.js';
 import type {
   AgentFailureCode,
@@ -108,7 +108,10 @@ export async function forwardedFacts(core: Pgentra, fs: FileSystem, name: string
   else if (target.sslrootcert) {
     const pem = (await fs.readFile(target.sslrootcert)).toString('utf8');
     if (pem.length > MAX_ROOTS_BYTES || !pem.includes('-----BEGIN CERTIFICATE-----'))
-      throw new Error(`${target.sslrootcert} is not a PEM roots file, so it cannot be sent to the remote`);
+      throw new PgentraError(
+        'tls-roots-missing',
+        `${target.sslrootcert} is not a PEM roots file, so it cannot be sent to the remote`,
+      );
     rootcert = { pem };
   }
   return {

@@ -110,14 +110,14 @@ describe.skipIf(unavailable !== null)('pgentra ssh: the agent forwarded to a rea
     keeper.kill('SIGTERM');
     await keeper;
     await agent.waitForStderr(/forward "keeper": closed \(\d+ token\(s\) handed out/);
+    const remoteService = () => fs.readFile(path.join(sshd.home, '.pg_service.conf'), 'utf8').catch(() => '');
     await waitFor(
-      async () => !(await remotePgpass()).includes('alice@contoso.com'),
-      'the remote pgpass lines to go',
+      async () =>
+        !(await remotePgpass()).includes('alice@contoso.com') && !(await remoteService()).includes('[flex]'),
+      'the remote pgpass and service lines to go',
     );
     expect(await remotePgpass()).toBe('');
-    expect(await fs.readFile(path.join(sshd.home, '.pg_service.conf'), 'utf8').catch(() => '')).not.toContain(
-      '[flex]',
-    );
+    expect(await remoteService()).toBe('');
   });
 
   it('a remote flooding the forward is told to slow down while the desktop keeps answering', async () => {

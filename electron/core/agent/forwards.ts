@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ForwardOutcome, ForwardRequestRecord, ForwardSnapshot } from '../../shared/forwards.js';
+import { PgentraError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import type { AgentEndpoint } from './paths.js';
 import {
@@ -62,7 +63,12 @@ interface ForwardState {
 
 type OpenForward = ForwardState & { server: AgentServer };
 
-export class ForwardRefusedError extends Error {}
+export class ForwardRefusedError extends PgentraError {
+  override readonly name = 'ForwardRefusedError';
+  constructor(message: string) {
+    super('forward-refused', message);
+  }
+}
 
 export class Forwards {
   private readonly open = new Map<string, OpenForward>();
