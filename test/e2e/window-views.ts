@@ -114,6 +114,7 @@ export function windowViews(page: Page, testbed: Testbed): WindowView[] {
         await row().getByRole('button', { name: 'Check connection' }).click();
         await expect(row().getByTestId('check-network').getByTestId('check-status')).toHaveText('Problem');
         await expect(row().getByLabel('SQL for an administrator')).toBeVisible();
+        await row().getByTestId('check-network').scrollIntoViewIfNeeded();
       },
       leave: async () => {
         Object.assign(testbed.arm.findServer('pg-flex'), azureBefore);

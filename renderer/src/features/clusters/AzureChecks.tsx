@@ -224,7 +224,10 @@ export function AzureChecks({ cluster, onNotice }: Props) {
 const range = (rule: { start: string; end: string }) =>
   rule.start === rule.end ? rule.start : `${rule.start}–${rule.end}`;
 
-const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+// The core's messages start lower case ("your public IP …") or with a name that keeps its case
+// ("pg-flex is Ready", "alice@contoso.com is not …"): only plain words get a capital.
+const sentence = (text: string) =>
+  `${/^(your|you|the|azure|microsoft)\b/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text}.`;
 
 /** A fix to hand on: shown in full, with a button that copies it (or selects it where copying is not allowed). */
 function CodeToCopy({ label, text }: { label: string; text: string }) {
