@@ -30,7 +30,13 @@ import type {
 import { call, detailsOf, errorText, getApi } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { OnNotice } from '../../theme/layout';
-import { accessText, addedSummary, kindText, matchingServers, stateText } from './azure-servers';
+import {
+  accessText,
+  addedSummary,
+  kindText,
+  matchingServers,
+  stateText,
+} from '../../../../electron/shared/azure-server-text';
 
 interface Props {
   open: boolean;

@@ -1,6 +1,6 @@
 // How the window words what Azure discovery found: a server's kind, state and network access, the
 // search over them, and the one-line summary after adding several at once.
-import type { AzureServerSnapshot } from '../../../../electron/shared/ipc-contract';
+import type { AzureServerSnapshot } from './azure-types.js';
 
 export function kindText(server: AzureServerSnapshot): string {
   if (server.kind === 'cosmos') return 'Cosmos DB for PostgreSQL';
