@@ -21,6 +21,12 @@ test.describe('Add from Azure', () => {
       status: 403,
       times: 50,
     });
+    // Everything the page hears from the core, from a fresh load on: no token may be in it.
+    const heard: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', (frame) => heard.push(String(frame.payload))),
+    );
+    await page.reload();
     await signInWithDeviceCode(page, testbed);
     await tab(page, 'Clusters').click();
     await page.getByRole('button', { name: 'Add from Azure' }).click();
@@ -81,6 +87,8 @@ test.describe('Add from Azure', () => {
     await expect(page.getByTestId('toast')).toContainText('Nothing was added.');
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(dialog).toBeHidden();
+    expect(heard.some((frame) => frame.includes('pg-elastic'))).toBe(true);
+    expect(heard.join('\n')).not.toMatch(/eyJ[\w-]{20,}\./);
   });
 });
 
