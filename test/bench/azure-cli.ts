@@ -1,21 +1,28 @@
-// Azure CLI (`az`, Debian's azure-cli package) signed in against a loopback fake of Entra ID, for
-// the bench's comparison of `pgentra token --no-agent` with `az account get-access-token` on its
-// cached path. az hard-codes login.microsoftonline.com and management.azure.com, so both names point
-// at 127.0.0.1 in /etc/hosts while this runs (hosts-file.ts restores the file) and the fake answers
-// on port 443 with a certificate from a test CA that az's Python `requests` trusts through
-// REQUESTS_CA_BUNDLE. az keeps its MSAL cache in a private AZURE_CONFIG_DIR.
+// Azure CLI (`az`, Debian's azure-cli package) signed in against loopback fakes of Entra ID and
+// Azure Resource Manager, for the bench's comparison of `pgentra token --no-agent` with
+// `az account get-access-token` on its cached path. az hard-codes login.microsoftonline.com and
+// management.azure.com, so while this runs /etc/hosts points them at the fake Entra (127.0.0.1:443)
+// and the testbed's fake ARM (127.0.0.2:443, the same world the testbed serves) and hosts-file.ts
+// restores the file after. Both fakes have certificates from a test CA that az's Python `requests`
+// trusts through REQUESTS_CA_BUNDLE. az keeps its MSAL cache in a private AZURE_CONFIG_DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { startFakeArm, type FakeArm } from '../support/testbed/fake-arm/index.js';
+import { defaultAzure } from '../support/testbed/fake-arm/world.js';
 import { startFakeEntra, type FakeEntra } from '../support/testbed/fake-entra/index.js';
-import { ARM_HOST, createFakeArm, type FakeArm } from '../support/testbed/fake-arm.js';
-import { createTestCa } from '../support/testbed/tls.js';
+import { keyResolver } from '../support/testbed/gateway.js';
+import { createTestCa, issueLeaf } from '../support/testbed/tls.js';
 import type { TimedCommand } from './measure.js';
 import { pointHostsAt, whyHostsFileIsNotWritable, type HostsOverride } from './hosts-file.js';
 
 /** Azure CLI's public client id (the "Microsoft Azure CLI" first-party application). */
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const ENTRA_HOST = 'login.microsoftonline.com';
+const ARM_HOST = 'management.azure.com';
+// Both fakes need port 443; Linux routes all of 127.0.0.0/8 to the loopback.
+const ENTRA_ADDRESS = '127.0.0.1';
+const ARM_ADDRESS = '127.0.0.2';
 // az's first run in a fresh config dir probes azure.microsoft.com before asking GitHub for the
 // latest release. Pointed at the loopback, the probe meets a certificate without that name, az
 // takes it for no connectivity and skips the check, so nothing here leaves the machine.
@@ -29,7 +36,7 @@ export interface SignedInAzureCli {
   entra: FakeEntra;
   arm: FakeArm;
   azVersion: string;
-  /** Closes the fake and restores /etc/hosts. */
+  /** Closes the fakes and restores /etc/hosts. */
   stop(): Promise<void>;
 }
 
@@ -88,13 +95,21 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
   await fs.mkdir(home, { recursive: true });
   const ca = await createTestCa(path.join(dir, 'ca'));
   let entra: FakeEntra | undefined;
+  let arm: FakeArm | undefined;
   let hosts: HostsOverride | undefined;
   const stop = async () => {
     hosts?.restore();
+    await arm?.close();
     await entra?.close();
   };
+  // Another server on 443, no privilege to bind it, or no 127.0.0.2 (macOS): a reason to skip.
+  const cannotListen = async (error: unknown, what: string, address: string) => {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    await stop();
+    return { ok: false, reason: `the ${what} cannot listen on ${address}:443 (${String(code)})` } as const;
+  };
   try {
-    const arm = createFakeArm({ tenantId: TENANT_ID });
     try {
       entra = await startFakeEntra({
         dir: path.join(dir, 'entra'),
@@ -104,16 +119,31 @@ export async function signInAzureCli(base: string, pathVariable: string): Promis
         tenantId: TENANT_ID,
         clientIds: [AZURE_CLI_CLIENT_ID],
         users: [{ upn: 'alice@contoso.com' }],
-        virtualHosts: [arm],
       });
     } catch (error) {
-      // Another server on 443, or no privilege to bind it: a reason to skip, not a failed bench.
-      const code = (error as { code?: unknown }).code;
-      if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
-      await stop();
-      return { ok: false, reason: `the fake Entra ID cannot listen on 127.0.0.1:443 (${String(code)})` };
+      return await cannotListen(error, 'fake Entra ID', ENTRA_ADDRESS);
     }
-    hosts = pointHostsAt([ENTRA_HOST, ARM_HOST, CONNECTIVITY_PROBE_HOST]);
+    const armCert = await issueLeaf(ca, 'arm', [ARM_HOST]);
+    try {
+      arm = await startFakeArm({
+        tls: { cert: armCert.cert, key: armCert.key },
+        hostName: ARM_HOST,
+        address: ARM_ADDRESS,
+        port: 443,
+        issuer: entra.issuer,
+        tenantId: entra.tenantId,
+        // Fetched once the hosts file sends login.microsoftonline.com to the fake Entra.
+        keys: keyResolver({ jwksUri: entra.jwksUri, caFile: ca.caFile }),
+        ...defaultAzure(entra),
+      });
+    } catch (error) {
+      return await cannotListen(error, 'fake ARM', ARM_ADDRESS);
+    }
+    hosts = pointHostsAt({
+      [ENTRA_HOST]: ENTRA_ADDRESS,
+      [ARM_HOST]: ARM_ADDRESS,
+      [CONNECTIVITY_PROBE_HOST]: ENTRA_ADDRESS,
+    });
     const env: Record<string, string> = {
       PATH: pathVariable,
       HOME: home,

@@ -35,21 +35,22 @@ export function withoutBenchLines(text: string): string {
     .join('');
 }
 
-export function benchLines(names: readonly string[], address: string): string {
-  return names.map((name) => `${address} ${name} ${MARKER}\n`).join('');
+/** Host name → the loopback address it should resolve to. */
+export type HostAddresses = Readonly<Record<string, string>>;
+
+export function benchLines(addresses: HostAddresses): string {
+  return Object.entries(addresses)
+    .map(([name, address]) => `${address} ${name} ${MARKER}\n`)
+    .join('');
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Adds `address name` lines for `names`. Restoring is synchronous so that it also runs from the
+ * Adds an `address name` line for each name. Restoring is synchronous so that it also runs from the
  * 'exit' event; a signal restores, then exits with the conventional 128 + signal number.
  */
-export function pointHostsAt(
-  names: readonly string[],
-  address = '127.0.0.1',
-  hostsFile = HOSTS_FILE,
-): HostsOverride {
+export function pointHostsAt(addresses: HostAddresses, hostsFile = HOSTS_FILE): HostsOverride {
   const original = withoutBenchLines(readFileSync(hostsFile, 'utf8'));
   const separator = original === '' || original.endsWith('\n') ? '' : '\n';
   let restored = false;
@@ -69,7 +70,7 @@ export function pointHostsAt(
   // once: after restoring, the re-sent signal meets Node's default handling and ends the process.
   for (const signal of SIGNALS) process.once(signal, onSignal);
   try {
-    writeFileSync(hostsFile, `${original}${separator}${benchLines(names, address)}`);
+    writeFileSync(hostsFile, `${original}${separator}${benchLines(addresses)}`);
   } catch (error) {
     restore();
     throw error;

@@ -1,20 +1,23 @@
-// The fake Entra ID answering under Microsoft's own host name, with the fake ARM beside it on the
-// same port: what the bench needs so Azure CLI (which hard-codes login.microsoftonline.com and
-// management.azure.com) signs in against it. Requests go to 127.0.0.1 with the public name as
-// TLS server name and Host header, the way a client with /etc/hosts pointing there sends them.
+// The fake Entra ID and the fake ARM answering under Microsoft's own host names: what the bench
+// needs so Azure CLI (which hard-codes login.microsoftonline.com and management.azure.com) signs in
+// against them. Requests go to 127.0.0.1 with the public name as TLS server name and Host header,
+// the way a client with /etc/hosts pointing there sends them.
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeArm, type FakeArm } from '../support/testbed/fake-arm/index.js';
+import { defaultAzure, SUBSCRIPTIONS } from '../support/testbed/fake-arm/world.js';
 import { startFakeEntra, type FakeEntra } from '../support/testbed/fake-entra/index.js';
-import { ARM_HOST, createFakeArm, type FakeArm } from '../support/testbed/fake-arm.js';
-import { createTestCa } from '../support/testbed/tls.js';
+import { createTestCa, issueLeaf } from '../support/testbed/tls.js';
 
 const ENTRA_HOST = 'login.microsoftonline.com';
+const ARM_HOST = 'management.azure.com';
 const AZ_CLIENT = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
-describe('fake Entra ID under a public host name, with the fake ARM as a virtual host', () => {
+describe('fake Entra ID and fake ARM under public host names', () => {
   let dir: string;
   let caPem: Buffer;
   let entra: FakeEntra;
@@ -26,7 +29,7 @@ describe('fake Entra ID under a public host name, with the fake ARM as a virtual
       const request = https.request(
         {
           host: '127.0.0.1',
-          port: entra.port,
+          port: host === ARM_HOST ? arm.port : entra.port,
           path: pathname,
           servername: host,
           ca: caPem,
@@ -49,7 +52,6 @@ describe('fake Entra ID under a public host name, with the fake ARM as a virtual
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pgentra-entra-hosts-'));
     const ca = await createTestCa(path.join(dir, 'ca'));
     caPem = await fs.readFile(ca.caFile);
-    arm = createFakeArm({ tenantId: '11111111-2222-3333-4444-555555555555' });
     entra = await startFakeEntra({
       dir: path.join(dir, 'entra'),
       ca,
@@ -57,10 +59,22 @@ describe('fake Entra ID under a public host name, with the fake ARM as a virtual
       tenantId: '11111111-2222-3333-4444-555555555555',
       clientIds: [AZ_CLIENT],
       users: [{ upn: 'alice@contoso.com' }],
-      virtualHosts: [arm],
+    });
+    const jwks = await get(ENTRA_HOST, new URL(entra.jwksUri).pathname);
+    const armCert = await issueLeaf(ca, 'arm', [ARM_HOST]);
+    arm = await startFakeArm({
+      tls: { cert: armCert.cert, key: armCert.key },
+      hostName: ARM_HOST,
+      issuer: entra.issuer,
+      tenantId: entra.tenantId,
+      keys: createLocalJWKSet(JSON.parse(jwks.text) as JSONWebKeySet),
+      // One subscription per page, so the second is behind a nextLink.
+      pageSize: 1,
+      ...defaultAzure(entra),
     });
   });
   afterAll(async () => {
+    await arm?.close();
     await entra?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
@@ -89,7 +103,8 @@ describe('fake Entra ID under a public host name, with the fake ARM as a virtual
     expect(entra.requests.slice(before).map((r) => r.endpoint)).toEqual(['instance-discovery']);
   });
 
-  it('lists one tenant and one subscription to a caller with a management token, and nothing without', async () => {
+  it("lists the tenant and alice's subscriptions to Azure CLI's management token, and nothing without one", async () => {
+    // Azure CLI asks for the classic Azure Service Management resource; ARM takes it.
     const token = await entra.mintAccessToken({
       upn: 'alice@contoso.com',
       resource: 'https://management.core.windows.net/',
@@ -97,38 +112,45 @@ describe('fake Entra ID under a public host name, with the fake ARM as a virtual
     const auth = { authorization: `Bearer ${token}` };
     const entraRequests = entra.requests.length;
 
-    const tenants = await get(ARM_HOST, '/tenants?api-version=2022-01-01', auth);
+    const tenants = await get(ARM_HOST, '/tenants?api-version=2022-12-01', auth);
     expect(tenants.status).toBe(200);
     expect(json(tenants)).toEqual({
       value: [expect.objectContaining({ tenantId: '11111111-2222-3333-4444-555555555555' })],
     });
-    const subscriptions = await get(ARM_HOST, '/subscriptions?api-version=2022-01-01', auth);
-    expect(subscriptions.status).toBe(200);
-    expect(json(subscriptions)).toMatchObject({
-      value: [{ subscriptionId: arm.subscriptionId, state: 'Enabled', tenantId: entra.tenantId }],
-    });
+    const first = await get(ARM_HOST, '/subscriptions?api-version=2022-12-01', auth);
+    expect(first.status).toBe(200);
+    const page = json(first) as { value: unknown[]; nextLink: string };
+    expect(page.value).toEqual([
+      expect.objectContaining({
+        subscriptionId: SUBSCRIPTIONS.prod,
+        state: 'Enabled',
+        tenantId: entra.tenantId,
+      }),
+    ]);
+    // The next page is at the public name too, so a client following it comes back here.
+    const next = new URL(page.nextLink);
+    expect(next.host).toBe(`${ARM_HOST}:${arm.port}`);
+    const second = await get(ARM_HOST, `${next.pathname}${next.search}`, auth);
+    expect(json(second)).toEqual({ value: [expect.objectContaining({ subscriptionId: SUBSCRIPTIONS.dev })] });
 
     const postgresToken = await entra.mintAccessToken({
       upn: 'alice@contoso.com',
       resource: 'https://ossrdbms-aad.database.windows.net',
     });
-    expect((await get(ARM_HOST, '/tenants', { authorization: `Bearer ${postgresToken}` })).status).toBe(401);
-    expect((await get(ARM_HOST, '/tenants')).status).toBe(401);
-    expect((await get(ARM_HOST, '/resourceGroups', auth)).status).toBe(404);
+    const bearerPostgres = { authorization: `Bearer ${postgresToken}` };
+    expect((await get(ARM_HOST, '/tenants?api-version=2022-12-01', bearerPostgres)).status).toBe(401);
+    expect((await get(ARM_HOST, '/tenants?api-version=2022-12-01')).status).toBe(401);
+    expect((await get(ARM_HOST, '/resourceGroups?api-version=2022-12-01', auth)).status).toBe(404);
 
-    expect(arm.requests.map((r) => [r.path, r.status])).toEqual([
+    expect(arm.requests.map((r) => [r.path.replace(/\?.*/, ''), r.status])).toEqual([
       ['/tenants', 200],
+      ['/subscriptions', 200],
       ['/subscriptions', 200],
       ['/tenants', 401],
       ['/tenants', 401],
       ['/resourceGroups', 404],
     ]);
-    // The Host header decided: none of these reached the fake Entra.
+    // The fake ARM checked the tokens with the keys it was given: none of this reached the fake Entra.
     expect(entra.requests.length).toBe(entraRequests);
-  });
-
-  it('keeps answering as Entra at its own name on the same port', async () => {
-    const answer = await get(ENTRA_HOST, '/tenants');
-    expect(answer).toEqual({ status: 404, text: 'not found' });
   });
 });

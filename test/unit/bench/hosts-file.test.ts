@@ -28,12 +28,15 @@ describe('pointing host names at the loopback in a hosts file', () => {
   });
 
   it('adds one marked line per name and restore() writes the original bytes back, once', async () => {
-    const override = pointHostsAt(['login.microsoftonline.com', 'management.azure.com'], '127.0.0.1', hosts);
+    const override = pointHostsAt(
+      { 'login.microsoftonline.com': '127.0.0.1', 'management.azure.com': '127.0.0.2' },
+      hosts,
+    );
     const during = await readFile(hosts, 'utf8');
     expect(during.startsWith(ORIGINAL)).toBe(true);
     expect(during.slice(ORIGINAL.length).split('\n')).toEqual([
       expect.stringMatching(/^127\.0\.0\.1 login\.microsoftonline\.com # pgentra bench/),
-      expect.stringMatching(/^127\.0\.0\.1 management\.azure\.com # pgentra bench/),
+      expect.stringMatching(/^127\.0\.0\.2 management\.azure\.com # pgentra bench/),
       '',
     ]);
     override.restore();
@@ -46,16 +49,16 @@ describe('pointing host names at the loopback in a hosts file', () => {
 
   it('keeps a last line without a newline intact', async () => {
     await writeFile(hosts, '127.0.0.1 localhost');
-    const override = pointHostsAt(['login.microsoftonline.com'], '127.0.0.1', hosts);
+    const override = pointHostsAt({ 'login.microsoftonline.com': '127.0.0.1' }, hosts);
     expect((await readFile(hosts, 'utf8')).split('\n')[0]).toBe('127.0.0.1 localhost');
     override.restore();
     expect(await readFile(hosts, 'utf8')).toBe('127.0.0.1 localhost');
   });
 
   it('removes the lines a killed run left behind, before and after', async () => {
-    await writeFile(hosts, `${ORIGINAL}${benchLines(['login.microsoftonline.com'], '127.0.0.1')}`);
+    await writeFile(hosts, `${ORIGINAL}${benchLines({ 'login.microsoftonline.com': '127.0.0.1' })}`);
     expect(withoutBenchLines(await readFile(hosts, 'utf8'))).toBe(ORIGINAL);
-    const override = pointHostsAt(['login.microsoftonline.com'], '127.0.0.1', hosts);
+    const override = pointHostsAt({ 'login.microsoftonline.com': '127.0.0.1' }, hosts);
     expect((await readFile(hosts, 'utf8')).match(/login\.microsoftonline\.com/g)).toHaveLength(1);
     override.restore();
     expect(await readFile(hosts, 'utf8')).toBe(ORIGINAL);
@@ -66,7 +69,7 @@ describe('pointing host names at the loopback in a hosts file', () => {
     async (signal) => {
       const script = [
         `import { pointHostsAt } from ${JSON.stringify(moduleUrl)};`,
-        `pointHostsAt(['login.microsoftonline.com'], '127.0.0.1', ${JSON.stringify(hosts)});`,
+        `pointHostsAt({ 'login.microsoftonline.com': '127.0.0.1' }, ${JSON.stringify(hosts)});`,
         `process.stdout.write('pointed\\n');`,
         'setInterval(() => undefined, 1000);',
       ].join('\n');
@@ -90,7 +93,7 @@ describe('pointing host names at the loopback in a hosts file', () => {
   it('restores the file when the process exits on its own', async () => {
     const script = [
       `import { pointHostsAt } from ${JSON.stringify(moduleUrl)};`,
-      `pointHostsAt(['login.microsoftonline.com'], '127.0.0.1', ${JSON.stringify(hosts)});`,
+      `pointHostsAt({ 'login.microsoftonline.com': '127.0.0.1' }, ${JSON.stringify(hosts)});`,
       'process.exitCode = 3;',
     ].join('\n');
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -4,7 +4,9 @@
 // nextLink, PostgreSQL servers of every kind with administrators and firewall rules, firewall
 // changes as long-running operations (Azure-AsyncOperation and Location), and faults (429 with
 // Retry-After, 5xx, a subscription that always fails). It also answers "what is my IP" with the
-// public IP it models for the client, which the gateways hold against the firewall rules.
+// public IP it models for the client, which the gateways hold against the firewall rules, and lists
+// the tenant at /tenants, which Azure CLI asks for right after signing in (the bench's az sign-in
+// reaches it as management.azure.com on 127.0.0.2:443).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -18,6 +20,7 @@ import {
   renderRule,
   renderServer,
   renderSubscription,
+  renderTenant,
   serverId,
   TYPE_SEGMENT,
   type FakeFirewallRule,
@@ -29,6 +32,8 @@ import {
 export * from './model.js';
 
 export const ARM_RESOURCE = 'https://management.azure.com';
+// ARM also takes tokens for the classic Azure Service Management resource, which Azure CLI asks for.
+const ARM_AUDIENCES = [ARM_RESOURCE, `${ARM_RESOURCE}/`, 'https://management.core.windows.net/'];
 
 const controlSchema = z.object({
   server: z.string().optional(),
@@ -49,7 +54,18 @@ export interface FakeArmFault {
 }
 
 export interface FakeArmOptions {
+  /** A certificate for `hostName`. */
   tls: { cert: Buffer; key: Buffer };
+  /**
+   * The name the fake writes into nextLink and operation URLs (default `localhost`):
+   * `management.azure.com`, with /etc/hosts pointing it at `address` and `port: 443`, serves
+   * clients that hard-code ARM's host (Azure CLI).
+   */
+  hostName?: string;
+  /** The loopback address to listen on (default 127.0.0.1). */
+  address?: string;
+  /** Default 0: any free port. */
+  port?: number;
   issuer: string;
   tenantId: string;
   keys: JWTVerifyGetKey;
@@ -116,11 +132,18 @@ export class FakeArm {
   }
 
   get origin(): string {
-    return `https://localhost:${this.port}`;
+    const host = this.options.hostName ?? 'localhost';
+    return this.port === 443 ? `https://${host}` : `https://${host}:${this.port}`;
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 0, this.options.address ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -231,7 +254,7 @@ export class FakeArm {
     try {
       const { payload } = await jwtVerify(token, this.options.keys, {
         issuer: this.options.issuer,
-        audience: [ARM_RESOURCE, `${ARM_RESOURCE}/`],
+        audience: ARM_AUDIENCES,
       });
       const upn = payload.upn ?? payload.unique_name;
       if (typeof upn !== 'string')
@@ -250,6 +273,8 @@ export class FakeArm {
     const path = url.pathname;
     const operation = /^\/_testbed\/(operations|operationResults)\/([\w-]+)$/.exec(path);
     if (operation) return this.poll(operation[1] === 'operations', operation[2] ?? '');
+    // Every user of the fake Entra ID is a member of its one tenant.
+    if (path === '/tenants') return this.page(url, [renderTenant(this.options.tenantId)]);
     if (path === '/subscriptions') {
       const visible = this.subscriptions.filter((s) => s.readers.includes(user));
       return this.page(

@@ -1,7 +1,7 @@
 // The fake Azure Resource Manager's world: subscriptions, servers of every kind with their Entra
 // settings, administrators and firewall rules, and how each is rendered in the shapes of the REST
 // specs (Azure/azure-rest-api-specs: Microsoft.DBforPostgreSQL flexibleServers 2025-08-01, servers
-// 2017-12-01, serverGroupsv2 2023-03-02-preview; Microsoft.Resources subscriptions 2022-12-01).
+// 2017-12-01, serverGroupsv2 2023-03-02-preview; Microsoft.Resources subscriptions and tenants 2022-12-01).
 
 export type FakeServerKind = 'flexible' | 'single' | 'cosmos';
 
@@ -186,10 +186,30 @@ export function renderRule(server: FakeServer, rule: FakeFirewallRule): unknown 
 export function renderSubscription(subscription: FakeSubscription, tenantId: string): unknown {
   return {
     id: `/subscriptions/${subscription.subscriptionId}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
     subscriptionId: subscription.subscriptionId,
+    tenantId,
     displayName: subscription.displayName,
     state: 'Enabled',
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
+  };
+}
+
+export function renderTenant(tenantId: string): unknown {
+  return {
+    id: `/tenants/${tenantId}`,
     tenantId,
+    tenantCategory: 'Home',
+    countryCode: 'DE',
+    displayName: 'Contoso (fake)',
+    domains: ['contoso.com'],
+    defaultDomain: 'contoso.com',
+    tenantType: 'AAD',
   };
 }
 

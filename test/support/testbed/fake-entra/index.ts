@@ -68,11 +68,6 @@ export interface FakeEntraOptions {
   hostName?: string;
   /** The port to listen on at 127.0.0.1 (default 0: any free port). */
   port?: number;
-  /**
-   * Other names served on the same address and port, told apart by the Host header (each joins the
-   * certificate): Azure CLI lists tenants at `management.azure.com` right after signing in.
-   */
-  virtualHosts?: VirtualHost[];
   tenantId?: string;
   /** Public client ids the tenant knows; the first is `FakeEntra.clientId`. */
   clientIds?: string[];
@@ -88,11 +83,6 @@ export interface FakeEntraOptions {
    * rotated token (and replays the old one).
    */
   rejectReusedRefreshTokens?: boolean;
-}
-
-export interface VirtualHost {
-  hostName: string;
-  handle(request: IncomingMessage, response: ServerResponse): void;
 }
 
 export type RequestEndpoint =
@@ -313,9 +303,6 @@ class FakeEntraServer implements FakeEntra {
       socket.on('close', () => this.sockets.delete(socket));
     });
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      const hostName = request.headers.host?.replace(/:\d+$/, '').toLowerCase();
-      const virtualHost = options.virtualHosts?.find((v) => v.hostName.toLowerCase() === hostName);
-      if (virtualHost) return virtualHost.handle(request, response);
       this.handle(request, response).catch((error: unknown) => {
         // A bug in the fake must look like a bug, not like Entra saying something meaningful.
         if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -977,10 +964,7 @@ function unknownClient(clientId: string, tenantId: string, correlationId?: strin
 
 export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
   await fs.mkdir(options.dir, { recursive: true });
-  const extraNames = [
-    ...(options.hostName && options.hostName !== 'localhost' ? [options.hostName] : []),
-    ...(options.virtualHosts ?? []).map((v) => v.hostName),
-  ];
+  const extraNames = options.hostName && options.hostName !== 'localhost' ? [options.hostName] : [];
   const leaf = await issueLeaf(options.ca, extraNames[0] ? `entra-${extraNames[0]}` : 'entra', extraNames);
   const caPem = await fs.readFile(options.ca.caFile);
   const caFile = path.join(options.dir, 'ca.crt');
