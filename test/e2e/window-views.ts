@@ -2,6 +2,7 @@
 // accessibility spec checks each with axe, the screenshot spec takes its picture. One list, so a
 // new view gets both.
 import type { Page } from '@playwright/test';
+import type { FakeServer } from '../support/testbed/fake-arm/index.js';
 import type { Testbed } from '../support/testbed/testbed.js';
 import {
   clusterItem,
@@ -59,6 +60,7 @@ async function closeToast(page: Page): Promise<void> {
 
 export function windowViews(page: Page, testbed: Testbed): WindowView[] {
   const row = () => clusterRow(page, 'orders-flex');
+  let azureBefore: Partial<FakeServer> = {};
   return [
     {
       name: 'first-run',
@@ -83,6 +85,39 @@ export function windowViews(page: Page, testbed: Testbed): WindowView[] {
         for (const name of ['orders-flex', 'shop-cosmos']) await expectFresh(clusterItem(page, name));
         await clusterItem(page, 'orders-flex').click();
         await closeToast(page);
+      },
+    },
+    {
+      name: 'add-from-azure',
+      enter: async () => {
+        await page.getByRole('button', { name: 'Add from Azure' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Add from Azure' });
+        await expect(dialog.getByTestId('azure-server-pg-elastic')).toBeVisible();
+        await dialog.getByRole('checkbox', { name: 'Select pg-elastic' }).check();
+      },
+      leave: async () => {
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog', { name: 'Add from Azure' })).toBeHidden();
+      },
+    },
+    {
+      name: 'azure-checks',
+      enter: async () => {
+        // A firewall without the person's address and no Entra role: two fixes to show.
+        const server = testbed.arm.findServer('pg-flex');
+        azureBefore = { firewallRules: server.firewallRules, admins: server.admins };
+        server.firewallRules = [];
+        const bob = testbed.facts.users.find((user) => user.upn === 'bob@contoso.com');
+        server.admins = [
+          { principalName: 'bob@contoso.com', objectId: bob?.oid ?? '', principalType: 'User' },
+        ];
+        await row().getByRole('button', { name: 'Check connection' }).click();
+        await expect(row().getByTestId('check-network').getByTestId('check-status')).toHaveText('Problem');
+        await expect(row().getByLabel('SQL for an administrator')).toBeVisible();
+        await row().getByTestId('check-network').scrollIntoViewIfNeeded();
+      },
+      leave: async () => {
+        Object.assign(testbed.arm.findServer('pg-flex'), azureBefore);
       },
     },
     {

@@ -186,6 +186,9 @@ async function main(): Promise<void> {
     say('Break things on purpose (the window shows what happens), e.g.:');
     say('  npm run testbed -- revoke');
     say('  (also: fault token http-503 --count 3, lifetime 120, clear-faults; `down` stops the demo)');
+    say('The window\'s "Add from Azure" and a cluster\'s "Check connection" ask the testbed\'s fake Azure');
+    say('Resource Manager; close its firewall to see a check fail and "Allow my IP" fix it:');
+    say('  npm run testbed -- azure pg-flex no-firewall');
     say('Press Ctrl-C to stop everything.');
     say('────────────────────────────────────────────────────────────────────────');
   } catch (error) {

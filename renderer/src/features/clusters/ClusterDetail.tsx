@@ -36,6 +36,7 @@ import { useLayoutStyles, type OnNotice } from '../../theme/layout';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { clusterActions, inUserWords, needsSignIn, type ActionId } from './cluster-actions';
 import { useMainAction } from './main-action';
+import { AzureChecks } from './AzureChecks';
 import { StateBadge } from './StateBadge';
 
 interface Props {
@@ -249,6 +250,7 @@ export function ClusterDetail({ cluster, now, onEdit, onNotice }: Props) {
             : `Warning: ${cluster.tls.warning ?? 'the server is not verified'}`}
         </dd>
       </dl>
+      <AzureChecks cluster={cluster.name} onNotice={onNotice} />
     </section>
   );
 }

@@ -16,7 +16,8 @@ import { useConfirm } from '../../components/ConfirmDialog';
 import { focusAfterDialog } from '../../components/focus-after-dialog';
 import { useNow } from '../../components/useNow';
 import type { OnNotice } from '../../theme/layout';
-import { useAddFromAzure } from './add-from-azure';
+import { AddFromAzureContext, type AddFromAzure } from './add-from-azure';
+import { AddFromAzureDialog } from './AddFromAzureDialog';
 import { ClusterDetail } from './ClusterDetail';
 import { ClusterDialog, type ClusterDialogState } from './ClusterDialog';
 import { ClusterListPane } from './ClusterListPane';
@@ -120,79 +121,101 @@ export function ClustersView({ snapshot, onShowAccounts, onNotice }: Props) {
   const now = useNow(offsetMs);
   const [chosen, setChosen] = useState<string | null>(null);
   const [dialog, setDialog] = useState<ClusterDialogState>({ mode: 'closed' });
-  const fromAzure = useAddFromAzure();
+  const [azureOpen, setAzureOpen] = useState(false);
+  const fromAzure = useMemo<AddFromAzure>(
+    () => ({ label: 'Add from Azure', start: () => setAzureOpen(true) }),
+    [],
+  );
   const { clusters } = snapshot;
   const selected = clusters.find((cluster) => cluster.name === chosen) ?? clusters[0] ?? null;
   const add = () => setDialog({ mode: 'add' });
 
   const dialogs = (
-    <ClusterDialog
-      state={dialog}
-      snapshot={snapshot}
-      onClose={() => setDialog({ mode: 'closed' })}
-      onDone={(message, name) => {
-        setDialog({ mode: 'closed' });
-        setChosen(name);
-        onNotice(message);
-        // Focus on the cluster just saved, in the list: the button that opened the dialog may be
-        // gone (the first-run guide makes way for the list).
-        focusAfterDialog(() => document.getElementById(`cluster-item-${name}`));
-      }}
-    />
+    <>
+      <AddFromAzureDialog
+        open={azureOpen}
+        clusters={clusters}
+        onClose={() => setAzureOpen(false)}
+        onNotice={onNotice}
+        onAdded={(names) => {
+          setAzureOpen(false);
+          const first = names[0];
+          if (!first) return;
+          setChosen(first);
+          focusAfterDialog(() => document.getElementById(`cluster-item-${first}`));
+        }}
+      />
+      <ClusterDialog
+        state={dialog}
+        snapshot={snapshot}
+        onClose={() => setDialog({ mode: 'closed' })}
+        onDone={(message, name) => {
+          setDialog({ mode: 'closed' });
+          setChosen(name);
+          onNotice(message);
+          // Focus on the cluster just saved, in the list: the button that opened the dialog may be
+          // gone (the first-run guide makes way for the list).
+          focusAfterDialog(() => document.getElementById(`cluster-item-${name}`));
+        }}
+      />
+    </>
   );
 
   return (
-    <div className={styles.root}>
-      <ConfigProblems snapshot={snapshot} onNotice={onNotice} />
-      {snapshot.accounts.length === 0 && clusters.length > 0 && (
-        <MessageBar intent="warning">
-          <MessageBarBody>
-            Not signed in. pgentra cannot refresh these tokens until you sign in.
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={onShowAccounts}>Sign in</Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {clusters.length === 0 ? (
-        <FirstRun snapshot={snapshot} onAdd={add} onShowAccounts={onShowAccounts} onNotice={onNotice} />
-      ) : (
-        <div className={styles.split}>
-          <section className={styles.listPane} aria-labelledby="clusters-heading">
-            <div className={styles.listHead}>
-              <h2 id="clusters-heading" className={styles.heading}>
-                Clusters
-              </h2>
-              {fromAzure && (
+    <AddFromAzureContext.Provider value={fromAzure}>
+      <div className={styles.root}>
+        <ConfigProblems snapshot={snapshot} onNotice={onNotice} />
+        {snapshot.accounts.length === 0 && clusters.length > 0 && (
+          <MessageBar intent="warning">
+            <MessageBarBody>
+              Not signed in. pgentra cannot refresh these tokens until you sign in.
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button onClick={onShowAccounts}>Sign in</Button>
+            </MessageBarActions>
+          </MessageBar>
+        )}
+        {clusters.length === 0 ? (
+          <FirstRun snapshot={snapshot} onAdd={add} onShowAccounts={onShowAccounts} onNotice={onNotice} />
+        ) : (
+          <div className={styles.split}>
+            <section className={styles.listPane} aria-labelledby="clusters-heading">
+              <div className={styles.listHead}>
+                <h2 id="clusters-heading" className={styles.heading}>
+                  Clusters
+                </h2>
                 <Button size="small" icon={<CloudArrowDownRegular />} onClick={fromAzure.start}>
                   {fromAzure.label}
                 </Button>
-              )}
-              <Button size="small" appearance="primary" icon={<AddRegular />} onClick={add}>
-                Add a cluster
-              </Button>
-            </div>
-            <ClusterListPane
-              clusters={clusters}
-              selected={selected?.name ?? null}
-              now={now}
-              onSelect={setChosen}
-            />
-          </section>
-          <div className={styles.detailPane} data-testid={selected ? `cluster-${selected.name}` : undefined}>
-            {selected && (
-              <ClusterDetail
-                key={selected.name}
-                cluster={selected}
+                <Button size="small" appearance="primary" icon={<AddRegular />} onClick={add}>
+                  Add a cluster
+                </Button>
+              </div>
+              <ClusterListPane
+                clusters={clusters}
+                selected={selected?.name ?? null}
                 now={now}
-                onEdit={() => setDialog({ mode: 'edit', cluster: selected })}
-                onNotice={onNotice}
+                onSelect={setChosen}
               />
-            )}
+            </section>
+            <div
+              className={styles.detailPane}
+              data-testid={selected ? `cluster-${selected.name}` : undefined}
+            >
+              {selected && (
+                <ClusterDetail
+                  key={selected.name}
+                  cluster={selected}
+                  now={now}
+                  onEdit={() => setDialog({ mode: 'edit', cluster: selected })}
+                  onNotice={onNotice}
+                />
+              )}
+            </div>
           </div>
-        </div>
-      )}
-      {dialogs}
-    </div>
+        )}
+        {dialogs}
+      </div>
+    </AddFromAzureContext.Provider>
   );
 }

@@ -1,12 +1,15 @@
-// The hook for "Add from Azure" (issue 15: discovery of the servers the signed-in account can
-// reach). The first-run guide, the empty list and the list's toolbar already render what this
-// returns next to "Add a cluster"; it returns null, and nothing shows, until the discovery channel
-// exists. Then: return { label: 'Add from Azure', start } where start opens the discovery dialog.
+// "Add from Azure" (issue 15): the first-run guide and the list's toolbar show a button for it
+// next to "Add a cluster". The Clusters section owns the discovery dialog and provides how to
+// open it here, so both places open the same one.
+import { createContext, useContext } from 'react';
+
 export interface AddFromAzure {
   label: string;
   start: () => void;
 }
 
+export const AddFromAzureContext = createContext<AddFromAzure | null>(null);
+
 export function useAddFromAzure(): AddFromAzure | null {
-  return null;
+  return useContext(AddFromAzureContext);
 }
