@@ -5,7 +5,7 @@ import type { Io } from '../io.js';
 
 const help: CommandHelp = {
   usage:
-    'pgentra agent [--install-service | --uninstall-service | --print-service]   |   pgentra agent --from-forward [--relay-command CMD [--socket PATH]] [--no-service-file]',
+    'pgentra agent [--standby] [--install-service | --uninstall-service | --print-service]   |   pgentra agent --from-forward [--relay-command CMD [--socket PATH]] [--no-service-file]',
   summary:
     "Runs in the foreground without a desktop: refreshes every cluster's token ahead of expiry, keeps the pgpass file " +
     'fresh, and answers `pgentra token` in milliseconds over a private socket (only your OS user can reach it). ' +
@@ -16,6 +16,10 @@ const help: CommandHelp = {
     'pg_service.conf fresh from your desktop instead, and takes those lines out when the connection ends; ' +
     '--relay-command makes the forward from a relay program first (WSL: `pgentra.exe wsl-relay`).',
   options: [
+    [
+      '--standby',
+      'while the tray app (or another agent) serves tokens, wait, and take over when it stops (what the service runs)',
+    ],
     ['--install-service', 'install (or update) the agent as your user service and start it'],
     ['--uninstall-service', 'stop the service and remove what --install-service wrote'],
     ['--print-service', 'print the unit --install-service would write, and the commands it would run'],
@@ -44,6 +48,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       'install-service': { type: 'boolean' },
       'uninstall-service': { type: 'boolean' },
       'print-service': { type: 'boolean' },
+      standby: { type: 'boolean' },
       'from-forward': { type: 'boolean' },
       'relay-command': { type: 'string' },
       socket: { type: 'string' },
@@ -73,7 +78,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (stray) throw usageError(`--${stray} goes with --from-forward`, `Usage: ${help.usage}`);
   const core = await openCore(io);
   const { runBackground } = await import('../background.js');
-  return runBackground(core, io, { serveAgent: true });
+  return runBackground(core, io, { serveAgent: true, standby: values.standby === true });
 }
 
 async function serviceCommand(

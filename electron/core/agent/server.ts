@@ -135,11 +135,19 @@ export async function serverEndpoint(
   );
 }
 
+/** The pgentra (tray or agent) already serving this endpoint, if one answers. */
+export async function agentServing(endpoint: AgentEndpoint): Promise<AgentAlreadyRunningError | null> {
+  const existing = await askAgent(endpoint, { op: 'ping' }, { timeoutMs: 2_000 }).catch(() => null);
+  return existing?.ok && 'pid' in existing
+    ? new AgentAlreadyRunningError(existing.pid, existing.owner)
+    : null;
+}
+
 export async function startAgentServer(endpoint: AgentEndpoint, handler: AgentHandler): Promise<AgentServer> {
   if (endpoint.directory) {
     await securePrivateDirectory(endpoint.directory);
-    const existing = await askAgent(endpoint, { op: 'ping' }, { timeoutMs: 2_000 }).catch(() => null);
-    if (existing?.ok && 'pid' in existing) throw new AgentAlreadyRunningError(existing.pid, existing.owner);
+    const running = await agentServing(endpoint);
+    if (running) throw running;
     // Nobody answered: the socket file is a leftover from a crashed agent.
     await fs.rm(endpoint.address, { force: true });
   }

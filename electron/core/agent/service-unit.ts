@@ -212,7 +212,9 @@ function taskPlan(input: ServiceInput, command: readonly string[]): ServicePlan 
 export function planService(input: ServiceInput): ServicePlan {
   if (input.pgentraCommand.length === 0) throw new PgentraError('internal', 'no pgentra command to install');
   assertStableAppLocation(input.pgentraCommand, input.platform, 'the agent service');
-  const command = [...input.pgentraCommand, 'agent'];
+  // --standby: while the tray app serves tokens the service waits instead of failing, which a
+  // service manager would answer by restarting it every few seconds for as long as the tray runs.
+  const command = [...input.pgentraCommand, 'agent', '--standby'];
   if (input.platform === 'linux') return systemdPlan(input, command);
   if (input.platform === 'darwin') return launchdPlan(input, command);
   if (input.platform === 'win32') return taskPlan(input, command);

@@ -54,7 +54,7 @@ describe('the systemd user unit (Linux)', () => {
     const plan = planService(linux());
     expect(plan.file).toBe(UNIT);
     expect(plan.text).toContain(SERVICE_MARK);
-    expect(plan.text).toContain('ExecStart="/opt/node 20/bin/node" "/opt/pgentra/bin/pgentra.cjs" "agent"\n');
+    expect(plan.text).toContain('ExecStart="/opt/node 20/bin/node" "/opt/pgentra/bin/pgentra.cjs" "agent" "--standby"\n');
     expect(plan.text).toContain('Restart=on-failure\n');
     expect(plan.text).toContain('[Install]\nWantedBy=default.target\n');
     expect(plan.text).not.toContain('Environment=');
@@ -152,7 +152,7 @@ describe('the launchd LaunchAgent (macOS)', () => {
     });
     expect(plan.file).toBe(PLIST);
     expect(plan.text).toContain(
-      '<array>\n    <string>/Applications/pgentra.app/Contents/Resources/cli/pgentra</string>\n    <string>agent</string>\n  </array>',
+      '<array>\n    <string>/Applications/pgentra.app/Contents/Resources/cli/pgentra</string>\n    <string>agent</string>\n    <string>--standby</string>\n  </array>',
     );
     expect(plan.text).toContain('<key>PGENTRA_HOME</key><string>/Users/me/a&amp;b &lt;c&gt;</string>');
     expect(plan.text).toContain('<key>RunAtLoad</key><true/>');
@@ -199,7 +199,7 @@ describe('the logon task (Windows)', () => {
     expect(plan.text).toContain('<DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>');
     expect(plan.text).toContain('<Command>C:\\Program Files\\nodejs\\node.exe</Command>');
     expect(plan.text).toContain(
-      '<Arguments>&quot;C:\\Users\\me\\pgentra 100%\\pgentra.cjs&quot; agent</Arguments>',
+      '<Arguments>&quot;C:\\Users\\me\\pgentra 100%\\pgentra.cjs&quot; agent --standby</Arguments>',
     );
   });
 
