@@ -54,7 +54,9 @@ describe('the systemd user unit (Linux)', () => {
     const plan = planService(linux());
     expect(plan.file).toBe(UNIT);
     expect(plan.text).toContain(SERVICE_MARK);
-    expect(plan.text).toContain('ExecStart="/opt/node 20/bin/node" "/opt/pgentra/bin/pgentra.cjs" "agent" "--standby"\n');
+    expect(plan.text).toContain(
+      'ExecStart="/opt/node 20/bin/node" "/opt/pgentra/bin/pgentra.cjs" "agent" "--standby"\n',
+    );
     expect(plan.text).toContain('Restart=on-failure\n');
     expect(plan.text).toContain('[Install]\nWantedBy=default.target\n');
     expect(plan.text).not.toContain('Environment=');
